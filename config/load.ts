@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs'
+import { resolve, dirname } from 'node:path'
+import { parse as parseYaml, YAMLParseError } from 'yaml'
+import { Value } from 'typebox/value'
+import { ByocConfigSchema, type ByocConfig } from './schema.js'
+import { interpolateEnv } from './interpolate.js'
+
+/** A config that fails validation; `problems` lists every error as "/path: message". */
+export class ConfigInvalidError extends Error {
+  readonly code = 'BYOC_ERR_CONFIG_INVALID'
+  constructor (readonly source: string, readonly problems: string[]) {
+    super(`Invalid configuration in ${source}:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+  }
+}
+
+export interface LoadedConfig {
+  readonly config: ByocConfig
+  /** directory of the YAML file: relative plugin and store paths resolve against it */
+  readonly baseDir: string
+  readonly source: string
+}
+
+/** --config FILE, else BYOC_CONFIG, else config/byoc-hub.yaml (relative to the working directory). */
+export function resolveConfigPath (cliPath: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(cliPath ?? env.BYOC_CONFIG ?? 'config/byoc-hub.yaml')
+}
+
+export function loadConfigFile (path: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigInvalidError(path, [`/: cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`])
+  }
+  let tree: unknown
+  try {
+    tree = parseYaml(text, { prettyErrors: true }) ?? {}
+  } catch (err) {
+    const e = err as YAMLParseError
+    throw new ConfigInvalidError(path, [`/: YAML syntax error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`])
+  }
+  return { config: validateConfig(tree, env, path), baseDir: dirname(path), source: path }
+}
+
+/** The whole pipeline after parsing: ${ENV} -> defaults -> conversion -> check, every problem reported at once. */
+export function validateConfig (tree: unknown, env: NodeJS.ProcessEnv = process.env, source = '<inline>'): ByocConfig {
+  const missing: string[] = []
+  const interpolated = interpolateEnv(tree, env, missing)
+  const withDefaults = Value.Default(ByocConfigSchema, Value.Convert(ByocConfigSchema, structuredClone(interpolated)))
+  const problems = [...missing]
+  for (const e of Value.Errors(ByocConfigSchema, withDefaults)) {
+    if (e.keyword === 'boolean' && e.message === 'schema is false') continue // repeated by the additionalProperties error
+    const extra = e.keyword === 'additionalProperties' ? `: ${(e.params as { additionalProperties: string[] }).additionalProperties.join(', ')}` : ''
+    problems.push(`${e.instancePath || '/'}: ${e.message}${extra}`)
+  }
+  problems.push(...crossFieldProblems(withDefaults as ByocConfig))
+  if (problems.length > 0) throw new ConfigInvalidError(source, [...new Set(problems)])
+  return deepFreeze(withDefaults as ByocConfig)
+}
+
+function crossFieldProblems (c: ByocConfig): string[] {
+  const out: string[] = []
+  if (!c || typeof c !== 'object' || !Array.isArray(c.channels)) return out
+  const seen = new Set<string>()
+  c.channels.forEach((ch, i) => {
+    if (ch && typeof ch.id === 'string') {
+      if (seen.has(ch.id)) out.push(`/channels/${i}/id: duplicate channel id '${ch.id}'`)
+      seen.add(ch.id)
+    }
+  })
+  if (c.cxone?.mode === 'live') {
+    for (const key of ['authUrl', 'apiBaseUrl', 'accessKeyId', 'accessKeySecret'] as const) {
+      if (!c.cxone[key]) out.push(`/cxone/${key}: required when cxone.mode is live`)
+    }
+  }
+  if (c.cxone?.mode === 'sandbox' && c.auth?.clients && c.sandbox && !c.auth.clients.some(cl => cl.clientId === c.sandbox.clientId)) {
+    out.push(`/sandbox/clientId: '${c.sandbox.clientId}' is not one of auth.clients, so the sandbox could not call the hub`)
+  }
+  return out
+}
+
+function deepFreeze<T> (o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o)
+    for (const v of Object.values(o)) deepFreeze(v)
+  }
+  return o
+}

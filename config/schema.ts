@@ -1,0 +1,129 @@
+import { Type, type Static } from 'typebox'
+import { Duration } from './duration.js'
+
+const Secret = (description: string) => Type.String({ minLength: 1, description, 'x-secret': true })
+
+const ServerSchema = Type.Object({
+  host: Type.String({ default: '0.0.0.0' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  publicUrl: Type.Optional(Type.String({ description: 'URL CXone and browsers use to reach the hub; defaults to http://localhost:<port>' })),
+  basePath: Type.String({ default: '/integration/box', pattern: '^(/[A-Za-z0-9._~-]+)*$', description: 'prefix of every CXone-facing route (the Integration Box URL path)' }),
+  bodyLimit: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'largest request body in bytes' }),
+  trustProxy: Type.Boolean({ default: false }),
+  shutdownGrace: Duration('10s', 'time to finish in-flight work on SIGTERM'),
+  rateLimit: Type.Object({
+    max: Type.Integer({ minimum: 1, default: 600, description: 'requests per window per client' }),
+    window: Duration('1m', 'rate-limit window')
+  }, { additionalProperties: false, default: {} })
+}, { additionalProperties: false, default: {} })
+
+const AuthClientSchema = Type.Object({
+  clientId: Type.String({ minLength: 1 }),
+  clientSecret: Secret('secret CXone presents to /1.0/token')
+}, { additionalProperties: false })
+
+const SigningKeySchema = Type.Object({
+  kid: Type.String({ minLength: 1 }),
+  secret: Type.String({ minLength: 32, description: 'HS256 key, at least 32 characters', 'x-secret': true })
+}, { additionalProperties: false })
+
+const AuthSchema = Type.Object({
+  clients: Type.Array(AuthClientSchema, { minItems: 1, description: 'who may call the hub (CXone), one per integration/tenant' }),
+  tokenTtl: Duration('1h', 'lifetime of tokens the hub issues'),
+  issuer: Type.String({ default: 'byoc-hub' }),
+  audience: Type.String({ default: 'cxone-byoc' }),
+  clockTolerance: Duration('5s', 'allowed clock skew when verifying tokens'),
+  signingKeys: Type.Optional(Type.Array(SigningKeySchema, { minItems: 1, description: 'first key signs; all verify (rotation). Omit to generate one and keep it in the store.' }))
+}, { additionalProperties: false })
+
+const CxoneSchema = Type.Object({
+  mode: Type.Union([Type.Literal('sandbox'), Type.Literal('live')], { default: 'sandbox' }),
+  authUrl: Type.Optional(Type.String({ description: 'full token URL, e.g. https://cxone.niceincontact.com/auth/token' })),
+  apiBaseUrl: Type.Optional(Type.String({ description: 'DFO base, e.g. https://api-de-na1.niceincontact.com; /dfo/3.0 is appended' })),
+  accessKeyId: Type.Optional(Type.String()),
+  accessKeySecret: Type.Optional(Secret('CXone access key secret')),
+  clientId: Type.Optional(Type.String()),
+  clientSecret: Type.Optional(Secret('CXone application client secret')),
+  channelIntegrationId: Type.Optional(Type.String({ description: 'the Integration ID CXone gave the BYOC integration' })),
+  timeout: Duration('5s', 'per-call timeout toward CXone'),
+  retries: Type.Integer({ minimum: 0, maximum: 20, default: 8, description: 'attempts before a message becomes a dead letter' }),
+  retryBase: Duration('250ms', 'first retry delay (doubles, with jitter)'),
+  retryMax: Duration('1m', 'longest retry delay'),
+  threadStatusInterval: Duration('15s', 'how often open threads are checked for closure by an agent')
+}, { additionalProperties: false, default: {} })
+
+const SandboxSchema = Type.Object({
+  clientId: Type.String({ default: 'sandbox', description: 'the client id the sandbox presents to the hub (must be in auth.clients)' }),
+  clientSecret: Type.Optional(Secret('the secret the sandbox presents to the hub')),
+  accessKeyId: Type.String({ default: 'sandbox-key' }),
+  accessKeySecret: Type.String({ default: 'sandbox-secret', 'x-secret': true }),
+  tokenTtl: Duration('1h', 'lifetime of the tokens the emulated CXone issues'),
+  brandId: Type.Integer({ default: 1001 }),
+  faults: Type.Object({
+    latency: Duration('0ms', 'added to every DFO call'),
+    errorRate: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
+    rateLimitRate: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'share of calls answered 429' }),
+    retryAfter: Duration('1s', 'Retry-After sent with injected 429s')
+  }, { additionalProperties: false, default: {} })
+}, { additionalProperties: false, default: {} })
+
+const StoreSchema = Type.Union([
+  Type.Object({
+    driver: Type.Literal('sqlite'),
+    path: Type.String({ default: './data/byoc-hub.db' })
+  }, { additionalProperties: false }),
+  Type.Object({
+    driver: Type.Literal('redis'),
+    url: Type.String({ default: 'redis://127.0.0.1:6379' }),
+    keyPrefix: Type.String({ default: 'byoc:' })
+  }, { additionalProperties: false })
+], { default: { driver: 'sqlite', path: './data/byoc-hub.db' } })
+
+export const RulesSchema = Type.Object({
+  idle: Type.Object({
+    enabled: Type.Boolean({ default: true }),
+    timeout: Duration('2m', 'idle time before "Are you still there?"'),
+    countdown: Duration('20s', 'countdown after the warning before the conversation ends'),
+    warningText: Type.String({ default: 'Are you still there?' })
+  }, { additionalProperties: false, default: {} }),
+  blockAfterAgentClose: Type.Boolean({ default: true, description: 'reject customer messages on a thread the agent closed' })
+}, { additionalProperties: false, default: {} })
+export type Rules = Static<typeof RulesSchema>
+
+const ChannelSchema = Type.Object({
+  id: Type.String({ pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'URL prefix /channels/<id>, metric label' }),
+  plugin: Type.String({ minLength: 1, description: 'path (./plugins/watering-hole) or npm package name' }),
+  cxoneChannelId: Type.String({ minLength: 1, description: 'the DFO channel id this platform posts into' }),
+  name: Type.Optional(Type.String()),
+  enabled: Type.Boolean({ default: true }),
+  rules: Type.Optional(RulesSchema),
+  config: Type.Unknown({ default: {}, description: 'validated by the plugin\'s own schema' })
+}, { additionalProperties: false })
+
+const MetricsSchema = Type.Object({
+  enabled: Type.Boolean({ default: true }),
+  port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'separate port for /metrics; omit to serve on the main port behind bearerToken' })),
+  host: Type.String({ default: '127.0.0.1' }),
+  bearerToken: Type.Optional(Secret('required for /metrics on the main port')),
+  latencyBudget: Duration('500ms', 'response-time budget CXone asks for')
+}, { additionalProperties: false, default: {} })
+
+const LogSchema = Type.Object({
+  level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
+  redactMessageText: Type.Boolean({ default: false })
+}, { additionalProperties: false, default: {} })
+
+export const ByocConfigSchema = Type.Object({
+  server: ServerSchema,
+  auth: AuthSchema,
+  cxone: CxoneSchema,
+  sandbox: SandboxSchema,
+  store: StoreSchema,
+  rules: RulesSchema,
+  channels: Type.Array(ChannelSchema, { default: [] }),
+  metrics: MetricsSchema,
+  log: LogSchema
+}, { additionalProperties: false, $id: 'https://byoc-hub.dev/schema/config/1.json', title: 'byoc-hub configuration' })
+
+export type ByocConfig = Static<typeof ByocConfigSchema>
+export type ChannelConfig = ByocConfig['channels'][number]

@@ -1,0 +1,5 @@
+export * from './types.js'
+export * from './cxone-types.js'
+export { defineChannelPlugin, isChannelPlugin, kChannelPluginBrand, CHANNEL_NAME_PATTERN, ChannelUnsupportedError, ChannelRequestError } from './define.js'
+export { Type } from 'typebox'
+export type { Static, TSchema } from 'typebox'

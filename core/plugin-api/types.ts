@@ -1,0 +1,130 @@
+import type { Static, TSchema } from 'typebox'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { CxoneInboundMessage, CxoneOutboundMessage } from './cxone-types.js'
+
+/** Bumped on any breaking change to this file; the host refuses plugins built for another major. */
+export const PLUGIN_API_VERSION = 1 as const
+
+/** What a platform can do; the hub degrades gracefully for anything declared false. */
+export interface ChannelCapabilities {
+  readonly attachments: boolean
+  readonly typingIndicators: boolean
+  readonly readReceipts: boolean
+  readonly richMessages: ReadonlyArray<'quick-replies' | 'buttons' | 'carousel'>
+  readonly maxTextLength?: number
+}
+
+export interface TranslateContext { readonly channelId: string }
+
+/** Platform event -> DFO create-message bodies. Pure: no I/O, no clock, no globals. */
+export interface InboundTranslator<TEvent> { toCxone (event: TEvent, ctx: TranslateContext): CxoneInboundMessage[] }
+/** CXone agent message -> platform message. Pure. */
+export interface OutboundTranslator<TMsg> { fromCxone (msg: CxoneOutboundMessage, ctx: TranslateContext): TMsg }
+
+/** Conversation events that are not messages; a transport receives only those its capabilities allow. */
+export type ChannelSignal =
+  | { readonly type: 'typing', readonly threadId: string, readonly customerId: string, readonly on: boolean }
+  | { readonly type: 'idle-warning', readonly threadId: string, readonly customerId: string, readonly endsAt: number, readonly text: string }
+  | { readonly type: 'idle-cleared', readonly threadId: string, readonly customerId: string }
+  | { readonly type: 'thread-closed', readonly threadId: string, readonly customerId: string, readonly reason: 'agent' | 'idle' | 'customer' }
+  | { readonly type: 'message-status', readonly threadId: string, readonly customerId: string, readonly messageId: string, readonly status: 'delivered' | 'seen' }
+
+export interface DeliveryTarget { readonly threadId: string, readonly customerId: string, readonly messageId: string }
+
+/**
+ * The only I/O toward the platform. Called by the hub's durable worker: a throw means "retry later",
+ * so `send` must be safe to repeat for the same messageId. Must honour `signal`.
+ */
+export interface ChannelTransport<TMsg> {
+  send (msg: TMsg, opts: { readonly signal: AbortSignal, readonly target: DeliveryTarget }): Promise<{ readonly externalId?: string } | void>
+  signal? (event: ChannelSignal, opts: { readonly signal: AbortSignal }): Promise<void>
+}
+
+export interface CustomerProfile { readonly customerId: string, readonly name: string, readonly avatar?: string }
+
+export interface TimelineEntry {
+  readonly messageId: string
+  readonly threadId: string
+  readonly seq: number
+  readonly direction: 'inbound' | 'outbound'
+  readonly text: string
+  readonly attachments: ReadonlyArray<{ readonly friendlyName: string, readonly url: string, readonly mimeType?: string }>
+  readonly authorName?: string
+  readonly createdAt: number
+  readonly status: string
+}
+
+export interface ThreadInfo {
+  readonly threadId: string
+  readonly customerId: string
+  readonly status: 'open' | 'closed'
+  readonly closedReason?: string
+  readonly createdAt: number
+}
+
+export interface ReceiveResult {
+  readonly messages: ReadonlyArray<{ readonly messageId: string, readonly threadId: string, readonly seq: number, readonly duplicate: boolean }>
+}
+
+/** The narrow facade of the hub a plugin sees. Everything here is durable and shared across instances. */
+export interface ChannelHost<TConfig, TEvent = unknown> {
+  readonly channelId: string
+  readonly config: Readonly<TConfig>
+  readonly log: FastifyBaseLogger
+  /**
+   * Customer -> CXone. Translates with the plugin's inbound translator, stores durably (deduplicated by
+   * idOnExternalPlatform) and queues delivery to DFO. Resolves only once stored: then the platform may get its 2xx.
+   * Rejects with code BYOC_ERR_THREAD_CLOSED (409) when the thread was closed by the agent or the idle rule.
+   */
+  receive (event: TEvent): Promise<ReceiveResult>
+  /** Customer typing, relayed to DFO (coalesced per thread). Also counts as activity. */
+  typing (threadId: string, on: boolean): Promise<void>
+  /** Customer-side receipt for an agent message: reported to DFO as message status. */
+  receipt (messageId: string, status: 'delivered' | 'seen'): Promise<void>
+  /** Any sign of life from the customer (focus, "I'm here"): resets the idle clock. */
+  activity (threadId: string): Promise<void>
+  /** The customer left (widget closed, page left): the idle clock keeps running from the last activity. */
+  customers: {
+    upsert (profile: CustomerProfile): Promise<void>
+    get (customerId: string): Promise<CustomerProfile | undefined>
+  }
+  threads: {
+    /** The customer's open thread, opened (with a new id) when there is none. Safe under concurrency. */
+    current (customerId: string): Promise<ThreadInfo>
+    /** The open thread if any, without opening one. */
+    findOpen (customerId: string): Promise<ThreadInfo | undefined>
+    get (threadId: string): Promise<ThreadInfo | undefined>
+    list (customerId: string): Promise<ThreadInfo[]>
+    /** Timeline after a sequence number (resume after a reconnect). */
+    history (threadId: string, afterSeq?: number): Promise<TimelineEntry[]>
+  }
+  /** Uploads a file through DFO attachments; returns a URL CXone can fetch. */
+  uploadAttachment (content: Buffer, mimeType: string, friendlyName: string): Promise<{ url: string }>
+  /**
+   * Live events for this channel from every instance (agent messages, signals) as they are delivered.
+   * Push channels (widgets) use it to reach whichever instance holds the customer's socket.
+   */
+  subscribe (customerId: string, listener: (event: LiveEvent) => void): () => void
+}
+
+export type LiveEvent =
+  | { readonly type: 'message', readonly entry: TimelineEntry }
+  | ChannelSignal
+
+export interface ChannelRegistration<TEvent, TMsg> {
+  readonly inbound: InboundTranslator<TEvent>
+  readonly outbound: OutboundTranslator<TMsg>
+  readonly transport: ChannelTransport<TMsg>
+  /** Routes, websockets and static assets, mounted in the channel's own encapsulated scope /channels/<id>. */
+  readonly routes?: (scope: FastifyInstance) => Promise<void> | void
+  readonly close?: () => Promise<void>
+}
+
+export interface ChannelPlugin<C extends TSchema = TSchema, TEvent = any, TMsg = any> { // intentional any: the host stores plugins of every event type
+  /** /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/ */
+  readonly name: string
+  readonly apiVersion: typeof PLUGIN_API_VERSION
+  readonly configSchema: C
+  readonly capabilities: ChannelCapabilities
+  register (host: ChannelHost<Static<C>, TEvent>): ChannelRegistration<TEvent, TMsg> | Promise<ChannelRegistration<TEvent, TMsg>>
+}

@@ -1,0 +1,36 @@
+/** SQLite DDL. Unique constraints here are what make concurrent instances safe, not process memory. */
+export const SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS customers (
+  channel_id TEXT NOT NULL, customer_id TEXT NOT NULL, name TEXT NOT NULL, avatar TEXT, created_at INTEGER NOT NULL,
+  PRIMARY KEY (channel_id, customer_id)
+);
+CREATE TABLE IF NOT EXISTS threads (
+  thread_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
+  closed_reason TEXT, created_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL, contact_id TEXT,
+  next_seq INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX IF NOT EXISTS threads_one_open ON threads (channel_id, customer_id) WHERE status = 'open';
+CREATE INDEX IF NOT EXISTS threads_by_customer ON threads (channel_id, customer_id, created_at);
+CREATE TABLE IF NOT EXISTS messages (
+  message_id TEXT PRIMARY KEY, thread_id TEXT NOT NULL, channel_id TEXT NOT NULL, direction TEXT NOT NULL,
+  seq INTEGER NOT NULL, text TEXT NOT NULL, attachments TEXT NOT NULL, author_name TEXT, created_at INTEGER NOT NULL,
+  status TEXT NOT NULL, raw TEXT,
+  UNIQUE (thread_id, seq)
+);
+CREATE TABLE IF NOT EXISTS jobs (
+  job_id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, order_key TEXT NOT NULL, dedupe_key TEXT UNIQUE,
+  payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, run_at INTEGER NOT NULL,
+  lease_owner TEXT, lease_until INTEGER, last_error TEXT, created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (state, order_key, job_id);
+CREATE TABLE IF NOT EXISTS idempotency (
+  scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (scope, key)
+);
+CREATE TABLE IF NOT EXISTS timers (
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS timers_due ON timers (due_at);
+CREATE TABLE IF NOT EXISTS signing_keys (kid TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (collection, id));
+`
