@@ -129,8 +129,9 @@ export class SqliteStore implements Store {
       .run(at, contactId ?? null, threadId)
   }
 
-  async insertMessage (m: NewMessage): Promise<InsertMessageResult> {
+  async insertMessage (m: NewMessage, job?: NewJob): Promise<InsertMessageResult> {
     return this.tx(() => {
+      if (job) this.enqueueSync(job)
       const existing = this.db.prepare('SELECT * FROM messages WHERE message_id = ?').get(m.messageId) as Row | undefined
       if (existing) return { message: toMessage(existing), created: false }
       const t = this.db.prepare('SELECT next_seq FROM threads WHERE thread_id = ?').get(m.threadId) as Row | undefined
@@ -164,6 +165,10 @@ export class SqliteStore implements Store {
   }
 
   async enqueue (job: NewJob): Promise<Job | undefined> {
+    return this.enqueueSync(job)
+  }
+
+  private enqueueSync (job: NewJob): Job | undefined {
     const now = Date.now()
     const r = this.db.prepare(`INSERT INTO jobs (kind, order_key, dedupe_key, payload, state, run_at, created_at)
       VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`)

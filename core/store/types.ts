@@ -125,8 +125,12 @@ export interface Store {
   touchThread (threadId: string, at: number, contactId?: string): Promise<void>
 
   // messages (the per-thread timeline)
-  /** Inserts unless messageId exists. Unique on messageId: a platform retry returns the first copy. */
-  insertMessage (message: NewMessage): Promise<InsertMessageResult>
+  /**
+   * Inserts unless messageId exists. Unique on messageId: a platform retry returns the first copy.
+   * `job` is enqueued in the same atomic step (outbox pattern), and re-offered (dedupeKey) on a repeat, so a
+   * crash between storing and enqueueing cannot strand a message.
+   */
+  insertMessage (message: NewMessage, job?: NewJob): Promise<InsertMessageResult>
   getMessage (messageId: string): Promise<StoredMessage | undefined>
   listMessages (threadId: string, afterSeq?: number, limit?: number): Promise<StoredMessage[]>
   /** Moves status forward only (accepted < sent < delivered < seen); 'failed' from any but seen. */

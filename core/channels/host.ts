@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto'
+import type { ChannelHost, LiveEvent, ThreadInfo } from '../plugin-api/index.js'
+import type { Store } from '../store/types.js'
+import type { EventBus } from '../live/event-bus.js'
+import type { DfoClient } from '../cxone/dfo-types.js'
+import type { ConversationService } from '../conversations/service.js'
+import { toThreadInfo, toTimelineEntry } from '../conversations/timeline.js'
+import { hubError } from '../errors.js'
+import type { ChannelRuntime } from './runtime.js'
+
+interface HostDeps { store: Store, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
+
+/** The narrow, read-mostly facade a plugin gets: no root instance, no secrets, no metrics registry. */
+export function createChannelHost (channel: ChannelRuntime, config: unknown, d: HostDeps): ChannelHost<any, unknown> { // intentional any: each plugin types its own config
+  const { store, conversations } = d
+  const ownThread = async (threadId: string): Promise<ThreadInfo | undefined> => {
+    const t = await store.getThread(threadId)
+    return t && t.channelId === channel.id ? toThreadInfo(t) : undefined
+  }
+  return Object.freeze({
+    channelId: channel.id,
+    config: config as Readonly<unknown>,
+    log: channel.log,
+    receive: async (event: unknown) => ({ messages: await conversations.receive(channel, event) }),
+    typing: (threadId: string, on: boolean) => conversations.customerTyping(channel, threadId, on),
+    receipt: (messageId: string, status: 'delivered' | 'seen') => conversations.receipt(channel, messageId, status),
+    activity: (threadId: string) => conversations.customerActivity(channel, threadId),
+    customers: {
+      upsert: async (p: { customerId: string, name: string, avatar?: string }) => {
+        await store.upsertCustomer({ channelId: channel.id, customerId: p.customerId, name: p.name, ...(p.avatar ? { avatar: p.avatar } : {}) })
+      },
+      get: async (customerId: string) => {
+        const c = await store.getCustomer(channel.id, customerId)
+        return c && { customerId: c.customerId, name: c.name, ...(c.avatar ? { avatar: c.avatar } : {}) }
+      }
+    },
+    threads: {
+      current: async (customerId: string) => toThreadInfo((await store.openThread(channel.id, customerId, `th-${randomUUID()}`)).thread),
+      findOpen: async (customerId: string) => {
+        const t = await store.findOpenThread(channel.id, customerId)
+        return t && toThreadInfo(t)
+      },
+      get: ownThread,
+      list: async (customerId: string) => (await store.listThreads({ channelId: channel.id, customerId })).map(toThreadInfo),
+      history: async (threadId: string, afterSeq?: number) => {
+        if (!await ownThread(threadId)) throw hubError('THREAD_UNKNOWN', threadId)
+        return (await store.listMessages(threadId, afterSeq)).map(toTimelineEntry)
+      }
+    },
+    uploadAttachment: async (content: Buffer, mimeType: string) => {
+      const { url } = await d.dfo.uploadTemporaryAttachment(content.toString('base64'), mimeType)
+      return { url }
+    },
+    subscribe: (customerId: string, listener: (event: LiveEvent) => void) => d.bus.subscribe(channel.id, customerId, listener)
+  })
+}

@@ -1,0 +1,35 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { ChannelCapabilities, ChannelPlugin, ChannelRegistration } from '../plugin-api/types.js'
+
+/** Conversation rules of one channel, resolved to milliseconds. */
+export interface ResolvedRules {
+  readonly idle: { readonly enabled: boolean, readonly timeoutMs: number, readonly countdownMs: number, readonly warningText: string }
+  readonly blockAfterAgentClose: boolean
+}
+
+/** A loaded, registered channel: what core knows about it at run time. */
+export interface ChannelRuntime {
+  readonly id: string
+  readonly cxoneChannelId: string
+  readonly name: string
+  readonly plugin: ChannelPlugin
+  readonly capabilities: ChannelCapabilities
+  readonly rules: ResolvedRules
+  readonly log: FastifyBaseLogger
+  registration?: ChannelRegistration<unknown, unknown>
+}
+
+export class ChannelRegistry {
+  private readonly byId = new Map<string, ChannelRuntime>()
+  private readonly byCxoneId = new Map<string, ChannelRuntime>()
+
+  add (channel: ChannelRuntime): void {
+    this.byId.set(channel.id, channel)
+    this.byCxoneId.set(channel.cxoneChannelId, channel)
+  }
+
+  get (id: string): ChannelRuntime | undefined { return this.byId.get(id) }
+  /** CXone addresses channels by its own (DFO) channel id. */
+  getByCxoneId (cxoneChannelId: string): ChannelRuntime | undefined { return this.byCxoneId.get(cxoneChannelId) }
+  all (): ChannelRuntime[] { return [...this.byId.values()] }
+}

@@ -1,0 +1,100 @@
+import type { Job, Store } from '../store/types.js'
+import type { ChannelRegistry, ChannelRuntime } from '../channels/runtime.js'
+import type { DfoClient } from '../cxone/dfo-types.js'
+import { DfoError } from '../cxone/dfo-types.js'
+import type { CxoneInboundMessage, ChannelSignal } from '../plugin-api/index.js'
+import { JobFailure, type JobHandler } from '../delivery/outbox-worker.js'
+import type { ConversationService } from './service.js'
+import { toCxoneOutbound } from './timeline.js'
+import { splitText } from './split-text.js'
+import { Jobs } from './job-kinds.js'
+
+interface Deps { store: Store, channels: ChannelRegistry, dfo: DfoClient, conversations: ConversationService }
+
+/** DfoError -> what the worker should do: retry (with DFO's Retry-After) or give up. */
+function asFailure (err: unknown): unknown {
+  if (err instanceof DfoError) return new JobFailure(`${err.code}: ${err.message}`, { retryable: err.retryable, ...(err.details.retryAfterMs !== undefined ? { retryAfterMs: err.details.retryAfterMs } : {}) }, { cause: err })
+  return err
+}
+
+function channelOf (channels: ChannelRegistry, job: Job): ChannelRuntime {
+  const channel = channels.get((job.payload as { channelId: string }).channelId)
+  if (!channel) throw new JobFailure(`channel ${(job.payload as { channelId: string }).channelId} is no longer configured`, { retryable: false })
+  return channel
+}
+
+export function createJobHandlers ({ store, channels, dfo, conversations }: Deps): Record<string, JobHandler> {
+  return {
+    [Jobs.DFO_CREATE_MESSAGE]: async (job, signal) => {
+      const channel = channelOf(channels, job)
+      const { messageId } = job.payload as { messageId: string }
+      const message = await store.getMessage(messageId)
+      if (!message) return
+      try {
+        const result = await dfo.createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
+        const contactId = result.consumerContact?.id
+        await store.touchThread(message.threadId, message.createdAt, contactId !== undefined ? String(contactId) : undefined)
+        await store.setMessageStatus(messageId, 'sent')
+      } catch (err) {
+        if (err instanceof DfoError && err.code === 'BYOC_ERR_CXONE_THREAD_CLOSED') {
+          // the agent ended the conversation in CXone: stop the customer, do not retry
+          await store.setMessageStatus(messageId, 'failed')
+          const thread = await store.getThread(message.threadId)
+          if (thread) await conversations.closeThread(channel, thread, 'agent')
+          return
+        }
+        throw asFailure(err)
+      }
+    },
+
+    [Jobs.DFO_MESSAGE_STATUS]: async (job, signal) => {
+      const channel = channelOf(channels, job)
+      const { messageId, status, at } = job.payload as { messageId: string, status: 'delivered' | 'seen' | 'failed', at: number }
+      try {
+        await dfo.updateMessageStatus(channel.cxoneChannelId, messageId, status, new Date(at).toISOString(), { signal, attempts: 1 })
+      } catch (err) { throw asFailure(err) }
+    },
+
+    [Jobs.DFO_CLOSE_THREAD]: async (job, signal) => {
+      const channel = channelOf(channels, job)
+      const { threadId } = job.payload as { threadId: string }
+      const thread = await store.getThread(threadId)
+      try {
+        await dfo.updateThread(channel.cxoneChannelId, threadId, { canAddMoreMessages: false }, { signal, attempts: 1 })
+        if (thread?.contactId) await dfo.updateContactStatus(thread.contactId, 'closed', { signal, attempts: 1 })
+      } catch (err) { throw asFailure(err) }
+    },
+
+    [Jobs.PLATFORM_DELIVER]: async (job, signal) => {
+      const channel = channelOf(channels, job)
+      const { messageId } = job.payload as { messageId: string }
+      const message = await store.getMessage(messageId)
+      const thread = message && await store.getThread(message.threadId)
+      if (!message || !thread) return
+      const registration = channel.registration!
+      const full = toCxoneOutbound(message, thread.customerId)
+      // degrade for platforms that cannot carry it: attachments as links, long text in parts
+      const text = (full.messageContent.payload.text ?? '') +
+        (!channel.capabilities.attachments && full.attachments.length > 0 ? '\n' + full.attachments.map(a => `${a.friendlyName}: ${a.url}`).join('\n') : '')
+      const parts = splitText(text, channel.capabilities.maxTextLength)
+      for (const [i, part] of parts.entries()) {
+        const piece = {
+          ...full,
+          idOnExternalPlatform: parts.length > 1 ? `${messageId}#${i + 1}` : messageId,
+          messageContent: { ...full.messageContent, payload: { ...full.messageContent.payload, text: part } },
+          attachments: channel.capabilities.attachments && i === parts.length - 1 ? full.attachments : []
+        }
+        const platformMessage = registration.outbound.fromCxone(piece, { channelId: channel.id })
+        await registration.transport.send(platformMessage, { signal, target: { threadId: thread.threadId, customerId: thread.customerId, messageId: piece.idOnExternalPlatform } })
+      }
+      await store.setMessageStatus(messageId, 'sent')
+    },
+
+    [Jobs.PLATFORM_SIGNAL]: async (job, signal) => {
+      const channel = channelOf(channels, job)
+      const event = (job.payload as { signal: ChannelSignal }).signal
+      const send = channel.registration?.transport.signal
+      if (send) await send.call(channel.registration!.transport, event, { signal })
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
+import { Value } from 'typebox/value'
+import { CxoneInboundMessageSchema, type CxoneInboundMessage, type LiveEvent, type ChannelSignal } from '../plugin-api/index.js'
+import type { Store, Thread, StoredMessage } from '../store/types.js'
+import type { EventBus } from '../live/event-bus.js'
+import type { ChannelRuntime } from '../channels/runtime.js'
+import { hubError } from '../errors.js'
+import { toTimelineEntry } from './timeline.js'
+import type { IdleRule } from './idle-rule.js'
+import { Jobs } from './job-kinds.js'
+
+export interface ConversationDeps {
+  store: Store
+  bus: EventBus
+  idle: IdleRule
+  log: FastifyBaseLogger
+  /** wakes the outbox worker after an enqueue */
+  kick: () => void
+  /** fire-and-forget customer typing toward DFO (ephemeral: not worth a durable job) */
+  sendTyping: (channel: ChannelRuntime, threadId: string, on: boolean) => void
+}
+
+export interface AgentMessageInput {
+  /** thread named by CXone, if any (M2 postId, M3 thread.idOnExternalPlatform) */
+  readonly threadId?: string
+  readonly recipient?: { readonly idOnExternalPlatform: string, readonly name?: string }
+  readonly text: string
+  readonly attachments: ReadonlyArray<{ friendlyName: string, url: string, mimeType?: string }>
+  readonly authorName?: string
+  readonly raw: unknown
+}
+
+/** The conversation core: every path a message takes between a platform and CXone goes through here. */
+export class ConversationService {
+  constructor (private readonly d: ConversationDeps) {}
+
+  /** Customer -> CXone: translate, check the thread, store durably with its DFO job, announce. */
+  async receive (channel: ChannelRuntime, event: unknown): Promise<Array<{ messageId: string, threadId: string, seq: number, duplicate: boolean }>> {
+    const registration = channel.registration!
+    const bodies = registration.inbound.toCxone(event, { channelId: channel.id })
+    const out: Array<{ messageId: string, threadId: string, seq: number, duplicate: boolean }> = []
+    for (const body of bodies) {
+      if (!Value.Check(CxoneInboundMessageSchema, body)) {
+        const first = Value.Errors(CxoneInboundMessageSchema, body)[0]
+        throw hubError('VALIDATION', `translated message invalid at ${first?.instancePath || '/'}: ${first?.message ?? 'unknown'}`)
+      }
+      out.push(await this.storeInbound(channel, body))
+    }
+    return out
+  }
+
+  private async storeInbound (channel: ChannelRuntime, body: CxoneInboundMessage): Promise<{ messageId: string, threadId: string, seq: number, duplicate: boolean }> {
+    const { store } = this.d
+    const customerId = body.authorEndUserIdentity.idOnExternalPlatform
+    const thread = await this.threadForInbound(channel, customerId, body.thread.idOnExternalPlatform, body.idOnExternalPlatform)
+    const identity = body.authorEndUserIdentity
+    const authorName = [identity.firstName, identity.lastName].filter(Boolean).join(' ') || identity.nickname
+    const createdAt = Date.parse(body.createdAtWithMilliseconds)
+    const { message, created } = await store.insertMessage({
+      messageId: body.idOnExternalPlatform,
+      threadId: thread.threadId,
+      channelId: channel.id,
+      direction: 'inbound',
+      text: body.messageContent.payload.text ?? body.messageContent.fallbackText ?? '',
+      attachments: (body.attachments ?? []).map(a => ({ friendlyName: a.friendlyName, url: a.url, ...(a.mimeType ? { mimeType: a.mimeType } : {}) })),
+      ...(authorName ? { authorName } : {}),
+      createdAt: Number.isFinite(createdAt) ? createdAt : Date.now(),
+      raw: body
+    }, { kind: Jobs.DFO_CREATE_MESSAGE, orderKey: `dfo:${thread.threadId}`, dedupeKey: `dfo-msg:${body.idOnExternalPlatform}`, payload: { channelId: channel.id, messageId: body.idOnExternalPlatform } })
+    this.d.kick()
+    if (created) {
+      await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(message) })
+      await this.d.idle.activity(channel, thread)
+    }
+    return { messageId: message.messageId, threadId: message.threadId, seq: message.seq, duplicate: !created }
+  }
+
+  /** The thread a customer message belongs to; a closed thread refuses it (the agent or the idle rule ended it). */
+  private async threadForInbound (channel: ChannelRuntime, customerId: string, threadId: string, messageId: string): Promise<Thread> {
+    const { store } = this.d
+    const existing = await store.getThread(threadId)
+    if (existing) {
+      if (existing.channelId !== channel.id || existing.customerId !== customerId) throw hubError('THREAD_UNKNOWN', threadId)
+      if (existing.status === 'closed') {
+        // a retry of a message stored before the close is still a success, not a rejection
+        const stored = await store.getMessage(messageId)
+        if (stored && stored.threadId === threadId) return existing
+        if (existing.closedReason !== 'agent' || channel.rules.blockAfterAgentClose) throw hubError('THREAD_CLOSED', threadId)
+      }
+      return existing
+    }
+    const { thread } = await store.openThread(channel.id, customerId, threadId)
+    if (thread.threadId === threadId) return thread
+    // the platform started a new conversation while another was open: the new one supersedes it
+    await this.closeThread(channel, thread, 'customer')
+    const retry = await store.openThread(channel.id, customerId, threadId)
+    return retry.thread
+  }
+
+  /** Agent -> customer (M2 reply, M3 outbound): store with its platform job, answer CXone at once. */
+  async agentMessage (channel: ChannelRuntime, input: AgentMessageInput): Promise<{ message: StoredMessage, thread: Thread }> {
+    const { store } = this.d
+    let thread = input.threadId ? await store.getThread(input.threadId) : undefined
+    if (thread && thread.channelId !== channel.id) throw hubError('THREAD_UNKNOWN', input.threadId)
+    if (!thread) {
+      const customerId = input.recipient?.idOnExternalPlatform
+      if (!customerId) throw hubError(input.threadId ? 'THREAD_UNKNOWN' : 'RECIPIENT_UNKNOWN', input.threadId ?? 'no recipient given')
+      if (!await store.getCustomer(channel.id, customerId)) {
+        await store.upsertCustomer({ channelId: channel.id, customerId, name: input.recipient?.name ?? customerId })
+      }
+      // an outbound to a customer with no open thread opens a new one (under the store's one-open-thread constraint)
+      thread = (await store.openThread(channel.id, customerId, input.threadId ?? `th-${randomUUID()}`)).thread
+    }
+    const messageId = `hub-${randomUUID()}`
+    const { message } = await store.insertMessage({
+      messageId,
+      threadId: thread.threadId,
+      channelId: channel.id,
+      direction: 'outbound',
+      text: input.text,
+      attachments: input.attachments,
+      ...(input.authorName ? { authorName: input.authorName } : {}),
+      createdAt: Date.now(),
+      raw: input.raw
+    }, { kind: Jobs.PLATFORM_DELIVER, orderKey: `platform:${thread.threadId}`, dedupeKey: `deliver:${messageId}`, payload: { channelId: channel.id, messageId } })
+    this.d.kick()
+    await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(message) })
+    if (thread.status === 'open') await this.d.idle.activity(channel, thread)
+    return { message, thread }
+  }
+
+  async agentTyping (channel: ChannelRuntime, threadId: string, on: boolean): Promise<void> {
+    const thread = await this.d.store.getThread(threadId)
+    if (!thread || thread.channelId !== channel.id) throw hubError('THREAD_UNKNOWN', threadId)
+    if (!channel.capabilities.typingIndicators) return // degrade: the platform cannot show it
+    await this.signal(channel, { type: 'typing', threadId, customerId: thread.customerId, on }, false)
+  }
+
+  async customerTyping (channel: ChannelRuntime, threadId: string, on: boolean): Promise<void> {
+    const thread = await this.requireOpenThread(channel, threadId)
+    this.d.sendTyping(channel, threadId, on)
+    await this.d.idle.activity(channel, thread)
+  }
+
+  async customerActivity (channel: ChannelRuntime, threadId: string): Promise<void> {
+    const thread = await this.requireOpenThread(channel, threadId)
+    await this.d.idle.activity(channel, thread)
+  }
+
+  /** A customer-side receipt for an agent message, reported to DFO as message status. */
+  async receipt (channel: ChannelRuntime, messageId: string, status: 'delivered' | 'seen'): Promise<void> {
+    const { store } = this.d
+    const message = await store.getMessage(messageId)
+    if (!message || message.channelId !== channel.id || message.direction !== 'outbound') throw hubError('VALIDATION', `unknown agent message ${messageId}`)
+    if (status === 'seen' && message.status !== 'delivered' && message.status !== 'seen') await store.setMessageStatus(messageId, 'delivered')
+    if (!await store.setMessageStatus(messageId, status)) return
+    await store.enqueue({ kind: Jobs.DFO_MESSAGE_STATUS, orderKey: `status:${messageId}`, dedupeKey: `status:${messageId}:${status}`, payload: { channelId: channel.id, messageId, status, at: Date.now() } })
+    this.d.kick()
+  }
+
+  /**
+   * Ends a conversation once (the store's closeThread is true for one caller only). Agent closes are already known
+   * to DFO; idle and customer closes are pushed to DFO (thread closed for new messages, contact closed).
+   */
+  async closeThread (channel: ChannelRuntime, thread: Thread, reason: 'agent' | 'idle' | 'customer'): Promise<boolean> {
+    const { store } = this.d
+    if (!await store.closeThread(thread.threadId, reason)) return false
+    await this.d.idle.cancel(thread.threadId)
+    if (reason !== 'agent') {
+      await store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${thread.threadId}`, dedupeKey: `close:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } })
+    }
+    await this.signal(channel, { type: 'thread-closed', threadId: thread.threadId, customerId: thread.customerId, reason }, true)
+    this.d.log.info({ channel: channel.id, threadId: thread.threadId, reason }, 'conversation ended')
+    return true
+  }
+
+  /** Live to connected clients at once; durably to the platform transport when `durable`. */
+  async signal (channel: ChannelRuntime, signal: ChannelSignal, durable: boolean): Promise<void> {
+    if (durable) {
+      await this.d.store.enqueue({ kind: Jobs.PLATFORM_SIGNAL, orderKey: `platform:${signal.threadId}`, payload: { channelId: channel.id, signal } })
+      this.d.kick()
+    }
+    await this.publish(channel, signal.customerId, signal)
+  }
+
+  private async publish (channel: ChannelRuntime, customerId: string, event: LiveEvent): Promise<void> {
+    try {
+      await this.d.bus.publish(channel.id, customerId, event)
+    } catch (err) {
+      // live delivery is best effort; clients resume from the durable timeline
+      this.d.log.warn({ err, channel: channel.id }, 'live publish failed')
+    }
+  }
+
+  private async requireOpenThread (channel: ChannelRuntime, threadId: string): Promise<Thread> {
+    const thread = await this.d.store.getThread(threadId)
+    if (!thread || thread.channelId !== channel.id) throw hubError('THREAD_UNKNOWN', threadId)
+    if (thread.status === 'closed') throw hubError('THREAD_CLOSED', threadId)
+    return thread
+  }
+}

@@ -1,0 +1,14 @@
+/** Splits text into parts of at most `max` characters, preferring whitespace; one part when it fits. */
+export function splitText (text: string, max: number | undefined): string[] {
+  if (!max || text.length <= max) return [text]
+  const parts: string[] = []
+  let rest = text
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf(' ', max)
+    if (cut < max / 2) cut = max
+    parts.push(rest.slice(0, cut).trimEnd())
+    rest = rest.slice(cut).trimStart()
+  }
+  if (rest.length > 0) parts.push(rest)
+  return parts
+}

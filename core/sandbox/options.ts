@@ -1,0 +1,40 @@
+import type { Store } from '../store/types.js'
+
+export interface SandboxFaults {
+  /** added to every DFO call */
+  latencyMs?: number
+  /** share of DFO calls answered 500 (0..1) */
+  errorRate?: number
+  /** share of DFO calls answered 429 with Retry-After (0..1) */
+  rateLimitRate?: number
+  retryAfterMs?: number
+  /** epoch-millisecond windows during which every DFO call is answered 503 */
+  downtime?: Array<{ fromMs: number, toMs: number }>
+}
+
+export interface SandboxHub {
+  /** Integration Box URL, e.g. http://127.0.0.1:8080/integration/box */
+  boxUrl: () => string
+  /** Authorization URL, e.g. http://127.0.0.1:8080/integration/box/1.0/token */
+  tokenUrl: () => string
+  clientId: string
+  clientSecret: string
+  /** the hub's add/reconnect/remove action URLs, linked from the console's Integrations section */
+  actionUrls?: () => { add: string, reconnect: string, remove: string }
+}
+
+export interface SandboxOptions {
+  /** all sandbox state lives here, in collections prefixed 'sandbox:' */
+  store: Store
+  hub: SandboxHub
+  /** what the hub must present to the sandbox's /auth/token */
+  accessKeyId: string
+  accessKeySecret: string
+  tokenTtlMs: number
+  brandId: number
+  /** seeded at start (as if an admin created them) unless present */
+  channels?: Array<{ id: string, name: string }>
+  faults?: SandboxFaults
+  /** injectable for deterministic fault tests */
+  random?: () => number
+}
