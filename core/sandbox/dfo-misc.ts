@@ -6,6 +6,7 @@ import { SANDBOX_AGENT, sandboxBrand } from './identity.js'
 import { consumeOneTimeToken } from './one-time-tokens.js'
 import type { SandboxOptions } from './options.js'
 import { issueToken } from './tokens.js'
+import { PUBLIC, PUBLIC_FILE } from './route-flags.js'
 
 const ATTACHMENTS = 'sandbox:attachments'
 const CUSTOM_FIELDS = 'sandbox:custom-field-definitions'
@@ -29,7 +30,7 @@ interface AttachmentDoc { content: string, mimeType: string, expireAt: number }
 export function miscRoutes (opts: SandboxOptions): FastifyPluginAsync {
   const { store } = opts
   return async (app) => {
-    app.post('/one-time-token/verification', { config: { publicRoute: true } }, async (req, reply) => {
+    app.post('/one-time-token/verification', { config: PUBLIC }, async (req, reply) => {
       const checked = checkBody(VerifySchema, req.body)
       if (!checked.ok) return sendDfoError(reply, 400, checked.items)
       const { token, brandId, userId } = checked.value
@@ -50,7 +51,7 @@ export function miscRoutes (opts: SandboxOptions): FastifyPluginAsync {
     })
 
     // The URL is handed to agents and platforms, so it needs no token (like CXone's signed URLs).
-    app.get<{ Params: { id: string } }>('/attachments/:id', { config: { publicRoute: true, noFaults: true } }, async (req, reply) => {
+    app.get<{ Params: { id: string } }>('/attachments/:id', { config: PUBLIC_FILE }, async (req, reply) => {
       const doc = await store.getDoc<AttachmentDoc>(ATTACHMENTS, req.params.id)
       if (!doc || doc.expireAt <= Date.now()) return dfoError(reply, 404, 'attachmentNotFound', 'Attachment not found or expired')
       return reply.type(doc.mimeType).send(Buffer.from(doc.content, 'base64'))

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FastifyPluginAsync } from 'fastify'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+/** The repository (or package) root: the nearest ancestor holding package.json. */
+function packageRoot (): string {
+  let dir = here
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
+}
+
+/**
+ * Where the console's files are. Running from dist/, everything sits beside this file once the build copied
+ * the .html/.css; running from source (tests), the .html/.css are in core/sandbox/web and the compiled
+ * browser JS in dist/core/sandbox/web (tsconfig.web.json).
+ */
+export function consoleDirs (): { assets: string, scripts: string } {
+  const root = packageRoot()
+  const pick = (file: string, candidates: string[]) => candidates.find(d => existsSync(join(d, file))) ?? candidates[0]!
+  const local = join(here, 'web')
+  return {
+    assets: pick('console.html', [local, join(root, 'core', 'sandbox', 'web')]),
+    scripts: pick('console.js', [local, join(root, 'dist', 'core', 'sandbox', 'web')])
+  }
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' }
+const SAFE_NAME = /^[a-z0-9-]+\.(html|css|js)$/
+
+/** GET /console/ (the page), /console/<name>.css and /console/js/<name>.js; only flat, known file names. */
+export const consoleStatic: FastifyPluginAsync = async (app) => {
+  const dirs = consoleDirs()
+  const serve = async (dir: string, name: string, reply: import('fastify').FastifyReply) => {
+    if (!SAFE_NAME.test(name)) return reply.code(404).send({ error: { code: 'BYOC_ERR_SANDBOX_NOT_FOUND', message: 'Not found' } })
+    const file = resolve(dir, name)
+    try {
+      const body = await readFile(file)
+      return reply.type(TYPES[name.slice(name.lastIndexOf('.'))]!).header('cache-control', 'no-cache').send(body)
+    } catch {
+      const hint = name.endsWith('.js') ? ' (run `npm run build` to compile the console)' : ''
+      return reply.code(404).send({ error: { code: 'BYOC_ERR_SANDBOX_NOT_FOUND', message: `Console file ${name} not found${hint}` } })
+    }
+  }
+  app.get('/console', async (_req, reply) => reply.redirect(`${app.prefix}/console/`))
+  app.get('/console/', async (_req, reply) => serve(dirs.assets, 'console.html', reply))
+  app.get<{ Params: { name: string } }>('/console/:name', async (req, reply) => serve(dirs.assets, req.params.name, reply))
+  app.get<{ Params: { name: string } }>('/console/js/:name', async (req, reply) => serve(dirs.scripts, req.params.name, reply))
+}

@@ -1,0 +1,69 @@
+import type { Test } from 'tap'
+import Fastify from 'fastify'
+import { join } from 'node:path'
+import { SqliteStore } from '../../core/store/sqlite.js'
+import { sandboxPlugin, type SandboxOptions } from '../../core/sandbox/index.js'
+import type { SandboxHub } from '../../core/sandbox/options.js'
+
+export const KEY = { id: 'key-id', secret: 'key-secret' }
+export const CHANNEL = { id: 'chan-1', name: 'Watering Hole' }
+
+const unusedHub: SandboxHub = {
+  boxUrl: () => 'http://127.0.0.1:9/integration/box', tokenUrl: () => 'http://127.0.0.1:9/integration/box/1.0/token', clientId: 'x', clientSecret: 'y'
+}
+
+/** A sandbox mounted at /sandbox on port 0, its state in a SQLite file in the test's directory. */
+export async function startSandboxApp (t: Test, overrides: Partial<SandboxOptions> = {}) {
+  const store = new SqliteStore(join(t.testdir(), 'store.db'))
+  const app = Fastify()
+  const opts: SandboxOptions = {
+    store, hub: unusedHub, accessKeyId: KEY.id, accessKeySecret: KEY.secret, tokenTtlMs: 60_000, brandId: 1001,
+    channels: [CHANNEL], ...overrides
+  }
+  await app.register(sandboxPlugin, { ...opts, prefix: '/sandbox' })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(async () => { await app.close(); await store.close() })
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/sandbox`
+
+  const getToken = async (): Promise<string> => {
+    const res = await app.inject({
+      method: 'POST', url: '/sandbox/auth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ grant_type: 'password', username: KEY.id, password: KEY.secret }).toString()
+    })
+    if (res.statusCode !== 200) throw new Error(`token: ${res.statusCode} ${res.body}`)
+    return res.json().access_token
+  }
+  const token = await getToken()
+  /** an authorised DFO call */
+  const dfo = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, payload?: unknown, bearer = token) => app.inject({
+    method, url: `/sandbox/dfo/3.0${path}`, headers: { authorization: `Bearer ${bearer}` }, ...(payload !== undefined ? { payload: payload as object } : {})
+  })
+  return { app, store, url, token, getToken, dfo }
+}
+
+let seq = 0
+/** A valid C1 body; pass overrides to vary it. */
+export function newMessage (over: Record<string, unknown> = {}) {
+  seq++
+  return {
+    idOnExternalPlatform: `msg-${seq}-${Date.now()}`,
+    direction: 'inbound',
+    createdAtWithMilliseconds: new Date().toISOString(),
+    thread: { idOnExternalPlatform: 'conv-1' },
+    messageContent: { type: 'TEXT', payload: { text: 'Hello' } },
+    authorEndUserIdentity: { idOnExternalPlatform: 'cust-1', firstName: 'Jane', lastName: 'Doe' },
+    ...over
+  }
+}
+
+/** Polls until check() returns a truthy value or the deadline passes (no fixed sleeps). */
+export async function until<T> (check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const v = await check()
+    if (v) return v
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
