@@ -1,0 +1,17 @@
+import { Type, type Static } from '../../core/plugin-api/index.js'
+
+export const WateringHoleConfigSchema = Type.Object({
+  identitySecret: Type.String({
+    minLength: 32,
+    'x-secret': true,
+    description: 'HMAC key that signs customer ids; changing it logs every animal out (new identity on next visit)'
+  }),
+  maxAttachmentBytes: Type.Integer({ minimum: 1, maximum: 40 * 1024 * 1024, default: 5 * 1024 * 1024, description: 'largest file a customer may attach' }),
+  allowedOrigins: Type.Array(Type.String({ minLength: 1 }), {
+    default: ['*'],
+    description: 'origins of pages allowed to embed the widget (frame-ancestors) and open its socket; "*" allows any'
+  }),
+  title: Type.String({ minLength: 1, maxLength: 80, default: 'The Jungle, Inc.', description: 'shown in the widget header' })
+}, { additionalProperties: false })
+
+export type WateringHoleConfig = Static<typeof WateringHoleConfigSchema>

@@ -1,0 +1,20 @@
+import { defineChannelPlugin } from '../../core/plugin-api/index.js'
+import { WateringHoleConfigSchema } from './config.js'
+import { inbound, type WateringHoleEvent } from './inbound.js'
+import { MAX_TEXT_LENGTH, outbound, type WateringHoleAgentMessage } from './outbound.js'
+import { wateringHoleRoutes } from './routes/index.js'
+import { transport } from './transport.js'
+
+export type { WateringHoleConfig } from './config.js'
+export type { WateringHoleEvent } from './inbound.js'
+export type { WateringHoleAgentMessage } from './outbound.js'
+
+export default defineChannelPlugin<typeof WateringHoleConfigSchema, WateringHoleEvent, WateringHoleAgentMessage>({
+  name: 'watering-hole',
+  apiVersion: 1,
+  configSchema: WateringHoleConfigSchema,
+  capabilities: { attachments: true, typingIndicators: true, readReceipts: true, richMessages: [], maxTextLength: MAX_TEXT_LENGTH },
+  register (host) {
+    return { inbound, outbound, transport, routes: wateringHoleRoutes(host), close: async () => {} }
+  }
+})

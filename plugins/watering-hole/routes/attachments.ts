@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify'
+import type { ChannelHost } from '../../../core/plugin-api/index.js'
+import type { WateringHoleConfig } from '../config.js'
+import { WhErrorCodes, whError } from '../errors.js'
+import { sealAttachment } from '../identity.js'
+import { AttachmentBodySchema, type AttachmentBody } from '../schemas.js'
+import { customerFromRequest } from './identity.js'
+
+// No path parts, no control characters: the name is shown to agents and used as a download name.
+function cleanName (name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? ''
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim() // eslint-disable-line no-control-regex
+  return cleaned === '' ? 'file' : cleaned
+}
+
+export function attachmentRoutes (scope: FastifyInstance, host: ChannelHost<WateringHoleConfig>): void {
+  const max = host.config.maxAttachmentBytes
+  // base64 grows 4/3; a little room for the JSON around it. Larger bodies are cut off before buffering all.
+  const bodyLimit = Math.ceil(max / 3) * 4 + 4096
+  scope.post<{ Body: AttachmentBody }>('/attachments', { bodyLimit, schema: { body: AttachmentBodySchema } }, async (request, reply) => {
+    const customerId = customerFromRequest(host.config.identitySecret, request)
+    const content = Buffer.from(request.body.contentBase64, 'base64')
+    if (content.length === 0) throw whError(WhErrorCodes.attachmentInvalid, 'The file is empty.')
+    if (content.length > max) throw whError(WhErrorCodes.attachmentTooLarge, `Files can be at most ${max} bytes.`, 413)
+    const friendlyName = cleanName(request.body.friendlyName)
+    const mimeType = request.body.mimeType
+    const { url } = await host.uploadAttachment(content, mimeType, friendlyName)
+    const attachment = { friendlyName, url, mimeType }
+    void reply.code(201)
+    return { attachment: { ...attachment, size: content.length, seal: sealAttachment(host.config.identitySecret, customerId, attachment) } }
+  })
+}

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import type { ChannelHost } from '../../../core/plugin-api/index.js'
+import type { WateringHoleConfig } from '../config.js'
+import { WhErrorCodes, whError } from '../errors.js'
+import { avatarSvg, isAvatar } from '../assets/avatars.js'
+import { chatPage } from '../assets/page.js'
+import { WIDGET_CSS } from '../assets/styles.js'
+import { frameAncestors } from './origin.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+/**
+ * Where tsconfig.web.json put the browser code: next to us when running from dist/, or in dist/ when
+ * running the TypeScript sources (tests, dev).
+ */
+export function webDir (): string | undefined {
+  const candidates = [join(here, '..', 'web'), join(here, '..', '..', '..', 'dist', 'plugins', 'watering-hole', 'web')]
+  return candidates.find(d => existsSync(join(d, 'app.js')))
+}
+
+const MODULE_NAME = /^[a-z][a-z0-9-]*\.js$/
+
+export function staticRoutes (scope: FastifyInstance, host: ChannelHost<WateringHoleConfig>): void {
+  const dir = webDir()
+  if (dir === undefined) host.log.warn('watering-hole browser code is not built (npm run build); the widget will not load')
+  const cache = new Map<string, Buffer>()
+  async function webFile (name: string): Promise<Buffer> {
+    if (dir === undefined || !MODULE_NAME.test(name)) throw whError(WhErrorCodes.notFound, 'No such file.', 404)
+    const hit = cache.get(name)
+    if (hit !== undefined) return hit
+    try {
+      const content = await readFile(join(dir, name))
+      cache.set(name, content)
+      return content
+    } catch {
+      throw whError(WhErrorCodes.notFound, 'No such file.', 404)
+    }
+  }
+
+  const security = {
+    'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: http: https:; " +
+      `connect-src 'self'; frame-ancestors ${frameAncestors(host.config.allowedOrigins)}; base-uri 'none'; form-action 'none'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer'
+  }
+
+  scope.get<{ Querystring: { embed?: string } }>('/', async (request, reply) => {
+    const embedded = request.query.embed === '1'
+    return await reply.headers(security).type('text/html; charset=utf-8')
+      .send(chatPage({ base: scope.prefix, title: host.config.title, embedded }))
+  })
+
+  scope.get('/widget.js', async (_request, reply) => {
+    return await reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache')
+      .header('access-control-allow-origin', '*').send(await webFile('embed.js'))
+  })
+
+  scope.get('/assets/widget.css', async (_request, reply) => {
+    return await reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(WIDGET_CSS)
+  })
+
+  scope.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
+    return await reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff').send(await webFile(request.params.name))
+  })
+
+  scope.get<{ Params: { name: string } }>('/avatars/:name', async (request, reply) => {
+    const name = request.params.name.replace(/\.svg$/, '')
+    if (!isAvatar(name)) throw whError(WhErrorCodes.notFound, 'No such avatar.', 404)
+    return await reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(avatarSvg(name))
+  })
+}

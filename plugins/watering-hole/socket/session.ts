@@ -1,0 +1,227 @@
+import type { ChannelHost, LiveEvent, ThreadInfo, TimelineEntry } from '../../../core/plugin-api/index.js'
+import type { WateringHoleConfig } from '../config.js'
+import { WhErrorCodes, type WhErrorCode } from '../errors.js'
+import { checkAttachmentSeal, verifyCustomerToken } from '../identity.js'
+import { clientMessageIdOf, type WateringHoleEvent } from '../inbound.js'
+import type { ClientFrame } from '../schemas.js'
+import { parseClientFrame } from '../frames.js'
+import { FrameBudget } from './rate-limit.js'
+
+type Host = ChannelHost<WateringHoleConfig, WateringHoleEvent>
+type HelloFrame = Extract<ClientFrame, { type: 'hello' }>
+type MessageFrame = Extract<ClientFrame, { type: 'message' }>
+
+export interface SessionIo {
+  send (frame: Record<string, unknown>): void
+  close (code: number, reason: string): void
+  /** public URL of an avatar image, for the DFO customer identity */
+  avatarUrl (avatar: string): string | undefined
+}
+
+function threadView (t: ThreadInfo | undefined): Record<string, unknown> | null {
+  return t === undefined ? null : { threadId: t.threadId, status: t.status, closedReason: t.closedReason ?? null, createdAt: t.createdAt }
+}
+
+const MAX_TRACKED_AGENT_MESSAGES = 2000
+
+/**
+ * One widget connection. Everything runs through one promise chain, so frames leave in the order things
+ * happened and the per-thread cursor (the highest seq this socket has shown) is never raced: a live event,
+ * an ack and a resume all go through `syncTo`, which sends each entry after the cursor exactly once.
+ */
+export class WidgetSession {
+  private customerId: string | undefined
+  private name = ''
+  private avatar: string | undefined
+  private threadId: string | undefined
+  private threadOpen = false
+  private cursor = 0
+  private readonly agentMessageIds = new Set<string>()
+  private unsubscribe: (() => void) | undefined
+  private chain: Promise<void> = Promise.resolve()
+  private closed = false
+  private readonly budget = new FrameBudget(60, 10_000)
+
+  constructor (private readonly host: Host, private readonly io: SessionIo) {}
+
+  onData (data: string): void {
+    if (!this.budget.take()) { this.error(WhErrorCodes.rateLimited, 'Too many frames; slow down.'); return }
+    const parsed = parseClientFrame(data)
+    if (!parsed.ok) { this.error(WhErrorCodes.invalidFrame, parsed.reason); return }
+    this.run(() => this.handle(parsed.frame))
+  }
+
+  onClose (): void {
+    this.closed = true
+    this.unsubscribe?.()
+    this.unsubscribe = undefined
+  }
+
+  private run (job: () => Promise<void>): void {
+    this.chain = this.chain.then(job).catch(err => {
+      this.host.log.error({ err, customerId: this.customerId }, 'watering-hole socket job failed')
+      this.error(WhErrorCodes.unavailable, 'Something went wrong on our side; please try again.')
+    })
+  }
+
+  private send (frame: Record<string, unknown>): void {
+    if (!this.closed) this.io.send(frame)
+  }
+
+  private error (code: WhErrorCode, message: string, extra: Record<string, unknown> = {}): void {
+    this.send({ type: 'error', code, message, ...extra })
+  }
+
+  private async handle (frame: ClientFrame): Promise<void> {
+    if (this.closed) return
+    if (frame.type === 'hello') return await this.hello(frame)
+    if (this.customerId === undefined) { this.error(WhErrorCodes.helloRequired, 'Send hello with your token first.'); return }
+    switch (frame.type) {
+      case 'message': return await this.message(frame)
+      case 'typing': if (this.threadId !== undefined && this.threadOpen) await this.host.typing(this.threadId, frame.on); return
+      case 'activity': if (this.threadId !== undefined && this.threadOpen) await this.host.activity(this.threadId); return
+      case 'read':
+        // Only receipts for agent messages this socket showed: nobody marks another animal's messages read.
+        if (this.agentMessageIds.has(frame.messageId)) await this.host.receipt(frame.messageId, frame.status ?? 'seen')
+        return
+      case 'new-chat': return await this.newChat()
+    }
+  }
+
+  private async hello (frame: HelloFrame): Promise<void> {
+    if (this.customerId !== undefined) { this.error(WhErrorCodes.invalidFrame, 'hello was already sent on this connection'); return }
+    const customerId = verifyCustomerToken(this.host.config.identitySecret, frame.token)
+    const profile = customerId === undefined ? undefined : await this.host.customers.get(customerId)
+    if (customerId === undefined || profile === undefined) {
+      this.error(WhErrorCodes.tokenInvalid, 'Your identity token is not valid here; please introduce yourself again.')
+      this.io.close(4401, 'invalid token')
+      return
+    }
+    this.customerId = customerId
+    this.name = profile.name
+    this.avatar = profile.avatar
+    // Subscribe before reading history: anything published meanwhile queues behind this job and is then
+    // filtered by the cursor, so nothing falls in the gap and nothing shows twice.
+    this.unsubscribe = this.host.subscribe(customerId, event => this.run(() => this.onLive(event)))
+    const thread = await this.host.threads.findOpen(customerId) ?? latest(await this.host.threads.list(customerId))
+    const lastSeq = thread === undefined ? 0 : frame.lastSeq?.[thread.threadId] ?? 0
+    this.send({ type: 'welcome', customer: { customerId, name: profile.name, avatar: profile.avatar ?? null } })
+    await this.show(thread, lastSeq)
+  }
+
+  /** Makes `thread` the one this socket shows and sends what the widget lacks of it (after `afterSeq`). */
+  private async show (thread: ThreadInfo | undefined, afterSeq: number): Promise<void> {
+    this.threadId = thread?.threadId
+    this.threadOpen = thread?.status === 'open'
+    this.cursor = afterSeq
+    const entries = thread === undefined ? [] : await this.host.threads.history(thread.threadId, afterSeq)
+    for (const e of entries) this.remember(e)
+    if (entries.length > 0) this.cursor = entries[entries.length - 1].seq
+    this.send({ type: 'history', thread: threadView(thread), resume: afterSeq > 0, entries: entries.map(e => this.entryView(e)) })
+  }
+
+  private entryView (e: TimelineEntry): Record<string, unknown> {
+    const clientMessageId = this.customerId === undefined ? undefined : clientMessageIdOf(this.customerId, e.messageId)
+    return { ...e, ...(clientMessageId !== undefined ? { clientMessageId } : {}) }
+  }
+
+  private remember (e: TimelineEntry): void {
+    if (e.direction !== 'outbound') return
+    if (this.agentMessageIds.size >= MAX_TRACKED_AGENT_MESSAGES) this.agentMessageIds.delete(this.agentMessageIds.values().next().value as string)
+    this.agentMessageIds.add(e.messageId)
+  }
+
+  /** Sends every entry of the shown thread after the cursor, in order. */
+  private async syncTo (entry?: TimelineEntry): Promise<void> {
+    if (this.threadId === undefined) return
+    if (entry !== undefined && entry.seq <= this.cursor) return
+    const entries = entry !== undefined && entry.seq === this.cursor + 1 ? [entry] : await this.host.threads.history(this.threadId, this.cursor)
+    for (const e of entries) {
+      if (e.seq <= this.cursor) continue
+      this.remember(e)
+      this.cursor = e.seq
+      this.send({ type: 'message', entry: this.entryView(e) })
+    }
+  }
+
+  private async onLive (event: LiveEvent): Promise<void> {
+    if (this.closed) return
+    if (event.type === 'message') {
+      if (event.entry.threadId === this.threadId) return await this.syncTo(event.entry)
+      // A message on another thread: an agent's direct message opened a new one. Show it if it is open.
+      const thread = await this.host.threads.get(event.entry.threadId)
+      if (thread?.status === 'open' && thread.customerId === this.customerId) await this.show(thread, 0)
+      return
+    }
+    if (event.threadId !== this.threadId) return
+    switch (event.type) {
+      case 'typing': this.send({ type: 'typing', threadId: event.threadId, on: event.on }); return
+      case 'idle-warning': this.send({ type: 'idle-warning', threadId: event.threadId, endsAt: event.endsAt, now: Date.now(), text: event.text }); return
+      case 'idle-cleared': this.send({ type: 'idle-cleared', threadId: event.threadId }); return
+      case 'message-status': this.send({ type: 'status', threadId: event.threadId, messageId: event.messageId, status: event.status }); return
+      case 'thread-closed':
+        this.threadOpen = false
+        await this.syncTo()
+        this.send({ type: 'thread-closed', threadId: event.threadId, reason: event.reason })
+    }
+  }
+
+  private async message (frame: MessageFrame): Promise<void> {
+    const customerId = this.customerId as string
+    const secret = this.host.config.identitySecret
+    const attachments = frame.attachments ?? []
+    if (frame.text.trim() === '' && attachments.length === 0) { this.error(WhErrorCodes.invalidFrame, 'A message needs text or an attachment.', { clientMessageId: frame.clientMessageId }); return }
+    if (!attachments.every(a => checkAttachmentSeal(secret, customerId, a))) {
+      this.error(WhErrorCodes.attachmentInvalid, 'Attachments must be uploaded through this chat first.', { clientMessageId: frame.clientMessageId })
+      return
+    }
+    if (this.threadId !== undefined && !this.threadOpen) {
+      this.error(WhErrorCodes.threadClosed, 'This chat has ended. Start a new chat to keep talking.', { clientMessageId: frame.clientMessageId })
+      return
+    }
+    if (this.threadId === undefined) await this.show(await this.host.threads.current(customerId), 0)
+    const threadId = this.threadId as string
+    const avatarUrl = this.avatar === undefined ? undefined : this.io.avatarUrl(this.avatar)
+    const event: WateringHoleEvent = {
+      clientMessageId: frame.clientMessageId,
+      threadId,
+      customer: { customerId, name: this.name, ...(avatarUrl !== undefined ? { avatarUrl } : {}) },
+      text: frame.text,
+      attachments: attachments.map(a => ({ friendlyName: a.friendlyName, url: a.url, mimeType: a.mimeType })),
+      sentAt: Date.now()
+    }
+    let result
+    try {
+      result = await this.host.receive(event)
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'BYOC_ERR_THREAD_CLOSED') {
+        this.threadOpen = false
+        this.error(WhErrorCodes.threadClosed, 'This chat has ended. Start a new chat to keep talking.', { clientMessageId: frame.clientMessageId })
+        const thread = await this.host.threads.get(threadId)
+        this.send({ type: 'thread-closed', threadId, reason: thread?.closedReason ?? 'agent' })
+        return
+      }
+      throw err
+    }
+    const stored = result.messages[0]
+    if (stored !== undefined) {
+      this.send({ type: 'ack', clientMessageId: frame.clientMessageId, messageId: stored.messageId, threadId: stored.threadId, seq: stored.seq, duplicate: stored.duplicate })
+    }
+    await this.syncTo()
+  }
+
+  private async newChat (): Promise<void> {
+    const customerId = this.customerId as string
+    // An open thread stays the chat; otherwise show an empty one. The thread itself opens with the first
+    // message, so a curious click does not create a conversation in CXone.
+    const open = await this.host.threads.findOpen(customerId)
+    if (open !== undefined) { if (open.threadId !== this.threadId) await this.show(open, 0); else this.send({ type: 'history', thread: threadView(open), resume: true, entries: [] }); return }
+    await this.show(undefined, 0)
+  }
+}
+
+function latest (threads: ThreadInfo[]): ThreadInfo | undefined {
+  let best: ThreadInfo | undefined
+  for (const t of threads) if (best === undefined || t.createdAt > best.createdAt) best = t
+  return best
+}
