@@ -1,0 +1,123 @@
+import type { Test } from 'tap'
+import t from 'tap'
+import { startFakeHub } from './fake-hub.js'
+import { CHANNEL, newMessage, startSandboxApp } from './helper.js'
+
+async function setup (t: Test) {
+  const fake = await startFakeHub(t)
+  const sb = await startSandboxApp(t, { hub: fake.hub, brandId: 55 })
+  const created = (await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage())).json()
+  const threadId: string = created.consumerContact.threadId
+  const api = (method: 'GET' | 'POST', path: string, payload?: object) => sb.app.inject({ method, url: `/sandbox/console/api${path}`, ...(payload ? { payload } : {}) })
+  return { fake, sb, threadId, api }
+}
+
+t.test('an agent reply gets a token, then posts the outbound body to the hub', async t => {
+  const { fake, threadId, api } = await setup(t)
+  const res = await api('POST', `/threads/${threadId}/reply`, { text: 'Hi Jane' })
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.json().sendState, 'sent')
+  t.same(fake.tokenRequests, [{ grant_type: 'client_credentials', client_id: 'sandbox', client_secret: 'hub-secret' }])
+  t.equal(fake.calls.length, 1)
+  const call = fake.calls[0]!
+  t.equal(call.path, `/integration/box/2.0/channel/${CHANNEL.id}/outbound`)
+  t.equal(call.auth, 'Bearer hub-token-1')
+  t.same(call.body, {
+    brand: { id: 55, friendlyName: 'Sandbox Brand' },
+    thread: { idOnExternalPlatform: 'conv-1' },
+    messageContent: { type: 'TEXT', payload: { text: 'Hi Jane' } },
+    endUserRecipients: [{ idOnExternalPlatform: 'cust-1', name: 'Jane Doe', isPrimary: true, isPrivate: false }],
+    authorUser: { firstName: 'Sam', lastName: 'Agent' },
+    attachments: []
+  })
+  const hubMessageId = res.json().idOnExternalPlatform
+  t.match(hubMessageId, /^hub-msg-/)
+
+  await api('POST', `/threads/${threadId}/reply`, { text: 'second' })
+  t.equal(fake.tokenRequests.length, 1, 'the token is cached')
+})
+
+t.test('delivery status reported by the hub appears on the agent message and only moves forward', async t => {
+  const { sb, threadId, api } = await setup(t)
+  const sent = (await api('POST', `/threads/${threadId}/reply`, { text: 'Hi' })).json()
+  const status = async () => (await api('GET', `/threads/${threadId}`)).json().messages.find((m: any) => m.id === sent.id).status
+  t.equal(await status(), 'sent')
+  for (const [reported, shown] of [['delivered', 'delivered'], ['seen', 'seen'], ['delivered', 'seen']]) {
+    const r = await sb.dfo('PUT', `/channels/${CHANNEL.id}/messages/${sent.idOnExternalPlatform}/status`, { status: reported, updatedAt: new Date().toISOString() })
+    t.equal(r.statusCode, 200)
+    t.equal(await status(), shown)
+  }
+})
+
+t.test('on a 401 the sandbox fetches a new token and retries once', async t => {
+  const { fake, threadId, api } = await setup(t)
+  await api('POST', `/threads/${threadId}/reply`, { text: 'one' })
+  fake.revokeTokens()
+  const res = await api('POST', `/threads/${threadId}/reply`, { text: 'two' })
+  t.equal(res.json().sendState, 'sent')
+  t.equal(fake.tokenRequests.length, 2)
+  t.same(fake.calls.map(c => c.auth), ['Bearer hub-token-1', 'Bearer hub-token-1', 'Bearer hub-token-3'])
+})
+
+t.test('a second 401 fails the message without a third try', async t => {
+  const { fake, threadId, api } = await setup(t)
+  fake.ctl.rejectAllTokens = true
+  const res = await api('POST', `/threads/${threadId}/reply`, { text: 'lost' })
+  t.equal(res.statusCode, 200)
+  t.equal(res.json().sendState, 'failed')
+  t.match(res.json().error, /401/)
+  t.equal(fake.calls.length, 2)
+  t.equal(fake.tokenRequests.length, 2)
+  const view = (await api('GET', `/threads/${threadId}`)).json()
+  t.same(view.messages.map((m: any) => [m.direction, m.status]), [['inbound', undefined], ['outbound', 'failed']])
+})
+
+t.test('a hub that rejects the client credentials fails the call clearly', async t => {
+  const { fake, threadId, api } = await setup(t)
+  fake.hub.clientSecret = 'wrong'
+  const res = await api('POST', `/threads/${threadId}/typing`, { action: 'isTypingOn' })
+  t.equal(res.statusCode, 502)
+  t.equal(res.json().error.code, 'BYOC_ERR_SANDBOX_HUB_FAILED')
+  t.match(res.json().error.message, /token endpoint answered 401/)
+})
+
+t.test('agent typing posts a sender action to the hub', async t => {
+  const { fake, threadId, api } = await setup(t)
+  t.equal((await api('POST', `/threads/${threadId}/typing`, { action: 'isTypingOn' })).statusCode, 204)
+  t.equal((await api('POST', `/threads/${threadId}/typing`, { action: 'nope' })).statusCode, 400)
+  t.equal(fake.calls[0]!.path, `/integration/box/1.0/channel/${CHANNEL.id}/thread/conv-1/sender-action`)
+  t.same(fake.calls[0]!.body.senderAction, { action: 'isTypingOn' })
+})
+
+t.test('ending a conversation closes the thread and contact; replies are then refused', async t => {
+  const { sb, threadId, api } = await setup(t)
+  t.equal((await api('POST', `/threads/${threadId}/end`)).statusCode, 204)
+  const search = (await sb.dfo('GET', `/threads?channelId=${CHANNEL.id}&query=conv-1`)).json()
+  t.equal(search.data[0].canAddMoreMessages, false)
+  const thread = (await api('GET', `/threads/${threadId}`)).json().thread
+  t.equal(thread.status, 'closed')
+  t.equal(thread.contactStatus, 'closed')
+  const reply = await api('POST', `/threads/${threadId}/reply`, { text: 'too late' })
+  t.equal(reply.statusCode, 409)
+  t.equal(reply.json().error.code, 'BYOC_ERR_SANDBOX_THREAD_CLOSED')
+  t.equal((await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage())).json().errors[0].parameters.errorCode, 'cannotAddMoreMessagesToPost')
+})
+
+t.test('a new outbound to a known customer omits the thread and records the hub\'s new thread', async t => {
+  const { fake, api } = await setup(t)
+  const customers = (await api('GET', '/customers')).json()
+  t.same(customers, [{ channelId: CHANNEL.id, channelName: CHANNEL.name, customerId: 'cust-1', name: 'Jane Doe' }])
+  const res = await api('POST', '/outbound', { channelId: CHANNEL.id, customerId: 'cust-1', text: 'We have news' })
+  t.equal(res.statusCode, 200, res.body)
+  const call = fake.calls.at(-1)!
+  t.notOk('thread' in call.body, 'no thread in a new outbound')
+  t.equal(call.body.endUserRecipients[0].idOnExternalPlatform, 'cust-1')
+  const threads = (await api('GET', '/threads')).json()
+  t.equal(threads.length, 2)
+  const fresh = threads.find((x: any) => x.id === res.json().threadId)
+  t.match(fresh.idOnExternalPlatform, /^hub-thread-/)
+  t.equal(fresh.customerName, 'Jane Doe')
+  t.equal(fresh.status, 'open')
+  t.equal((await api('POST', '/outbound', { channelId: CHANNEL.id, customerId: 'stranger', text: 'x' })).statusCode, 404)
+  t.equal((await api('POST', '/outbound', { channelId: CHANNEL.id, customerId: 'cust-1' })).statusCode, 400)
+})
