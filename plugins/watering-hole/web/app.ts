@@ -1,0 +1,212 @@
+import { Connection, type ConnectionState } from './connection.js'
+import { byId } from './dom.js'
+import { IdleBanner } from './idle-banner.js'
+import { forgetIdentity, introduce, loadIdentity, type StoredIdentity } from './identity-store.js'
+import { THREAD_CLOSED, TOKEN_INVALID, type EntryView, type ServerFrame, type ThreadView } from './protocol.js'
+import { Transcript } from './transcript.js'
+import { Uploads } from './uploads.js'
+
+const base = document.body.dataset.base ?? ''
+const intro = byId('wh-intro')
+const chat = byId('wh-chat')
+const conn = byId('wh-conn')
+const composer = byId<HTMLFormElement>('wh-composer')
+const input = byId<HTMLTextAreaElement>('wh-message')
+const sendButton = byId<HTMLButtonElement>('wh-send')
+const fileInput = byId<HTMLInputElement>('wh-file')
+const typingNote = byId('wh-typing')
+const ended = byId('wh-ended')
+const endedText = byId('wh-ended-text')
+const errorLine = byId('wh-error')
+const idle = new IdleBanner()
+
+let identity: StoredIdentity | undefined
+let connection: Connection | undefined
+let threadId: string | undefined
+let panelOpen = !document.body.classList.contains('wh-embedded')
+const transcript = new Transcript(byId<HTMLOListElement>('wh-log'), () => identity?.avatar ?? '')
+const uploads = new Uploads(base, () => identity?.token ?? '', byId('wh-files'), showError)
+const seenSent = new Set<string>()
+const unseen = new Set<string>()
+
+function showError (message: string): void {
+  errorLine.textContent = message
+  setTimeout(() => { if (errorLine.textContent === message) errorLine.textContent = '' }, 6000)
+}
+
+const STATE_TEXT: Record<ConnectionState, string> = {
+  connecting: 'Connecting…', online: 'Online · an agent will answer shortly', offline: 'Offline · reconnecting…'
+}
+
+function setEnded (reason: string | null): void {
+  const ended_ = reason !== null
+  ended.hidden = !ended_
+  if (ended_) {
+    endedText.textContent = reason === 'idle' ? 'This chat has ended because it was idle.'
+      : reason === 'agent' ? 'The agent has ended this chat.' : 'This chat has ended.'
+    idle.hide()
+    typingNote.hidden = true
+  }
+  input.disabled = ended_
+  sendButton.disabled = ended_
+  fileInput.disabled = ended_
+  composer.classList.toggle('wh-disabled', ended_)
+}
+
+// ---- receipts: "delivered" when an agent message reaches the widget, "seen" once the panel shows it
+function receive (e: EntryView): void {
+  if (e.direction !== 'outbound' || seenSent.has(e.messageId)) return
+  connection?.send({ type: 'read', messageId: e.messageId, status: 'delivered' })
+  unseen.add(e.messageId)
+  markSeen()
+}
+
+function markSeen (): void {
+  if (!panelOpen || document.visibilityState !== 'visible') {
+    if (unseen.size > 0) window.parent.postMessage({ type: 'wh-unread', count: unseen.size }, '*')
+    return
+  }
+  for (const id of unseen) {
+    if (connection?.send({ type: 'read', messageId: id, status: 'seen' }) === true) { seenSent.add(id); unseen.delete(id) }
+  }
+}
+
+function showThread (thread: ThreadView | null, resume: boolean): void {
+  const changed = (thread?.threadId) !== threadId
+  if (!resume || changed) {
+    const previous = threadId
+    transcript.clear()
+    threadId = thread?.threadId
+    if (previous !== undefined && thread !== null) transcript.divider('New conversation')
+    for (const p of connection?.pending ?? []) transcript.addPending(p.clientMessageId, p.text, p.attachments ?? [])
+  }
+  idle.hide()
+  setEnded(thread?.status === 'closed' ? thread.closedReason ?? 'ended' : null)
+}
+
+function onFrame (f: ServerFrame): void {
+  switch (f.type) {
+    case 'history':
+      showThread(f.thread, f.resume)
+      for (const e of f.entries) { transcript.upsert(e); receive(e) }
+      markSeen()
+      return
+    case 'message':
+      if (f.entry.threadId !== threadId) return
+      transcript.upsert(f.entry)
+      if (f.entry.direction === 'outbound') typingNote.hidden = true
+      receive(f.entry)
+      return
+    case 'ack': transcript.acked(f.clientMessageId, f.messageId); return
+    case 'status': transcript.setStatus(f.messageId, f.status); return
+    case 'typing': typingNote.hidden = !f.on; return
+    case 'idle-warning': idle.show(f.endsAt, f.now, f.text); return
+    case 'idle-cleared': idle.hide(); return
+    case 'thread-closed': if (f.threadId === threadId) setEnded(f.reason); return
+    case 'error':
+      if (f.clientMessageId !== undefined) transcript.failed(f.clientMessageId)
+      if (f.code === THREAD_CLOSED) setEnded('ended')
+      if (f.code === TOKEN_INVALID) return
+      showError(f.message)
+  }
+}
+
+function connect (id: StoredIdentity): void {
+  identity = id
+  intro.hidden = true
+  chat.hidden = false
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
+  connection = new Connection(`${proto}//${location.host}${base}/ws`, id.token, {
+    frame: onFrame,
+    state: s => { conn.textContent = STATE_TEXT[s] },
+    rejected: () => { connection = undefined; forgetIdentity(); showIntro('Please introduce yourself again.') }
+  })
+  connection.start()
+  input.focus()
+}
+
+function showIntro (message = ''): void {
+  chat.hidden = true
+  intro.hidden = false
+  conn.textContent = 'Say hello to start'
+  byId('wh-intro-error').textContent = message
+  byId<HTMLInputElement>('wh-name').focus()
+}
+
+// ---- the composer
+let typing = false
+let typingTimer: ReturnType<typeof setTimeout> | undefined
+function setTyping (on: boolean): void {
+  if (typing !== on) { typing = on; connection?.send({ type: 'typing', on }) }
+}
+
+input.addEventListener('input', () => {
+  setTyping(input.value !== '')
+  if (typingTimer !== undefined) clearTimeout(typingTimer)
+  typingTimer = setTimeout(() => setTyping(false), 3000)
+})
+input.addEventListener('keydown', ev => {
+  if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); composer.requestSubmit() }
+})
+
+composer.addEventListener('submit', ev => {
+  ev.preventDefault()
+  if (connection === undefined || input.disabled) return
+  if (uploads.uploading) { showError('Wait for the upload to finish.'); return }
+  const text = input.value.trim()
+  const attachments = uploads.take()
+  if (text === '' && attachments.length === 0) return
+  const clientMessageId = crypto.randomUUID()
+  transcript.addPending(clientMessageId, text, attachments)
+  connection.sendMessage({ type: 'message', clientMessageId, text, ...(attachments.length > 0 ? { attachments } : {}) })
+  input.value = ''
+  setTyping(false)
+})
+
+fileInput.addEventListener('change', () => {
+  for (const file of fileInput.files ?? []) void uploads.add(file)
+  fileInput.value = ''
+})
+
+byId('wh-idle-here').addEventListener('click', () => {
+  connection?.send({ type: 'activity' })
+  idle.hide()
+  input.focus()
+})
+byId('wh-new-chat').addEventListener('click', () => {
+  connection?.send({ type: 'new-chat' })
+})
+
+byId<HTMLFormElement>('wh-identity-form').addEventListener('submit', ev => {
+  ev.preventDefault()
+  const form = ev.currentTarget as HTMLFormElement
+  const name = byId<HTMLInputElement>('wh-name').value.trim()
+  const avatar = (form.elements.namedItem('avatar') as RadioNodeList).value
+  if (name === '') { byId('wh-intro-error').textContent = 'Please tell us your name.'; return }
+  introduce(base, name, avatar).then(connect, (err: Error) => { byId('wh-intro-error').textContent = err.message })
+})
+
+// ---- presence: focus counts as activity; hiding the panel only stops it (the hub's idle clock runs on)
+let lastActivity = 0
+function activity (): void {
+  if (Date.now() - lastActivity < 10_000) return
+  lastActivity = Date.now()
+  connection?.send({ type: 'activity' })
+}
+window.addEventListener('focus', () => { activity(); markSeen() })
+document.addEventListener('visibilitychange', markSeen)
+window.addEventListener('message', ev => {
+  if (ev.source !== window.parent || window.parent === window) return
+  const type = (ev.data as { type?: unknown } | null)?.type
+  if (type === 'wh-open') { panelOpen = true; activity(); markSeen(); input.focus() }
+  if (type === 'wh-hidden') panelOpen = false
+})
+byId('wh-close').addEventListener('click', () => {
+  panelOpen = false
+  setTyping(false)
+  window.parent.postMessage({ type: 'wh-close' }, '*')
+})
+
+const saved = loadIdentity()
+if (saved !== undefined) connect(saved)
+else showIntro()

@@ -1,0 +1,36 @@
+import { byId } from './dom.js'
+
+/**
+ * "Are you still there?" with a visible countdown. The deadline comes from the server (endsAt against the
+ * server's own now), so a skewed browser clock does not shorten or stretch it.
+ */
+export class IdleBanner {
+  private readonly box = byId('wh-idle')
+  private readonly text = byId('wh-idle-text')
+  private readonly seconds = byId('wh-idle-seconds')
+  private timer: ReturnType<typeof setInterval> | undefined
+
+  show (endsAt: number, serverNow: number, text: string): void {
+    const deadline = performance.now() + Math.max(0, endsAt - serverNow)
+    this.text.textContent = text
+    const tick = (): void => {
+      const left = Math.max(0, Math.ceil((deadline - performance.now()) / 1000))
+      this.seconds.textContent = String(left)
+      if (left === 0) this.stopTimer()
+    }
+    this.stopTimer()
+    tick()
+    this.timer = setInterval(tick, 250)
+    this.box.hidden = false
+  }
+
+  hide (): void {
+    this.stopTimer()
+    this.box.hidden = true
+  }
+
+  private stopTimer (): void {
+    if (this.timer !== undefined) clearInterval(this.timer)
+    this.timer = undefined
+  }
+}
