@@ -113,7 +113,7 @@ t.test('a call that gets no answer ends with BYOC_ERR_CXONE_TIMEOUT', async t =>
 })
 
 t.test('a timed-out attempt is retried like a network error', async t => {
-  const { fake, dfo } = await setup(t, { timeoutMs: 300 })
+  const { fake, dfo } = await setup(t, { timeoutMs: 1000 })
   fake.script('POST', '/channels/c/messages', { hang: true }, { body: { message: { id: 'ok' } } })
   t.same(await dfo.createMessage('c', message), { message: { id: 'ok' } })
   t.equal(fake.dfo.length, 2)
@@ -123,8 +123,12 @@ t.test('the caller\'s signal aborts the call and stops retries', async t => {
   const { fake, dfo } = await setup(t)
   fake.script('POST', '/channels/c/messages', { hang: true })
   const ac = new AbortController()
-  setTimeout(() => ac.abort(), 100)
-  await t.rejects(dfo.createMessage('c', message, { signal: ac.signal }), { code: 'BYOC_ERR_CXONE_TIMEOUT', message: /aborted by the caller/ })
+  const pending = dfo.createMessage('c', message, { signal: ac.signal })
+  const deadline = Date.now() + 10_000
+  while (fake.dfo.length === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 10))
+  ac.abort()
+  // a retry would get the fake's default 200 and succeed
+  await t.rejects(pending, { code: 'BYOC_ERR_CXONE_TIMEOUT', message: /aborted by the caller/ })
   t.equal(fake.dfo.length, 1)
 })
 

@@ -44,7 +44,7 @@ t.test('a source that starts later reuses the shared token without fetching', as
 
 t.test('a failing shared store falls back to fetching directly', async t => {
   const fake = await startFakeCxone(t)
-  const store = new SqliteStore(join(t.testdir(), 'hub.db'))
+  const store = new SqliteStore(':memory:')
   await store.close() // every call now throws
   const warnings: string[] = []
   const log = { warn: (_o: unknown, msg: string) => warnings.push(msg), info: () => undefined } as never
