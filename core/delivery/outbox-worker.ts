@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Job, Store } from '../store/types.js'
-import { backoffDelay } from './backoff.js'
+import { backoffDelay } from '../cxone/http-retry.js'
 
 /** What a job handler can tell the worker besides success. */
 export class JobFailure extends Error {
@@ -103,7 +103,7 @@ export class OutboxWorker {
           await store.buryJob(job.jobId, this.owner, message)
           this.opts.onOutcome?.(job.kind, 'dead', performance.now() - started)
         } else {
-          const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(job.attempts, this.opts.retryBaseMs, this.opts.retryMaxMs))
+          const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(job.attempts + 1, this.opts.retryBaseMs, this.opts.retryMaxMs))
           log.warn({ jobId: job.jobId, kind: job.kind, attempt, delayMs: delay, err: message }, 'job failed; retrying')
           await store.retryJob(job.jobId, this.owner, Date.now() + delay, message)
           this.opts.onOutcome?.(job.kind, 'retry', performance.now() - started)

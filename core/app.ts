@@ -1,0 +1,198 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
+import { randomUUID } from 'node:crypto'
+import type { ByocConfig } from '../config/schema.js'
+import { parseDuration } from '../config/duration.js'
+import type { Store } from './store/types.js'
+import { openStore } from './store/index.js'
+import { LocalEventBus, type EventBus } from './live/event-bus.js'
+import { KeyRing } from './auth/key-ring.js'
+import { bearerAuth } from './auth/bearer.js'
+import { tokenRoute } from './auth/token-route.js'
+import { cxoneRoutes } from './cxone/routes.js'
+import { actionRoutes } from './cxone/action-routes.js'
+import { errorHandler } from './infra/error-handler.js'
+import { loggerOptions } from './infra/logger.js'
+import { openApi } from './infra/openapi.js'
+import { healthRoutes, type Readiness } from './infra/health.js'
+import { buildCxone } from './cxone/wiring.js'
+import { ChannelRegistry } from './channels/runtime.js'
+import { registerChannels } from './channels/register.js'
+import { ConversationService } from './conversations/service.js'
+import { IdleRule } from './conversations/idle-rule.js'
+import { TimerLoop } from './conversations/timer-loop.js'
+import { ThreadStatusPoller } from './conversations/status-poller.js'
+import { createJobHandlers } from './conversations/job-handlers.js'
+import { OutboxWorker } from './delivery/outbox-worker.js'
+import { kHub } from './symbols.js'
+
+export interface BuildOptions {
+  /** directory relative plugin paths resolve against (the config file's folder) */
+  baseDir: string
+  /** an already-open store (tests, several apps on one store); otherwise opened from config */
+  store?: Store
+  bus?: EventBus
+  /** start background loops (worker, timers, poller) on ready; tests may drive them by hand */
+  background?: boolean
+  timerIntervalMs?: number
+}
+
+export interface HubInternals {
+  store: Store
+  bus: EventBus
+  channels: ChannelRegistry
+  conversations: ConversationService
+  worker: OutboxWorker
+  timers: TimerLoop
+  poller: ThreadStatusPoller
+  readiness: Readiness
+  /** the URL the hub is reachable at (publicUrl, else its own listening address) */
+  selfUrl: () => string
+  /** where Prometheus scrapes, once metrics are served */
+  metricsUrl?: () => string
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { [kHub]: HubInternals }
+}
+
+const ms = (v: string | number): number => parseDuration(v) ?? 0
+
+/** Builds the hub: a plugin host that never listens by itself (server.ts does). */
+export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.log.level, config.log.redactMessageText),
+    bodyLimit: config.server.bodyLimit,
+    trustProxy: config.server.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
+    },
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    routerOptions: { maxParamLength: 300 }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const store = opts.store ?? await openStore(config.store)
+  const ownsStore = !opts.store
+  const bus = opts.bus ?? await openBus(config)
+  const basePath = config.server.basePath
+  const selfUrl = (): string => {
+    if (config.server.publicUrl) return config.server.publicUrl.replace(/\/$/, '')
+    const addr = app.server.address()
+    const port = addr && typeof addr === 'object' ? addr.port : config.server.port
+    return `http://127.0.0.1:${port}`
+  }
+  const localUrl = (): string => {
+    const addr = app.server.address()
+    return addr && typeof addr === 'object' ? `http://127.0.0.1:${addr.port}` : selfUrl()
+  }
+
+  await app.register(errorHandler)
+  await app.register(openApi, { config })
+  await app.register(rateLimit, {
+    global: true,
+    max: config.server.rateLimit.max,
+    timeWindow: ms(config.server.rateLimit.window),
+    hook: 'preHandler', // after authentication, so verified clients are limited per client id, others per IP
+    keyGenerator: (request) => (request.user as { sub?: string } | null)?.sub ? `client:${(request.user as { sub: string }).sub}` : `ip:${request.ip}`
+  })
+
+  const keys = new KeyRing(store, config.auth.signingKeys)
+  await keys.init()
+  await app.register(bearerAuth, { keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance) })
+
+  const cxone = buildCxone(config, { store, log: app.log, localUrl })
+  const channels = new ChannelRegistry()
+  const idle = new IdleRule(store)
+  const worker: { current?: OutboxWorker } = {}
+  const conversations = new ConversationService({
+    store, bus, idle, log: app.log,
+    kick: () => worker.current?.kick(),
+    sendTyping: (channel, threadId, on) => {
+      cxone.dfo.senderAction(channel.cxoneChannelId, threadId, on ? 'isTypingOn' : 'isTypingOff', { attempts: 1 })
+        .catch(err => app.log.debug({ err }, 'customer typing not relayed'))
+    }
+  })
+  idle.onSignal((channel, s) => conversations.signal(channel, s, true))
+  worker.current = new OutboxWorker({
+    store, log: app.log,
+    handlers: createJobHandlers({ store, channels, dfo: cxone.dfo, conversations }),
+    maxAttempts: config.cxone.retries,
+    retryBaseMs: ms(config.cxone.retryBase),
+    retryMaxMs: ms(config.cxone.retryMax)
+  })
+  const timers = new TimerLoop(store, channels, conversations, idle, app.log, opts.timerIntervalMs)
+  const poller = new ThreadStatusPoller(store, channels, cxone.dfo, conversations, app.log, ms(config.cxone.threadStatusInterval))
+  const readiness: Readiness = { draining: false, store, tokens: cxone.tokens }
+
+  app.decorate(kHub, { store, bus, channels, conversations, worker: worker.current, timers, poller, readiness, selfUrl })
+
+  await app.register(healthRoutes, { readiness })
+  await app.register(async (scope) => {
+    // form bodies only where OAuth and the action pages need them
+    await scope.register(formbody, { bodyLimit: config.server.bodyLimit })
+    await tokenRoute(scope, {
+      clients: config.auth.clients, keys, ttlSeconds: Math.round(ms(config.auth.tokenTtl) / 1000),
+      issuer: config.auth.issuer, audience: config.auth.audience
+    })
+    await scope.register(async (bearerScope) => cxoneRoutes(bearerScope, { channels, conversations, store, publicUrl: selfUrl() }))
+    await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store })
+  }, { prefix: basePath })
+
+  await registerChannels(app, config, { baseDir: opts.baseDir, registry: channels, store, bus, dfo: cxone.dfo, conversations })
+
+  if (config.cxone.mode === 'sandbox') {
+    const { sandboxPlugin } = await import('./sandbox/index.js')
+    await app.register(sandboxPlugin, {
+      prefix: '/sandbox',
+      store,
+      hub: {
+        boxUrl: () => `${localUrl()}${basePath}`,
+        tokenUrl: () => `${localUrl()}${basePath}/1.0/token`,
+        clientId: config.sandbox.clientId,
+        clientSecret: config.sandbox.clientSecret ?? config.auth.clients.find(c => c.clientId === config.sandbox.clientId)?.clientSecret ?? '',
+        actionUrls: () => ({ add: `${selfUrl()}${basePath}/actions/add`, reconnect: `${selfUrl()}${basePath}/actions/reconnect`, remove: `${selfUrl()}${basePath}/actions/remove` })
+      },
+      accessKeyId: config.sandbox.accessKeyId,
+      accessKeySecret: config.sandbox.accessKeySecret,
+      tokenTtlMs: ms(config.sandbox.tokenTtl),
+      brandId: config.sandbox.brandId,
+      channels: config.channels.filter(c => c.enabled).map(c => ({ id: c.cxoneChannelId, name: c.name ?? c.id })),
+      faults: {
+        latencyMs: ms(config.sandbox.faults.latency), errorRate: config.sandbox.faults.errorRate,
+        rateLimitRate: config.sandbox.faults.rateLimitRate, retryAfterMs: ms(config.sandbox.faults.retryAfter)
+      }
+    })
+  }
+
+  app.addHook('onReady', async () => {
+    if (opts.background === false) return
+    worker.current!.start()
+    timers.start()
+    poller.start()
+  })
+  // drain order: stop taking work, finish in-flight jobs, then close what they use
+  app.addHook('preClose', async () => { readiness.draining = true })
+  app.addHook('onClose', async () => {
+    await worker.current!.stop(ms(config.server.shutdownGrace))
+    await timers.stop()
+    await poller.stop()
+    for (const channel of channels.all()) await channel.registration?.close?.()
+    await cxone.close()
+    if (!opts.bus) await bus.close()
+    if (ownsStore) await store.close()
+  })
+  return app
+}
+
+async function openBus (config: ByocConfig): Promise<EventBus> {
+  if (config.store.driver === 'redis') {
+    const { RedisEventBus } = await import('./live/redis-bus.js')
+    return RedisEventBus.connect(config.store.url, config.store.keyPrefix)
+  }
+  return new LocalEventBus()
+}

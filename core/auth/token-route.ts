@@ -1,0 +1,61 @@
+import type {} from '@fastify/swagger'
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { authenticateClient, readClientCredentials, type ClientCredentials } from './client-credentials.js'
+import type { KeyRing } from './key-ring.js'
+
+const TokenRequestSchema = Type.Object({
+  grant_type: Type.Optional(Type.String({ maxLength: 100 })),
+  client_id: Type.Optional(Type.String({ maxLength: 512 })),
+  client_secret: Type.Optional(Type.String({ maxLength: 512 })),
+  scope: Type.Optional(Type.String({ maxLength: 1000 }))
+}, { additionalProperties: true })
+
+const TokenResponseSchema = Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() })
+const OAuthErrorSchema = Type.Object({ error: Type.String(), error_description: Type.String() })
+
+export interface TokenRouteOptions {
+  clients: ReadonlyArray<ClientCredentials>
+  keys: KeyRing
+  ttlSeconds: number
+  issuer: string
+  audience: string
+  onIssued?: (outcome: 'issued' | 'rejected') => void
+}
+
+/** M1: OAuth2 client_credentials for CXone. JSON, form or HTTP Basic; OAuth error bodies (RFC 6749 §5.2). */
+export async function tokenRoute (app: FastifyInstance, opts: TokenRouteOptions): Promise<void> {
+  app.post('/1.0/token', {
+    schema: {
+      summary: 'Issue an access token to CXone (OAuth2 client credentials)',
+      tags: ['cxone'],
+      body: TokenRequestSchema,
+      response: { 200: TokenResponseSchema, 400: OAuthErrorSchema, 401: OAuthErrorSchema }
+    },
+    config: { rateLimit: { max: 60, timeWindow: 60_000 } }
+  }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const oauthError = (status: 400 | 401, error: string, description: string) => {
+      opts.onIssued?.('rejected')
+      reply.header('cache-control', 'no-store')
+      if (status === 401) reply.header('www-authenticate', 'Basic realm="byoc-hub"')
+      return reply.code(status).send({ error, error_description: description })
+    }
+    const grant = body.grant_type
+    if (grant !== undefined && grant !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'only client_credentials is supported')
+    const { clientId, clientSecret } = readClientCredentials(request.headers.authorization, body)
+    if (!clientId || !clientSecret) return oauthError(400, 'invalid_request', 'client_id and client_secret are required (body or HTTP Basic)')
+    const client = authenticateClient(opts.clients, clientId, clientSecret)
+    if (!client) {
+      request.log.warn({ clientId }, 'token refused: invalid client credentials')
+      return oauthError(401, 'invalid_client', 'client authentication failed')
+    }
+    const key = opts.keys.signingKey()
+    const token = app.jwt.sign({ sub: client.clientId, client_id: client.clientId }, {
+      key: key.secret, kid: key.kid, algorithm: 'HS256', expiresIn: opts.ttlSeconds * 1000, iss: opts.issuer, aud: opts.audience
+    })
+    opts.onIssued?.('issued')
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
+    return { access_token: token, token_type: 'Bearer' as const, expires_in: opts.ttlSeconds }
+  })
+}

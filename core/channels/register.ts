@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify'
+import type { ByocConfig } from '../../config/schema.js'
+import { parseDuration } from '../../config/duration.js'
+import type { Store } from '../store/types.js'
+import type { EventBus } from '../live/event-bus.js'
+import type { DfoClient } from '../cxone/dfo-types.js'
+import type { ConversationService } from '../conversations/service.js'
+import { loadChannelPlugin } from './loader.js'
+import { createChannelHost } from './host.js'
+import type { ChannelRegistry, ChannelRuntime, ResolvedRules } from './runtime.js'
+
+interface Deps { baseDir: string, registry: ChannelRegistry, store: Store, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
+
+/** Global rules with the channel's overrides on top, durations in ms. */
+export function resolveRules (global: ByocConfig['rules'], own: ByocConfig['rules'] | undefined): ResolvedRules {
+  const r = own ?? global
+  return {
+    idle: {
+      enabled: r.idle.enabled,
+      timeoutMs: parseDuration(r.idle.timeout) ?? 120_000,
+      countdownMs: parseDuration(r.idle.countdown) ?? 20_000,
+      warningText: r.idle.warningText
+    },
+    blockAfterAgentClose: r.blockAfterAgentClose
+  }
+}
+
+/**
+ * config -> import -> validate -> register, each channel in its own encapsulated scope at /channels/<id>, so one
+ * channel's hooks and decorators cannot leak into another's.
+ */
+export async function registerChannels (app: FastifyInstance, config: ByocConfig, d: Deps): Promise<void> {
+  for (const [index, entry] of config.channels.entries()) {
+    if (!entry.enabled) continue
+    const { plugin, config: channelConfig } = await loadChannelPlugin(entry, index, d.baseDir)
+    const runtime: ChannelRuntime = {
+      id: entry.id,
+      cxoneChannelId: entry.cxoneChannelId,
+      name: entry.name ?? entry.id,
+      plugin,
+      capabilities: plugin.capabilities,
+      rules: resolveRules(config.rules, entry.rules),
+      log: app.log.child({ channel: entry.id })
+    }
+    const host = createChannelHost(runtime, channelConfig, d)
+    runtime.registration = await plugin.register(host)
+    d.registry.add(runtime)
+    const routes = runtime.registration.routes
+    if (routes) await app.register(async (scope) => { await routes(scope) }, { prefix: `/channels/${entry.id}` })
+  }
+}

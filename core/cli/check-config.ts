@@ -1,0 +1,32 @@
+import { stringify } from 'yaml'
+import { loadConfigFile, ConfigInvalidError } from '../../config/load.js'
+import { loadChannelPlugin, ChannelConfigInvalidError } from '../channels/loader.js'
+import { redactConfig } from './redact.js'
+
+/** Validates the file and every enabled channel's block; prints all problems at once, or the effective config. */
+export async function checkConfig (path: string): Promise<number> {
+  let loaded
+  try {
+    loaded = loadConfigFile(path)
+  } catch (err) {
+    if (err instanceof ConfigInvalidError) { console.error(err.message); return 1 }
+    throw err
+  }
+  const problems: string[] = []
+  for (const [i, channel] of loaded.config.channels.entries()) {
+    if (!channel.enabled) continue
+    try {
+      await loadChannelPlugin(channel, i, loaded.baseDir)
+    } catch (err) {
+      if (err instanceof ChannelConfigInvalidError) problems.push(...err.problems)
+      else problems.push(`/channels/${i}/plugin: ${(err as Error).message}`)
+    }
+  }
+  if (problems.length > 0) {
+    console.error(`Invalid configuration in ${path}:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+    return 1
+  }
+  console.log(`# ${path}: valid. Effective configuration (defaults applied, secrets redacted):`)
+  console.log(stringify(redactConfig(loaded.config)))
+  return 0
+}

@@ -1,0 +1,35 @@
+import { parseArgs } from 'node:util'
+import { resolveConfigPath } from '../../config/load.js'
+
+const USAGE = `byoc-hub <command> [--config FILE]
+
+Commands:
+  start                         run the hub (and the CXone sandbox when cxone.mode is sandbox)
+  check-config                  validate the config; print it with secrets redacted
+  cxone-setup                   print what the CXone administrator pastes into the BYOC integration
+  sandbox [--port N]            run the CXone emulator alone
+  channels list|create|delete [id]   manage DFO channels with the hub's own CXone credentials
+  dead-letters list|replay [jobId|--all]   show or replay messages that exhausted their retries
+
+The config file is --config FILE, else $BYOC_CONFIG, else config/byoc-hub.yaml.`
+
+export async function main (argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: { config: { type: 'string', short: 'c' }, port: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }
+  })
+  const [command, ...rest] = positionals
+  if (values.help || !command) { console.log(USAGE); return command ? 0 : 1 }
+  const configPath = resolveConfigPath(values.config)
+  switch (command) {
+    case 'start': return (await import('./start.js')).start(configPath)
+    case 'check-config': return (await import('./check-config.js')).checkConfig(configPath)
+    case 'cxone-setup': return (await import('./cxone-setup.js')).cxoneSetup(configPath)
+    case 'sandbox': return (await import('./sandbox.js')).sandbox(configPath, values.port)
+    case 'channels': return (await import('./channels.js')).channels(configPath, rest)
+    case 'dead-letters': return (await import('./dead-letters.js')).deadLetters(configPath, rest, values.all ?? false)
+    default:
+      console.error(`Unknown command '${command}'.\n\n${USAGE}`)
+      return 1
+  }
+}

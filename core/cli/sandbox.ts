@@ -1,0 +1,35 @@
+import { loadConfigFile } from '../../config/load.js'
+import { parseDuration } from '../../config/duration.js'
+import { openStore } from '../store/index.js'
+
+/** The CXone emulator alone, for a hub in live mode elsewhere or a community plugin's tests. */
+export async function sandbox (configPath: string, port: string | undefined): Promise<number> {
+  const { config } = loadConfigFile(configPath)
+  const { startSandbox } = await import('../sandbox/index.js')
+  const store = await openStore(config.store)
+  const hubBase = (process.env.BYOC_HUB_URL ?? config.server.publicUrl ?? `http://localhost:${config.server.port}`).replace(/\/$/, '')
+  const box = `${hubBase}${config.server.basePath}`
+  const clientSecret = config.sandbox.clientSecret ?? config.auth.clients.find(c => c.clientId === config.sandbox.clientId)?.clientSecret ?? ''
+  const running = await startSandbox({
+    store,
+    host: config.server.host,
+    port: port ? Number(port) : 8090,
+    hub: { boxUrl: () => box, tokenUrl: () => `${box}/1.0/token`, clientId: config.sandbox.clientId, clientSecret },
+    accessKeyId: config.sandbox.accessKeyId,
+    accessKeySecret: config.sandbox.accessKeySecret,
+    tokenTtlMs: parseDuration(config.sandbox.tokenTtl) ?? 3_600_000,
+    brandId: config.sandbox.brandId,
+    channels: config.channels.map(c => ({ id: c.cxoneChannelId, name: c.name ?? c.id }))
+  })
+  console.log(`CXone sandbox running.
+  authUrl (cxone.authUrl):        ${running.url}/auth/token
+  apiBaseUrl (cxone.apiBaseUrl):  ${running.url}
+  access key id / secret:         ${config.sandbox.accessKeyId} / (sandbox.accessKeySecret)
+  Agent console:                  ${running.url}/console/
+  Calls the hub at:               ${box}`)
+  const stop = async () => { await running.close(); await store.close(); process.exit(0) }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  await new Promise(() => {})
+  return 0
+}

@@ -1,0 +1,21 @@
+import { startServer } from '../server.js'
+import { kHub } from '../symbols.js'
+
+export async function start (configPath: string): Promise<number> {
+  const hub = await startServer(configPath)
+  const internals = hub.app[kHub]
+  const box = hub.url
+  const lines = [
+    '',
+    'byoc-hub is running.',
+    ...internals.channels.all().map(c => `  Customer page (${c.name}):  ${box}/channels/${c.id}/`),
+    ...(hub.app.hasRoute({ method: 'GET', url: '/sandbox/console/' }) ? [`  Agent console (sandbox):   ${box}/sandbox/console/`] : []),
+    `  Metrics:                   ${internals.metricsUrl?.() ?? 'disabled'}`,
+    `  API docs (OpenAPI):        ${box}/docs`,
+    `  Health:                    ${box}/health/ready`,
+    ''
+  ]
+  console.log(lines.join('\n'))
+  await new Promise(() => {}) // run until a signal ends the process
+  return 0
+}

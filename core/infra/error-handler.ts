@@ -1,0 +1,44 @@
+import fp from 'fastify-plugin'
+import type { FastifyError } from 'fastify'
+import { Errors, type CodedErrorSpec } from '../errors.js'
+
+/** Fastify's own codes -> ours, so clients see one stable vocabulary. */
+const FASTIFY_CODES: Record<string, CodedErrorSpec> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: Errors.BODY_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: Errors.UNSUPPORTED_MEDIA_TYPE,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: Errors.MALFORMED_BODY,
+  FST_ERR_CTP_EMPTY_JSON_BODY: Errors.MALFORMED_BODY,
+  FST_ERR_CTP_INVALID_JSON_BODY: Errors.MALFORMED_BODY,
+  FST_ERR_VALIDATION: Errors.VALIDATION
+}
+
+/**
+ * One error handler: coded JSON `{ error: { code, message } }`, validation details as paths, 5xx messages never
+ * leaked (they are logged with the request id instead).
+ */
+export const errorHandler = fp(async (app) => {
+  app.setErrorHandler((err: FastifyError & { validation?: Array<{ instancePath: string, message?: string }>, validationContext?: string }, request, reply) => {
+    const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
+    let status = mapped?.statusCode ?? err.statusCode ?? 500
+    if (err instanceof SyntaxError && status === 500) status = 400
+    if (status >= 500) {
+      request.log.error({ err }, 'request failed')
+      const spec = status === 503 ? (err.code === Errors.STORE_UNAVAILABLE.code ? Errors.STORE_UNAVAILABLE : Errors.NOT_READY) : status === 502 ? Errors.CXONE_UNAVAILABLE : Errors.INTERNAL
+      return reply.code(status).send({ error: { code: spec.code, message: spec.message } })
+    }
+    if (status === 429) {
+      return reply.code(429).send({ error: { code: Errors.RATE_LIMITED.code, message: err.message || Errors.RATE_LIMITED.message } })
+    }
+    if (err.validation) {
+      const where = err.validationContext ?? 'body'
+      const details = err.validation.map(v => `${where}${v.instancePath || ''}: ${v.message ?? 'invalid'}`)
+      return reply.code(400).send({ error: { code: Errors.VALIDATION.code, message: `Invalid ${where}: ${details[0]}`, details } })
+    }
+    const code = mapped?.code ?? (typeof err.code === 'string' && /^BYOC_/.test(err.code) ? err.code : `BYOC_ERR_HTTP_${status}`)
+    return reply.code(status).send({ error: { code, message: mapped && mapped !== Errors.VALIDATION ? mapped.message : err.message } })
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: { code: Errors.NOT_FOUND.code, message: `${Errors.NOT_FOUND.message}: ${request.method} ${request.url.split('?')[0]}` } })
+  })
+}, { name: 'byoc-hub-error-handler', fastify: '5.x' })

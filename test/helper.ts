@@ -1,0 +1,101 @@
+import type { Test } from 'tap'
+import { request } from 'undici'
+import { join, resolve } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { validateConfig } from '../config/load.js'
+import type { ByocConfig } from '../config/schema.js'
+import { buildApp } from '../core/app.js'
+import { kHub, } from '../core/symbols.js'
+import type { HubInternals } from '../core/app.js'
+import { SqliteStore } from '../core/store/sqlite.js'
+import type { Store } from '../core/store/types.js'
+
+export const ROOT = resolve(import.meta.dirname, '..')
+export const CLIENT = { clientId: 'cxone-test', clientSecret: 'test-secret-0123456789abcdef' }
+
+export interface StartedHub {
+  url: string
+  /** the emulator mounted by the hub in sandbox mode */
+  sandboxUrl: string
+  box: string
+  app: FastifyInstance
+  hub: HubInternals
+  store: Store
+  config: ByocConfig
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> | T[K] : T[K] }
+
+/** The in-memory config every test starts from: sandbox mode, SQLite in the test's dir, quiet logs. */
+export function testConfig (dir: string, overrides: Record<string, unknown> = {}): ByocConfig {
+  const base: Record<string, unknown> = {
+    server: { host: '127.0.0.1', port: 0 },
+    auth: { clients: [CLIENT], tokenTtl: '1h' },
+    cxone: { mode: 'sandbox', retryBase: '20ms', retryMax: '200ms', threadStatusInterval: '200ms', timeout: '2s' },
+    sandbox: { clientId: CLIENT.clientId },
+    store: { driver: 'sqlite', path: join(dir, 'hub.db') },
+    log: { level: process.env.TEST_LOG ?? 'silent' },
+    channels: [{ id: 'watering-hole', plugin: './plugins/watering-hole', cxoneChannelId: 'chat_watering-hole', name: 'The Watering Hole', config: { identitySecret: 'test-identity-secret-0123456789abcdef' } }]
+  }
+  return validateConfig(merge(base, overrides))
+}
+
+function merge (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a }
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && a[k] && typeof a[k] === 'object' && !Array.isArray(a[k])
+      ? merge(a[k] as Record<string, unknown>, v as Record<string, unknown>)
+      : v
+  }
+  return out
+}
+
+/** Hub + sandbox on port 0 with a SQLite file of the test's own; closed on teardown. */
+export async function startHub (t: Test, overrides: DeepPartial<ByocConfig> | Record<string, unknown> = {}, opts: { store?: Store, dir?: string } = {}): Promise<StartedHub> {
+  const dir = opts.dir ?? t.testdir({})
+  const config = testConfig(dir, overrides as Record<string, unknown>)
+  const store = opts.store ?? new SqliteStore(join(dir, 'hub.db'))
+  const app = await buildApp(config, { baseDir: ROOT, store, timerIntervalMs: 50 })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => {
+    await app.close()
+    if (!opts.store) await store.close()
+  })
+  const url = app[kHub].selfUrl()
+  return { url, sandboxUrl: `${url}/sandbox`, box: `${url}${config.server.basePath}`, app, hub: app[kHub], store, config }
+}
+
+/** A token from the hub's /1.0/token, as CXone gets it. */
+export async function cxoneToken (hub: { box: string }, creds = CLIENT): Promise<string> {
+  const res = await request(`${hub.box}/1.0/token`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret })
+  })
+  const body = await res.body.json() as { access_token: string }
+  if (res.statusCode !== 200) throw new Error(`token: ${res.statusCode} ${JSON.stringify(body)}`)
+  return body.access_token
+}
+
+/** JSON over real HTTP; returns status and parsed body. */
+export async function http (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number, body: any, headers: Record<string, unknown> }> { // intentional any: tests read arbitrary JSON
+  const res = await request(url, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {})
+  })
+  const text = await res.body.text()
+  let parsed: unknown = text
+  try { parsed = text ? JSON.parse(text) : undefined } catch { /* not JSON */ }
+  return { status: res.statusCode, body: parsed, headers: res.headers }
+}
+
+/** Polls until `check` returns a truthy value or the deadline passes (no fixed sleeps). */
+export async function eventually<T> (check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const v = await check()
+    if (v) return v as T
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(r => setTimeout(r, 25))
+  }
+}
