@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process'
+import { chromium } from 'playwright-core'
+import t from 'tap'
+import { startFakeHub } from './fake-hub.js'
+import { CHANNEL, newMessage, startSandboxApp, until } from './helper.js'
+
+// The console's browser code is compiled by the build's web step; compile it here so the test stands alone.
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.web.json'], { stdio: 'inherit' })
+
+t.test('agent console: reply, typing, delivery status, end conversation, new outbound', async t => {
+  const fake = await startFakeHub(t)
+  const sb = await startSandboxApp(t, { hub: fake.hub })
+  await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage({ messageContent: { type: 'TEXT', payload: { text: 'Hello, is anyone there?' } } }))
+
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  t.teardown(() => browser.close())
+  const page = await browser.newPage()
+  const pageErrors: string[] = []
+  page.on('pageerror', e => pageErrors.push(e.message))
+  await page.goto(`${sb.url}/console/`)
+
+  const log = page.getByRole('log', { name: 'Transcript' })
+  const logHas = (text: string) => until(async () => (await log.textContent())?.includes(text), `transcript to show "${text}"`)
+  await page.getByRole('button', { name: /Jane Doe/ }).click()
+  await logHas('Hello, is anyone there?')
+  t.equal(await page.getByRole('heading', { level: 2, name: 'Conversation with Jane Doe' }).count(), 1)
+
+  // the customer types (DFO C6) and the console says so
+  await sb.dfo('POST', `/channels/${CHANNEL.id}/threads/conv-1/sender-actions`, { action: 'isTypingOn' })
+  await until(async () => page.getByText('Customer is typing…').isVisible(), 'customer typing indicator')
+
+  // the agent types: one isTypingOn to the hub; sending ends typing
+  await page.getByLabel('Reply').fill('Hi Jane, how can I help?')
+  await until(() => fake.calls.some(c => c.body?.senderAction?.action === 'isTypingOn'), 'isTypingOn at the hub')
+  await page.getByRole('button', { name: 'Send reply' }).click()
+  const outbound = await until(() => fake.calls.find(c => c.path.endsWith('/outbound')), 'the reply at the hub')
+  t.equal(outbound.body.messageContent.payload.text, 'Hi Jane, how can I help?')
+  t.same(outbound.body.thread, { idOnExternalPlatform: 'conv-1' })
+  await until(() => fake.calls.some(c => c.body?.senderAction?.action === 'isTypingOff'), 'isTypingOff at the hub')
+  t.equal(fake.calls.filter(c => c.body?.senderAction?.action === 'isTypingOn').length, 1, 'typing is debounced into one isTypingOn')
+  await logHas('Hi Jane, how can I help?')
+  await logHas('Sent')
+
+  // the hub reports delivery, then reading (DFO C5)
+  const hubMessageId = (await until(async () => (await sb.app.inject({ method: 'GET', url: '/sandbox/console/api/threads' })).json()[0], 'thread')).id
+  const view = (await sb.app.inject({ method: 'GET', url: `/sandbox/console/api/threads/${hubMessageId}` })).json()
+  const agentMsg = view.messages.find((m: any) => m.direction === 'outbound')
+  await sb.dfo('PUT', `/channels/${CHANNEL.id}/messages/${agentMsg.idOnExternalPlatform}/status`, { status: 'delivered', updatedAt: new Date().toISOString() })
+  await logHas('Delivered')
+  await sb.dfo('PUT', `/channels/${CHANNEL.id}/messages/${agentMsg.idOnExternalPlatform}/status`, { status: 'seen', updatedAt: new Date().toISOString() })
+  await logHas('Read')
+
+  // a new customer message appears live
+  await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage({ messageContent: { type: 'TEXT', payload: { text: 'My order is late' } } }))
+  await logHas('My order is late')
+  t.notOk(await page.getByText('Customer is typing…').isVisible(), 'a customer message ends the typing indicator')
+
+  // End conversation closes the thread for new messages
+  await page.getByRole('button', { name: 'End conversation' }).click()
+  await until(async () => page.getByLabel('Reply').isDisabled(), 'reply box disabled')
+  const search = (await sb.dfo('GET', `/threads?channelId=${CHANNEL.id}&query=conv-1`)).json()
+  t.equal(search.data[0].canAddMoreMessages, false)
+  t.equal((await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage())).json().errors[0].parameters.errorCode, 'cannotAddMoreMessagesToPost')
+
+  // New outbound message to the known customer opens a new thread
+  await page.getByLabel('Customer').selectOption({ label: `Jane Doe (${CHANNEL.name})` })
+  await page.getByLabel('Message').fill('Your order shipped today')
+  await page.getByRole('button', { name: 'Send outbound' }).click()
+  const fresh = await until(() => fake.calls.find(c => c.path.endsWith('/outbound') && !c.body.thread), 'the new outbound at the hub')
+  t.equal(fresh.body.messageContent.payload.text, 'Your order shipped today')
+  await logHas('Your order shipped today')
+  await until(async () => (await page.getByRole('heading', { level: 2, name: 'Conversation with Jane Doe' }).count()) === 1, 'new thread selected')
+  t.equal(await page.getByLabel('Reply').isDisabled(), false, 'the new thread is open')
+  t.equal(await page.getByRole('listitem').filter({ hasText: 'Jane Doe' }).count(), 2, 'two threads listed')
+  t.same(pageErrors, [])
+})
+
+t.test('agent console: Integrations links carry a one-time token', async t => {
+  const fake = await startFakeHub(t)
+  const sb = await startSandboxApp(t, { hub: fake.hub })
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  t.teardown(() => browser.close())
+  const page = await browser.newPage()
+  await page.goto(`${sb.url}/console/`)
+  await page.getByRole('button', { name: 'Get one-time token links' }).click()
+  const href = await until(async () => page.getByRole('link', { name: 'Add channel' }).getAttribute('href', { timeout: 100 }).catch(() => null), 'links')
+  const url = new URL(href)
+  t.equal(url.origin + url.pathname, `${fake.hub.boxUrl()}/action/add`)
+  for (const p of ['userId', 'brandId', 'token', 'apiHost', 'backUrl']) t.ok(url.searchParams.get(p), p)
+})
