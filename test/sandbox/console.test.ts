@@ -83,7 +83,7 @@ t.test('agent console: Integrations links carry a one-time token', async t => {
   const page = await browser.newPage()
   await page.goto(`${sb.url}/console/`)
   await page.getByRole('button', { name: 'Get one-time token links' }).click()
-  const href = await until(async () => page.getByRole('link', { name: 'Add channel' }).getAttribute('href', { timeout: 100 }).catch(() => null), 'links')
+  const href = await until(async () => (await page.getByRole('link', { name: 'Add channel' }).getAttribute('href', { timeout: 100 }).catch(() => null)) ?? undefined, 'links')
   const url = new URL(href)
   t.equal(url.origin + url.pathname, `${fake.hub.boxUrl()}/action/add`)
   for (const p of ['userId', 'brandId', 'token', 'apiHost', 'backUrl']) t.ok(url.searchParams.get(p), p)
