@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Test } from 'tap'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { ROOT, eventually, http } from '../../helper.js'
+import { WH } from './ws-client.js'
+
+/** Compiles the widget's browser code (tsconfig.web.json) when dist/ is missing or older than the sources. */
+export function buildWidget (): void {
+  const out = join(ROOT, 'dist', 'plugins', 'watering-hole', 'web', 'app.js')
+  const src = join(ROOT, 'plugins', 'watering-hole', 'web', 'app.ts')
+  if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs && !process.env.WH_REBUILD) return
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.web.json'], { cwd: ROOT, stdio: 'pipe' })
+  } catch { /* type errors elsewhere still emit; the check below is what matters */ }
+  if (!existsSync(out)) throw new Error('widget browser code did not build')
+}
+
+export async function launch (t: Test): Promise<Browser> {
+  buildWidget()
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+  })
+  t.teardown(() => browser.close())
+  return browser
+}
+
+// Test-only instrumentation, injected before the page's scripts: keeps every WebSocket the page opens and
+// lets a test cut the network for sockets (new ones then fail to connect until it is restored).
+const SOCKET_TAP = `(() => {
+  const Native = window.WebSocket
+  window.__sockets = []
+  window.__wsDown = false
+  window.WebSocket = class extends Native {
+    constructor (url, protocols) { super(window.__wsDown ? 'ws://127.0.0.1:9/' : url, protocols); window.__sockets.push(this) }
+  }
+})()`
+
+export interface Animal { context: BrowserContext, page: Page, customerId: string }
+
+export async function openWidget (browser: Browser, hubUrl: string, context?: BrowserContext): Promise<Page> {
+  const ctx = context ?? await browser.newContext({ viewport: { width: 420, height: 720 } })
+  await ctx.addInitScript(SOCKET_TAP)
+  const page = await ctx.newPage()
+  await page.goto(`${hubUrl}${WH}/`)
+  return page
+}
+
+/** A new animal at the standalone page: introduces itself and waits until the chat is online. */
+export async function newAnimal (browser: Browser, hubUrl: string, name = 'Zara', avatar = 'zebra'): Promise<Animal> {
+  const page = await openWidget(browser, hubUrl)
+  await page.getByLabel('Your name').fill(name)
+  await page.locator(`input[name=avatar][value=${avatar}]`).check()
+  await page.getByRole('button', { name: 'Start chatting' }).click()
+  await online(page)
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('watering-hole.identity') ?? '{}').token as string)
+  return { context: page.context(), page, customerId: token.split('.')[0] }
+}
+
+export async function online (page: Page): Promise<void> {
+  await page.getByRole('status').filter({ hasText: 'Online' }).first().waitFor({ timeout: 15_000 })
+}
+
+export async function say (page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message').fill(text)
+  await page.getByRole('button', { name: 'Send' }).click()
+}
+
+export function log (page: Page) { return page.getByRole('log') }
+
+/** The sandbox's view of the thread the hub opened for this customer (its open one, or the newest). */
+export async function sandboxThread (sandboxUrl: string, threadId: string): Promise<any> { // intentional any: sandbox JSON
+  return await eventually(async () => ((await http('GET', `${sandboxUrl}/console/api/threads`)).body as any[])
+    .find(th => th.idOnExternalPlatform === threadId), 15_000, `sandbox thread ${threadId}`)
+}
