@@ -1,0 +1,231 @@
+/**
+ * Lua scripts of the Redis store. Each multi-step operation runs as one script, so it is atomic across every
+ * hub instance sharing the Redis. Scripts get the key prefix as ARGV[1] and build their keys from it (the key
+ * layout is documented in redis.ts); on Redis Cluster the prefix must carry a hash tag (e.g. `{byoc}:`) so all
+ * keys share one slot. Lua numbers are doubles: timestamps in ms and job ids stay exact far below 2^53.
+ */
+
+// shared by the outbox scripts: a job is claimable at max(runAt, leaseUntil); only each orderKey's head is in `heads`
+const JOB_FUNCTIONS = `
+local function avail (P, id)
+  local f = redis.call('HMGET', P .. 'j:' .. id, 'runAt', 'leaseUntil')
+  local a = tonumber(f[1])
+  if f[2] then
+    local l = tonumber(f[2])
+    if l > a then a = l end
+  end
+  return a
+end
+local function refreshHead (P, orderKey)
+  local first = redis.call('ZRANGE', P .. 'q:' .. orderKey, 0, 0)
+  if #first == 0 then
+    redis.call('ZREM', P .. 'heads', orderKey)
+  else
+    redis.call('ZADD', P .. 'heads', avail(P, first[1]), orderKey)
+  end
+end
+local function enqueue (P, kind, orderKey, dedupeKey, payload, runAt, now)
+  if dedupeKey ~= '' and redis.call('HEXISTS', P .. 'dedupe', dedupeKey) == 1 then return false end
+  local id = redis.call('INCR', P .. 'job-seq')
+  local jkey = P .. 'j:' .. id
+  redis.call('HSET', jkey, 'kind', kind, 'orderKey', orderKey, 'payload', payload, 'attempts', 0,
+    'state', 'pending', 'runAt', runAt, 'createdAt', now)
+  if dedupeKey ~= '' then
+    redis.call('HSET', jkey, 'dedupeKey', dedupeKey)
+    redis.call('HSET', P .. 'dedupe', dedupeKey, id)
+  end
+  redis.call('ZADD', P .. 'jobs', id, id)
+  redis.call('ZADD', P .. 'jobs:pending', id, id)
+  redis.call('ZADD', P .. 'pending-age', now, id)
+  redis.call('ZADD', P .. 'q:' .. orderKey, id, id)
+  refreshHead(P, orderKey)
+  return id
+end
+-- leaves the pending set: stops blocking its orderKey
+local function finish (P, id, state)
+  local orderKey = redis.call('HGET', P .. 'j:' .. id, 'orderKey')
+  redis.call('ZREM', P .. 'q:' .. orderKey, id)
+  redis.call('ZREM', P .. 'jobs:pending', id)
+  redis.call('ZREM', P .. 'pending-age', id)
+  redis.call('ZADD', P .. 'jobs:' .. state, id, id)
+  refreshHead(P, orderKey)
+end
+local function ownedBy (P, id, owner)
+  return redis.call('HGET', P .. 'j:' .. id, 'leaseOwner') == owner
+end
+-- retry and bury: only the lease owner may; counts the attempt, notes the error, drops the lease
+local function failAttempt (P, id, owner, err)
+  if not ownedBy(P, id, owner) then return false end
+  local jkey = P .. 'j:' .. id
+  redis.call('HINCRBY', jkey, 'attempts', 1)
+  redis.call('HSET', jkey, 'lastError', err)
+  redis.call('HDEL', jkey, 'leaseOwner', 'leaseUntil')
+  return true
+end
+`
+
+export const LUA = {
+  // ARGV: P, channelId, customerId, candidateThreadId, now, pair (JSON [channelId, customerId])
+  openThread: `
+local P, pair = ARGV[1], ARGV[6]
+local openKey = P .. 'open:' .. pair
+local tid = redis.call('GET', openKey)
+if tid then return { tid, 0, redis.call('HGETALL', P .. 't:' .. tid) } end
+tid = ARGV[4]
+local tkey = P .. 't:' .. tid
+if redis.call('EXISTS', tkey) == 1 then return redis.error_reply('BYOC_STORE_THREAD_ID_TAKEN thread id already used: ' .. tid) end
+redis.call('HSET', tkey, 'channelId', ARGV[2], 'customerId', ARGV[3], 'status', 'open', 'createdAt', ARGV[5],
+  'lastActivityAt', ARGV[5], 'lastSeq', 0, 'pair', pair)
+redis.call('SET', openKey, tid)
+redis.call('ZADD', P .. 'threads', ARGV[5], tid)
+redis.call('ZADD', P .. 'threads-ch:' .. ARGV[2], ARGV[5], tid)
+redis.call('ZADD', P .. 'threads-open:' .. ARGV[2], ARGV[5], tid)
+redis.call('ZADD', P .. 'threads-cu:' .. pair, ARGV[5], tid)
+return { tid, 1, redis.call('HGETALL', tkey) }`,
+
+  // ARGV: P, threadId, reason
+  closeThread: `
+local P, tid = ARGV[1], ARGV[2]
+local tkey = P .. 't:' .. tid
+local f = redis.call('HMGET', tkey, 'status', 'pair', 'channelId')
+if f[1] ~= 'open' then return 0 end
+redis.call('HSET', tkey, 'status', 'closed', 'closedReason', ARGV[3])
+local openKey = P .. 'open:' .. f[2]
+if redis.call('GET', openKey) == tid then redis.call('DEL', openKey) end
+redis.call('ZREM', P .. 'threads-open:' .. f[3], tid)
+return 1`,
+
+  // ARGV: P, threadId, at, hasContactId ('1' | '0'), contactId
+  touchThread: `
+local tkey = ARGV[1] .. 't:' .. ARGV[2]
+local last = redis.call('HGET', tkey, 'lastActivityAt')
+if not last then return 0 end
+if tonumber(ARGV[3]) > tonumber(last) then redis.call('HSET', tkey, 'lastActivityAt', ARGV[3]) end
+if ARGV[4] == '1' then redis.call('HSET', tkey, 'contactId', ARGV[5]) end
+return 1`,
+
+  // ARGV: P, messageId, threadId, createdAt, doc (JSON), status, hasJob, kind, orderKey, dedupeKey, payload, runAt, now
+  insertMessage: JOB_FUNCTIONS + `
+local P = ARGV[1]
+local mkey, tkey = P .. 'm:' .. ARGV[2], P .. 't:' .. ARGV[3]
+if redis.call('EXISTS', mkey) == 0 and redis.call('EXISTS', tkey) == 0 then
+  return redis.error_reply('BYOC_STORE_NO_THREAD thread does not exist: ' .. ARGV[3])
+end
+-- the job is (re-)offered on a repeat too: its dedupeKey keeps it single
+if ARGV[7] == '1' then enqueue(P, ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]) end
+if redis.call('EXISTS', mkey) == 1 then return { 0, redis.call('HGETALL', mkey) } end
+local seq = redis.call('HINCRBY', tkey, 'lastSeq', 1)
+if tonumber(ARGV[4]) > tonumber(redis.call('HGET', tkey, 'lastActivityAt')) then redis.call('HSET', tkey, 'lastActivityAt', ARGV[4]) end
+redis.call('HSET', mkey, 'doc', ARGV[5], 'seq', seq, 'status', ARGV[6])
+redis.call('ZADD', P .. 'tm:' .. ARGV[3], seq, ARGV[2])
+return { 1, redis.call('HGETALL', mkey) }`,
+
+  // ARGV: P, messageId, expected status, next status (compare-and-set; the rule itself lives in message-status.ts)
+  casMessageStatus: `
+local mkey = ARGV[1] .. 'm:' .. ARGV[2]
+if redis.call('HGET', mkey, 'status') ~= ARGV[3] then return 0 end
+redis.call('HSET', mkey, 'status', ARGV[4])
+return 1`,
+
+  // ARGV: P, kind, orderKey, dedupeKey ('' = none), payload, runAt, now
+  enqueue: JOB_FUNCTIONS + `
+local id = enqueue(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])
+if not id then return false end
+return { id, redis.call('HGETALL', ARGV[1] .. 'j:' .. id) }`,
+
+  // ARGV: P, owner, limit, leaseMs, now
+  claimJobs: `
+local P = ARGV[1]
+local leaseUntil = tonumber(ARGV[5]) + tonumber(ARGV[4])
+local keys = redis.call('ZRANGEBYSCORE', P .. 'heads', '-inf', ARGV[5], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, orderKey in ipairs(keys) do
+  local id = redis.call('ZRANGE', P .. 'q:' .. orderKey, 0, 0)[1]
+  redis.call('HSET', P .. 'j:' .. id, 'leaseOwner', ARGV[2], 'leaseUntil', leaseUntil)
+  redis.call('ZADD', P .. 'heads', leaseUntil, orderKey)
+  out[#out + 1] = { id, redis.call('HGETALL', P .. 'j:' .. id) }
+end
+return out`,
+
+  // ARGV: P, jobId, owner
+  completeJob: JOB_FUNCTIONS + `
+local P, id = ARGV[1], ARGV[2]
+if not ownedBy(P, id, ARGV[3]) then return 0 end
+redis.call('HSET', P .. 'j:' .. id, 'state', 'done', 'payload', '{}')
+redis.call('HDEL', P .. 'j:' .. id, 'leaseOwner', 'leaseUntil')
+finish(P, id, 'done')
+return 1`,
+
+  // ARGV: P, jobId, owner, runAt, error
+  retryJob: JOB_FUNCTIONS + `
+local P, id = ARGV[1], ARGV[2]
+if not failAttempt(P, id, ARGV[3], ARGV[5]) then return 0 end
+redis.call('HSET', P .. 'j:' .. id, 'runAt', ARGV[4])
+refreshHead(P, redis.call('HGET', P .. 'j:' .. id, 'orderKey'))
+return 1`,
+
+  // ARGV: P, jobId, owner, error
+  buryJob: JOB_FUNCTIONS + `
+local P, id = ARGV[1], ARGV[2]
+if not failAttempt(P, id, ARGV[3], ARGV[4]) then return 0 end
+redis.call('HSET', P .. 'j:' .. id, 'state', 'dead')
+finish(P, id, 'dead')
+return 1`,
+
+  // ARGV: P, jobId, now
+  replayJob: JOB_FUNCTIONS + `
+local P, id = ARGV[1], ARGV[2]
+local jkey = P .. 'j:' .. id
+local f = redis.call('HMGET', jkey, 'state', 'orderKey', 'createdAt')
+if f[1] ~= 'dead' then return 0 end
+redis.call('HSET', jkey, 'state', 'pending', 'attempts', 0, 'runAt', ARGV[3])
+redis.call('HDEL', jkey, 'lastError')
+redis.call('ZREM', P .. 'jobs:dead', id)
+redis.call('ZADD', P .. 'jobs:pending', id, id)
+redis.call('ZADD', P .. 'pending-age', f[3], id)
+redis.call('ZADD', P .. 'q:' .. f[2], id, id)
+refreshHead(P, f[2])
+return 1`,
+
+  // ARGV: P, key (JSON [scope, key]), value (JSON), ttlMs
+  remember: `
+local k = ARGV[1] .. 'idem:' .. ARGV[2]
+local v = redis.call('GET', k)
+if v then return { v, 0 } end
+redis.call('SET', k, ARGV[3], 'PX', ARGV[4])
+return { ARGV[3], 1 }`,
+
+  // ARGV: P, now, limit
+  takeDueTimers: `
+local P = ARGV[1]
+local keys = redis.call('ZRANGEBYSCORE', P .. 'timers-due', '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, key in ipairs(keys) do
+  out[#out + 1] = { key, redis.call('HGET', P .. 'timers', key) }
+  redis.call('HDEL', P .. 'timers', key)
+  redis.call('ZREM', P .. 'timers-due', key)
+end
+return out`,
+
+  // ARGV: P, key
+  cancelTimer: `
+redis.call('ZREM', ARGV[1] .. 'timers-due', ARGV[2])
+return redis.call('HDEL', ARGV[1] .. 'timers', ARGV[2])`,
+
+  // ARGV: P, name, owner, ttlMs, now. The expiry is data (so an injected clock works); PEXPIRE only collects garbage.
+  tryLease: `
+local k = ARGV[1] .. 'lease:' .. ARGV[2]
+local cur = redis.call('HMGET', k, 'owner', 'until')
+if cur[1] and cur[1] ~= ARGV[3] and tonumber(cur[2]) > tonumber(ARGV[5]) then return 0 end
+redis.call('HSET', k, 'owner', ARGV[3], 'until', tonumber(ARGV[5]) + tonumber(ARGV[4]))
+redis.call('PEXPIRE', k, tonumber(ARGV[4]) + 60000)
+return 1`,
+
+  // ARGV: P, name, owner
+  releaseLease: `
+local k = ARGV[1] .. 'lease:' .. ARGV[2]
+if redis.call('HGET', k, 'owner') == ARGV[3] then redis.call('DEL', k) end
+return 1`
+} as const
+
+export type LuaName = keyof typeof LUA

@@ -1,0 +1,326 @@
+import { Redis } from 'ioredis'
+import { nextStatus } from './message-status.js'
+import { LUA, type LuaName } from './redis-lua.js'
+import {
+  fields, messageDoc, pairKey, timerDoc, toCustomer, toJob, toMessage, toThread, toTimer, type Fields
+} from './redis-codec.js'
+import type {
+  Customer, InsertMessageResult, Job, JobState, MessageStatus, NewJob, NewMessage, SigningKey, Store, StoredMessage,
+  Thread, ThreadStatus, Timer
+} from './types.js'
+
+/*
+ * Key layout (P = keyPrefix). Every multi-step change is one Lua script (redis-lua.ts), so it is atomic
+ * across instances; nothing depends on one process's memory.
+ *
+ *  customers   P cust:{channelId}          HASH customerId -> JSON {name, avatar}
+ *              P cust-at:{channelId}       HASH customerId -> createdAt (HSETNX: the first upsert wins)
+ *              P cust-channels             SET channelIds that have customers
+ *  threads     P t:{threadId}              HASH channelId customerId status closedReason createdAt lastActivityAt
+ *                                               contactId lastSeq (last message seq) pair (JSON [channel, customer])
+ *              P open:{pair}               STRING threadId: the one open thread (the unique constraint)
+ *              P threads / threads-ch:{channelId} / threads-open:{channelId} / threads-cu:{pair}
+ *                                          ZSET createdAt -> threadId (listing indexes; ties order by id)
+ *  messages    P m:{messageId}             HASH doc (JSON, immutable part) seq status
+ *              P tm:{threadId}             ZSET seq -> messageId (the timeline)
+ *  outbox      P job-seq                   STRING counter for job ids
+ *              P j:{jobId}                 HASH kind orderKey dedupeKey payload attempts state runAt lastError createdAt
+ *                                               leaseOwner leaseUntil
+ *              P dedupe                    HASH dedupeKey -> jobId (kept forever, like SQLite's UNIQUE)
+ *              P q:{orderKey}              ZSET jobId -> jobId: pending jobs of the key; the lowest is its head
+ *              P heads                     ZSET claimableAt -> orderKey, one entry per key with pending jobs;
+ *                                               claimableAt = max(head.runAt, head.leaseUntil), so an expired lease
+ *                                               (a crashed owner) makes the head claimable again
+ *              P jobs / jobs:pending / jobs:done / jobs:dead   ZSET jobId -> jobId (listing)
+ *              P pending-age               ZSET createdAt -> jobId (oldest pending)
+ *  idempotency P idem:{JSON [scope, key]}  STRING JSON value, PX ttl
+ *  timers      P timers                    HASH key -> JSON {kind, dueAt, payload}
+ *              P timers-due                ZSET dueAt -> key (takeDueTimers pops atomically)
+ *  keys        P signing-keys              HASH kid -> JSON SigningKey (HSETNX)
+ *  leases      P lease:{name}              HASH owner until (expiry is data, so tests can inject `now`)
+ *  docs        P doc:{collection}          HASH id -> JSON
+ */
+
+type ScriptFn = (...args: Array<string | number>) => Promise<unknown>
+const LIST_BATCH = 200
+
+export class RedisStore implements Store {
+  readonly driver = 'redis'
+  private closed = false
+
+  private constructor (readonly redis: Redis, readonly keyPrefix: string) {
+    for (const [name, lua] of Object.entries(LUA)) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 0, lua })
+  }
+
+  /** Connects (and fails fast if Redis is unreachable at boot); ioredis reconnects on its own afterwards. */
+  static async connect (url: string, keyPrefix = 'byoc:'): Promise<RedisStore> {
+    const redis = new Redis(url, { lazyConnect: true })
+    const quiet = (): void => {} // the rejected connect() reports it; don't also log an unhandled 'error' event
+    redis.on('error', quiet)
+    try {
+      await redis.connect()
+    } catch (err) {
+      redis.disconnect()
+      throw err
+    } finally {
+      redis.off('error', quiet)
+    }
+    return new RedisStore(redis, keyPrefix)
+  }
+
+  private k (name: string): string {
+    return this.keyPrefix + name
+  }
+
+  private lua (name: LuaName, ...args: Array<string | number>): Promise<unknown> {
+    return (this.redis as unknown as Record<string, ScriptFn>)[`byoc_${name}`](this.keyPrefix, ...args)
+  }
+
+  /** HGETALL for many keys in one round trip; missing keys come back empty. */
+  private async hashes (keys: string[]): Promise<Fields[]> {
+    if (keys.length === 0) return []
+    const pipe = this.redis.pipeline()
+    for (const key of keys) pipe.hgetall(key)
+    const res = await pipe.exec()
+    return (res ?? []).map(([err, value]) => { if (err) throw err; return value as Fields })
+  }
+
+  async upsertCustomer (c: Omit<Customer, 'createdAt'>): Promise<Customer> {
+    const doc = JSON.stringify({ name: c.name, avatar: c.avatar })
+    const res = await this.redis.multi()
+      .hsetnx(this.k(`cust-at:${c.channelId}`), c.customerId, Date.now())
+      .hset(this.k(`cust:${c.channelId}`), c.customerId, doc)
+      .sadd(this.k('cust-channels'), c.channelId)
+      .hget(this.k(`cust-at:${c.channelId}`), c.customerId)
+      .exec()
+    return toCustomer(c.channelId, c.customerId, doc, String(res![3][1]))
+  }
+
+  async getCustomer (channelId: string, customerId: string): Promise<Customer | undefined> {
+    const [doc, at] = await Promise.all([
+      this.redis.hget(this.k(`cust:${channelId}`), customerId), this.redis.hget(this.k(`cust-at:${channelId}`), customerId)
+    ])
+    return doc != null && at != null ? toCustomer(channelId, customerId, doc, at) : undefined
+  }
+
+  async listCustomers (channelId?: string): Promise<Customer[]> {
+    const channels = channelId !== undefined ? [channelId] : await this.redis.smembers(this.k('cust-channels'))
+    const docs = await this.hashes(channels.map(ch => this.k(`cust:${ch}`)))
+    const ats = await this.hashes(channels.map(ch => this.k(`cust-at:${ch}`)))
+    const out = channels.flatMap((ch, i) => Object.entries(docs[i]).map(([id, doc]) => toCustomer(ch, id, doc, ats[i][id] ?? '0')))
+    return out.sort((a, b) => a.createdAt - b.createdAt || (a.channelId + '\0' + a.customerId < b.channelId + '\0' + b.customerId ? -1 : 1))
+  }
+
+  async openThread (channelId: string, customerId: string, candidateThreadId: string, now = Date.now()): Promise<{ thread: Thread, created: boolean }> {
+    const [tid, created, flat] = await this.lua('openThread', channelId, customerId, candidateThreadId, now, pairKey(channelId, customerId)) as [string, number, unknown]
+    return { thread: toThread(tid, fields(flat)), created: created === 1 }
+  }
+
+  async getThread (threadId: string): Promise<Thread | undefined> {
+    const f = await this.redis.hgetall(this.k(`t:${threadId}`))
+    return f.status !== undefined ? toThread(threadId, f) : undefined
+  }
+
+  async findOpenThread (channelId: string, customerId: string): Promise<Thread | undefined> {
+    const tid = await this.redis.get(this.k(`open:${pairKey(channelId, customerId)}`))
+    return tid != null ? this.getThread(tid) : undefined
+  }
+
+  async listThreads (f: { channelId?: string, customerId?: string, status?: ThreadStatus, limit?: number }): Promise<Thread[]> {
+    // the narrowest index, then the remaining filters on the loaded threads
+    const index = f.channelId !== undefined && f.customerId !== undefined
+      ? `threads-cu:${pairKey(f.channelId, f.customerId)}`
+      : f.channelId !== undefined ? (f.status === 'open' ? `threads-open:${f.channelId}` : `threads-ch:${f.channelId}`) : 'threads'
+    const keep = (t: Thread): boolean => (f.channelId === undefined || t.channelId === f.channelId) &&
+      (f.customerId === undefined || t.customerId === f.customerId) && (f.status === undefined || t.status === f.status)
+    return this.scanIndex(this.k(index), f.limit ?? 10_000, id => this.k(`t:${id}`), (id, h) => {
+      const t = h.status !== undefined ? toThread(id, h) : undefined
+      return t && keep(t) ? t : undefined
+    })
+  }
+
+  /** Walks a ZSET index in order, loads each member's hash and keeps what `pick` returns, up to `limit`. */
+  private async scanIndex<T> (index: string, limit: number, keyOf: (id: string) => string, pick: (id: string, h: Fields) => T | undefined): Promise<T[]> {
+    const out: T[] = []
+    for (let offset = 0; out.length < limit; offset += LIST_BATCH) {
+      const ids = await this.redis.zrange(index, offset, offset + LIST_BATCH - 1)
+      const hashes = await this.hashes(ids.map(keyOf))
+      for (const [i, id] of ids.entries()) {
+        const item = pick(id, hashes[i])
+        if (item !== undefined && out.length < limit) out.push(item)
+      }
+      if (ids.length < LIST_BATCH) break
+    }
+    return out
+  }
+
+  async closeThread (threadId: string, reason: string): Promise<boolean> {
+    return await this.lua('closeThread', threadId, reason) === 1
+  }
+
+  async touchThread (threadId: string, at: number, contactId?: string): Promise<void> {
+    await this.lua('touchThread', threadId, at, contactId !== undefined ? '1' : '0', contactId ?? '')
+  }
+
+  async insertMessage (m: NewMessage, job?: NewJob): Promise<InsertMessageResult> {
+    const now = Date.now()
+    const jobArgs = job ? ['1', ...this.jobArgs(job, now)] : ['0']
+    const [created, flat] = await this.lua('insertMessage', m.messageId, m.threadId, m.createdAt, messageDoc(m), m.status ?? 'accepted', ...jobArgs) as [number, unknown]
+    return { message: toMessage(fields(flat)), created: created === 1 }
+  }
+
+  async getMessage (messageId: string): Promise<StoredMessage | undefined> {
+    const f = await this.redis.hgetall(this.k(`m:${messageId}`))
+    return f.doc !== undefined ? toMessage(f) : undefined
+  }
+
+  async listMessages (threadId: string, afterSeq = 0, limit = 1000): Promise<StoredMessage[]> {
+    const ids = await this.redis.zrangebyscore(this.k(`tm:${threadId}`), `(${afterSeq}`, '+inf', 'LIMIT', 0, limit)
+    return (await this.hashes(ids.map(id => this.k(`m:${id}`)))).map(toMessage)
+  }
+
+  async setMessageStatus (messageId: string, status: MessageStatus): Promise<boolean> {
+    // compare-and-set, retried on a lost race: statuses only move forward, so this ends within a few rounds
+    for (;;) {
+      const current = await this.redis.hget(this.k(`m:${messageId}`), 'status') as MessageStatus | null
+      if (current == null) return false
+      const next = nextStatus(current, status)
+      if (next === current) return false
+      if (await this.lua('casMessageStatus', messageId, current, next) === 1) return true
+    }
+  }
+
+  private jobArgs (job: NewJob, now: number): Array<string | number> {
+    return [job.kind, job.orderKey, job.dedupeKey ?? '', JSON.stringify(job.payload ?? null), job.runAt ?? now, now]
+  }
+
+  async enqueue (job: NewJob): Promise<Job | undefined> {
+    const res = await this.lua('enqueue', ...this.jobArgs(job, Date.now())) as [number, unknown] | null
+    return res ? toJob(res[0], fields(res[1])) : undefined
+  }
+
+  async claimJobs (owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
+    const rows = await this.lua('claimJobs', owner, limit, leaseMs, now) as Array<[string, unknown]>
+    return rows.map(([id, flat]) => toJob(id, fields(flat)))
+  }
+
+  async completeJob (jobId: Job['jobId'], owner: string): Promise<void> {
+    await this.lua('completeJob', String(jobId), owner)
+  }
+
+  async retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string): Promise<void> {
+    await this.lua('retryJob', String(jobId), owner, runAt, error)
+  }
+
+  async buryJob (jobId: Job['jobId'], owner: string, error: string): Promise<void> {
+    await this.lua('buryJob', String(jobId), owner, error)
+  }
+
+  async listJobs (f: { state?: JobState, kind?: string, limit?: number }): Promise<Job[]> {
+    const index = this.k(f.state ? `jobs:${f.state}` : 'jobs')
+    return this.scanIndex(index, f.limit ?? 1000, id => this.k(`j:${id}`), (id, h) => {
+      if (h.state === undefined || (f.state && h.state !== f.state) || (f.kind && h.kind !== f.kind)) return undefined
+      return toJob(id, h)
+    })
+  }
+
+  async replayJob (jobId: Job['jobId']): Promise<boolean> {
+    return await this.lua('replayJob', String(jobId), Date.now()) === 1
+  }
+
+  async outboxStats (now = Date.now()): Promise<{ pending: number, dead: number, oldestPendingAgeMs: number }> {
+    const res = await this.redis.multi()
+      .zcard(this.k('jobs:pending'))
+      .zcard(this.k('jobs:dead'))
+      .zrange(this.k('pending-age'), 0, 0, 'WITHSCORES')
+      .exec()
+    const oldest = res![2][1] as string[]
+    return {
+      pending: Number(res![0][1]),
+      dead: Number(res![1][1]),
+      oldestPendingAgeMs: oldest.length ? Math.max(0, now - Number(oldest[1])) : 0
+    }
+  }
+
+  async remember (scope: string, key: string, value: unknown, ttlMs: number): Promise<{ value: unknown, created: boolean }> {
+    const ttl = Math.max(1, Math.ceil(ttlMs))
+    const [stored, created] = await this.lua('remember', pairKey(scope, key), JSON.stringify(value ?? null), ttl) as [string, number]
+    return { value: JSON.parse(stored), created: created === 1 }
+  }
+
+  async setTimer (t: Timer): Promise<void> {
+    await this.redis.multi()
+      .hset(this.k('timers'), t.key, timerDoc(t))
+      .zadd(this.k('timers-due'), t.dueAt, t.key)
+      .exec()
+  }
+
+  async cancelTimer (key: string): Promise<boolean> {
+    return await this.lua('cancelTimer', key) === 1
+  }
+
+  async getTimer (key: string): Promise<Timer | undefined> {
+    const doc = await this.redis.hget(this.k('timers'), key)
+    return doc != null ? toTimer(key, doc) : undefined
+  }
+
+  async takeDueTimers (now: number, limit: number): Promise<Timer[]> {
+    const rows = await this.lua('takeDueTimers', now, limit) as Array<[string, string]>
+    return rows.map(([key, doc]) => toTimer(key, doc))
+  }
+
+  async countTimers (): Promise<number> {
+    return this.redis.hlen(this.k('timers'))
+  }
+
+  async listSigningKeys (): Promise<SigningKey[]> {
+    const keys = (await this.redis.hvals(this.k('signing-keys'))).map(v => JSON.parse(v) as SigningKey)
+    return keys.sort((a, b) => a.createdAt - b.createdAt || (a.kid < b.kid ? -1 : 1))
+  }
+
+  async addSigningKey (key: SigningKey): Promise<void> {
+    await this.redis.hsetnx(this.k('signing-keys'), key.kid, JSON.stringify({ kid: key.kid, secret: key.secret, createdAt: key.createdAt }))
+  }
+
+  async tryLease (name: string, owner: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+    return await this.lua('tryLease', name, owner, ttlMs, now) === 1
+  }
+
+  async releaseLease (name: string, owner: string): Promise<void> {
+    await this.lua('releaseLease', name, owner)
+  }
+
+  async putDoc (collection: string, id: string, doc: unknown): Promise<void> {
+    await this.redis.hset(this.k(`doc:${collection}`), id, JSON.stringify(doc ?? null))
+  }
+
+  async getDoc<T> (collection: string, id: string): Promise<T | undefined> {
+    const v = await this.redis.hget(this.k(`doc:${collection}`), id)
+    return v != null ? JSON.parse(v) as T : undefined
+  }
+
+  async deleteDoc (collection: string, id: string): Promise<boolean> {
+    return await this.redis.hdel(this.k(`doc:${collection}`), id) === 1
+  }
+
+  async listDocs<T> (collection: string): Promise<T[]> {
+    return (await this.redis.hvals(this.k(`doc:${collection}`))).map(v => JSON.parse(v) as T)
+  }
+
+  /** Readiness: a round trip, failing within 2 s while Redis is down instead of waiting on reconnects. */
+  async ping (): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('redis ping timed out')), 2000) })
+    try {
+      await Promise.race([this.redis.ping(), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.redis.quit().catch(() => this.redis.disconnect())
+  }
+}

@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process'
+import { Redis } from 'ioredis'
+
+/**
+ * The Redis the tests use: REDIS_URL, else 127.0.0.1:6379, started (no persistence) when nothing answers there.
+ */
+export async function redisUrl (): Promise<string> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  if (await answers(url)) return url
+  if (process.env.REDIS_URL) throw new Error(`REDIS_URL ${url} does not answer`)
+  execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'])
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+    if (await answers(url)) return url
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error('redis-server did not start on 127.0.0.1:6379')
+}
+
+async function answers (url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  probe.on('error', () => {})
+  try {
+    await probe.connect()
+    await probe.ping()
+    return true
+  } catch {
+    return false
+  } finally {
+    probe.disconnect()
+  }
+}
