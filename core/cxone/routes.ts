@@ -19,6 +19,8 @@ const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchem
 export async function cxoneRoutes (app: FastifyInstance, opts: CxoneRoutesOptions): Promise<void> {
   const { channels, conversations, store } = opts
   app.addHook('onRequest', app.requireCxone)
+  // CXone speaks JSON; anything else is refused with 415 instead of reaching validation as a string
+  app.removeContentTypeParser('text/plain')
 
   const channelOf = (cxoneChannelId: string): ChannelRuntime => {
     const channel = channels.getByCxoneId(cxoneChannelId) ?? channels.get(cxoneChannelId)
