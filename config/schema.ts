@@ -100,6 +100,12 @@ const ChannelSchema = Type.Object({
   config: Type.Unknown({ default: {}, description: 'validated by the plugin\'s own schema' })
 }, { additionalProperties: false })
 
+const DeliverySchema = Type.Object({
+  lease: Duration('30s', 'how long a worker holds a job; a crashed instance\'s jobs run again after this'),
+  concurrency: Type.Integer({ minimum: 1, maximum: 1000, default: 16, description: 'jobs in flight per instance' }),
+  pollInterval: Duration('200ms', 'how often idle workers look for due retries (new work wakes them at once)')
+}, { additionalProperties: false, default: {} })
+
 const MetricsSchema = Type.Object({
   enabled: Type.Boolean({ default: true }),
   port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'separate port for /metrics; omit to serve on the main port behind bearerToken' })),
@@ -121,6 +127,7 @@ export const ByocConfigSchema = Type.Object({
   store: StoreSchema,
   rules: RulesSchema,
   channels: Type.Array(ChannelSchema, { default: [] }),
+  delivery: DeliverySchema,
   metrics: MetricsSchema,
   log: LogSchema
 }, { additionalProperties: false, $id: 'https://byoc-hub.dev/schema/config/1.json', title: 'byoc-hub configuration' })

@@ -123,7 +123,10 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     handlers: createJobHandlers({ store, channels, dfo: cxone.dfo, conversations }),
     maxAttempts: config.cxone.retries,
     retryBaseMs: ms(config.cxone.retryBase),
-    retryMaxMs: ms(config.cxone.retryMax)
+    retryMaxMs: ms(config.cxone.retryMax),
+    leaseMs: ms(config.delivery.lease),
+    concurrency: config.delivery.concurrency,
+    pollMs: ms(config.delivery.pollInterval)
   })
   const timers = new TimerLoop(store, channels, conversations, idle, app.log, opts.timerIntervalMs)
   const poller = new ThreadStatusPoller(store, channels, cxone.dfo, conversations, app.log, ms(config.cxone.threadStatusInterval))
