@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { stringify } from 'yaml'
+import { ROOT, eventually } from '../helper.js'
+
+/** A hub as a real OS process (the built CLI), so tests can kill -9 it. Requires `npm run build` (pretest). */
+export interface HubProcess { url: string, child: ChildProcess, output: () => string, kill (signal?: NodeJS.Signals): Promise<void> }
+
+export function writeHubConfig (dir: string, name: string, config: Record<string, unknown>): string {
+  const path = join(dir, `${name}.yaml`)
+  writeFileSync(path, stringify(config))
+  return path
+}
+
+export async function spawnHub (configPath: string, port: number): Promise<HubProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/byoc-hub.js'), 'start', '--config', configPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString() })
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+  const url = `http://127.0.0.1:${port}`
+  await eventually(async () => {
+    if (child.exitCode !== null) throw new Error(`hub exited early:\n${out}`)
+    try { return (await fetch(`${url}/health/live`)).ok } catch { return false }
+  }, 30_000, 'hub process to listen')
+  return {
+    url, child, output: () => out,
+    kill: async (signal = 'SIGKILL') => { if (child.exitCode === null) { child.kill(signal); await exited } }
+  }
+}
+
+/** A free TCP port (bound then released), for processes whose config needs a fixed port. */
+export async function freePort (): Promise<number> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port
+      srv.close(() => resolve(port))
+    })
+    srv.on('error', reject)
+  })
+}
