@@ -15,7 +15,8 @@ const TokenRequestSchema = Type.Object({
 /** CXone's access-key token endpoint (§3.1): form grant_type=password&username=<key id>&password=<key secret>. */
 export function authRoutes (opts: SandboxOptions): FastifyPluginAsync {
   return async (app) => {
-    await app.register(formbody)
+    // the host may already parse forms in an enclosing scope; registering twice would throw
+    if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody)
     app.post('/auth/token', async (req, reply) => {
       const body = req.body ?? {}
       if (!Value.Check(TokenRequestSchema, body)) return reply.code(400).send({ error: 'invalid_request', error_description: 'grant_type, username and password are required' })

@@ -43,7 +43,8 @@ export function messageRoutes (state: SandboxState): FastifyPluginAsync {
       const checked = checkBody(CxoneInboundMessageSchema, req.body)
       if (!checked.ok) return sendDfoError(reply, 400, checked.items)
       const body = checked.value
-      if (!await state.getChannel(channelId)) return dfoError(reply, 404, 'channelNotFound', `Channel ${channelId} not found`)
+      const channel = await state.getChannel(channelId)
+      if (!channel) return dfoError(reply, 404, 'channelNotFound', `Channel ${channelId} not found`)
 
       const repeat = async (ids: { threadId: string, messageId: string }) => {
         const [t, m] = await Promise.all([state.getThread(ids.threadId), state.getMessage(ids.threadId, ids.messageId)])
@@ -77,7 +78,8 @@ export function messageRoutes (state: SandboxState): FastifyPluginAsync {
           channelId, threadId: thread.id, direction: body.direction, idOnExternalPlatform: body.idOnExternalPlatform,
           text: body.messageContent.payload.text ?? body.messageContent.fallbackText ?? `[${body.messageContent.type}]`,
           attachments: (body.attachments ?? []).map(a => ({ friendlyName: a.friendlyName, url: a.url })),
-          authorName: customerName(author), raw: body
+          // an 'outbound' create-message records what the brand itself said on the platform
+          authorName: body.direction === 'inbound' ? customerName(author) : channel.name, raw: body
         }),
         id: claim.messageId
       }

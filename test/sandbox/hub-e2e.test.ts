@@ -1,0 +1,68 @@
+import type { Test } from 'tap'
+import Fastify from 'fastify'
+import { chromium } from 'playwright-core'
+import { execFileSync } from 'node:child_process'
+import t from 'tap'
+import { eventually, http, startHub } from '../helper.js'
+
+// The console's browser code is compiled by the build's web step; compile it here so the test stands alone.
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.web.json'], { stdio: 'inherit' })
+
+/** The customer's platform: the recorder channel POSTs agent messages and signals here. */
+async function startPlatform (t: Test) {
+  const app = Fastify()
+  const messages: any[] = []
+  const signals: any[] = []
+  app.post('/messages', async (req) => { messages.push(req.body); return {} })
+  app.post('/signals', async (req) => { signals.push(req.body); return {} })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(() => app.close())
+  return { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, messages, signals }
+}
+
+t.test('agent console against the real hub: customer message, reply, end conversation, new outbound', async t => {
+  const platform = await startPlatform(t)
+  const hub = await startHub(t, { channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', name: 'Recorder', config: { deliverUrl: platform.url } }] })
+  const say = (messageId: string, text: string) => http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'zebra-1', messageId, text, name: 'Zed' })
+  t.equal((await say('m-1', 'hello from the savanna')).status, 202)
+
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  t.teardown(() => browser.close())
+  const page = await browser.newPage()
+  const pageErrors: string[] = []
+  page.on('pageerror', e => pageErrors.push(e.message))
+  await page.goto(`${hub.sandboxUrl}/console/`)
+  const log = page.getByRole('log', { name: 'Transcript' })
+  const logHas = (text: string) => eventually(async () => (await log.textContent())?.includes(text), 15_000, `transcript to show "${text}"`)
+
+  await eventually(async () => (await page.getByRole('button', { name: /Zed/ }).count()) === 1, 15_000, 'the conversation in the console')
+  await page.getByRole('button', { name: /Zed/ }).click()
+  await logHas('hello from the savanna')
+
+  await page.getByLabel('Reply').fill('Hello Zed, how can I help?')
+  await page.getByRole('button', { name: 'Send reply' }).click()
+  const delivered = await eventually(() => platform.messages.find(m => m.text === 'Hello Zed, how can I help?'), 15_000, 'the reply on the platform')
+  t.ok(delivered.thread, 'delivered into the thread')
+  await logHas('Hello Zed, how can I help?')
+  t.notOk((await log.textContent())?.includes('Failed'), 'the reply was not refused')
+
+  t.equal((await say('m-2', 'my order is late')).status, 202)
+  await logHas('my order is late')
+
+  await page.getByRole('button', { name: 'End conversation' }).click()
+  await eventually(async () => page.getByLabel('Reply').isDisabled(), 15_000, 'reply box disabled')
+  const closed = await eventually(async () => {
+    const th = await hub.store.getThread(delivered.thread)
+    return th?.status === 'closed' ? th : undefined
+  }, 15_000, 'the hub to see the thread closed (thread-status poll)')
+  t.equal(closed.status, 'closed')
+  await eventually(() => platform.signals.find(s => s.type === 'thread-closed' && s.threadId === delivered.thread), 15_000, 'the platform told the conversation ended')
+
+  await page.getByLabel('Customer').selectOption({ label: 'Zed (Recorder)' })
+  await page.getByLabel('Message').fill('Your order shipped')
+  await page.getByRole('button', { name: 'Send outbound' }).click()
+  const fresh = await eventually(() => platform.messages.find(m => m.text === 'Your order shipped'), 15_000, 'the outbound on the platform')
+  t.not(fresh.thread, delivered.thread, 'a new outbound opens a new thread')
+  await logHas('Your order shipped')
+  t.same(pageErrors, [])
+})

@@ -1,0 +1,35 @@
+import { join } from 'node:path'
+import t from 'tap'
+import { startSandbox } from '../../core/sandbox/index.js'
+import { SqliteStore } from '../../core/store/sqlite.js'
+import { KEY } from './helper.js'
+
+t.test('startSandbox serves the emulator alone at <url> = http://host:port/sandbox', async t => {
+  const store = new SqliteStore(join(t.testdir(), 'store.db'))
+  const sb = await startSandbox({
+    store, port: 0, accessKeyId: KEY.id, accessKeySecret: KEY.secret, tokenTtlMs: 60_000, brandId: 9,
+    hub: { boxUrl: () => 'http://127.0.0.1:9/box', tokenUrl: () => 'http://127.0.0.1:9/box/1.0/token', clientId: 'a', clientSecret: 'b' },
+    channels: [{ id: 'c1', name: 'One' }]
+  })
+  t.teardown(async () => { await sb.close(); await store.close() })
+  t.match(sb.url, /^http:\/\/127\.0\.0\.1:\d+\/sandbox$/)
+
+  const tok = await fetch(`${sb.url}/auth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', username: KEY.id, password: KEY.secret })
+  })
+  const { access_token: token } = await tok.json() as { access_token: string }
+  const channels = await fetch(`${sb.url}/dfo/3.0/channels`, { headers: { authorization: `Bearer ${token}` } })
+  t.same((await channels.json() as Array<{ id: string }>).map(c => c.id), ['c1'])
+
+  const page = await fetch(`${sb.url}/console/`)
+  t.equal(page.status, 200)
+  t.match(page.headers.get('content-type'), /text\/html/)
+  t.match(await page.text(), /role="log"/)
+  t.equal((await fetch(`${sb.url}/console/console.css`)).status, 200)
+  const redirect = await fetch(`${sb.url}/console`, { redirect: 'manual' })
+  t.equal(redirect.status, 302)
+  t.equal(redirect.headers.get('location'), '/sandbox/console/')
+  t.equal((await fetch(`${sb.url}/console/..%2Fplugin.ts`)).status, 404, 'only flat, known file names are served')
+  t.equal((await fetch(`${sb.url}/console/js/nope.js`)).status, 404)
+})
