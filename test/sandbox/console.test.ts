@@ -1,26 +1,14 @@
-import { execFileSync } from 'node:child_process'
-import { chromium } from 'playwright-core'
 import t from 'tap'
+import { openConsole } from './browser.js'
 import { startFakeHub } from './fake-hub.js'
 import { CHANNEL, newMessage, startSandboxApp, until } from './helper.js'
-
-// The console's browser code is compiled by the build's web step; compile it here so the test stands alone.
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.web.json'], { stdio: 'inherit' })
 
 t.test('agent console: reply, typing, delivery status, end conversation, new outbound', async t => {
   const fake = await startFakeHub(t)
   const sb = await startSandboxApp(t, { hub: fake.hub })
   await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage({ messageContent: { type: 'TEXT', payload: { text: 'Hello, is anyone there?' } } }))
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
-  t.teardown(() => browser.close())
-  const page = await browser.newPage()
-  const pageErrors: string[] = []
-  page.on('pageerror', e => pageErrors.push(e.message))
-  await page.goto(`${sb.url}/console/`)
-
-  const log = page.getByRole('log', { name: 'Transcript' })
-  const logHas = (text: string) => until(async () => (await log.textContent())?.includes(text), `transcript to show "${text}"`)
+  const { page, log, logHas, pageErrors } = await openConsole(t, sb.url)
   await page.getByRole('button', { name: /Jane Doe/ }).click()
   await logHas('Hello, is anyone there?')
   t.equal(await page.getByRole('heading', { level: 2, name: 'Conversation with Jane Doe' }).count(), 1)
@@ -78,10 +66,7 @@ t.test('agent console: reply, typing, delivery status, end conversation, new out
 t.test('agent console: Integrations links carry a one-time token', async t => {
   const fake = await startFakeHub(t)
   const sb = await startSandboxApp(t, { hub: fake.hub })
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
-  t.teardown(() => browser.close())
-  const page = await browser.newPage()
-  await page.goto(`${sb.url}/console/`)
+  const { page } = await openConsole(t, sb.url)
   await page.getByRole('button', { name: 'Get one-time token links' }).click()
   const href = await until(async () => (await page.getByRole('link', { name: 'Add channel' }).getAttribute('href', { timeout: 100 }).catch(() => null)) ?? undefined, 'links')
   const url = new URL(href)

@@ -1,12 +1,8 @@
 import type { Test } from 'tap'
 import Fastify from 'fastify'
-import { chromium } from 'playwright-core'
-import { execFileSync } from 'node:child_process'
 import t from 'tap'
 import { eventually, http, startHub } from '../helper.js'
-
-// The console's browser code is compiled by the build's web step; compile it here so the test stands alone.
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.web.json'], { stdio: 'inherit' })
+import { openConsole } from './browser.js'
 
 /** The customer's platform: the recorder channel POSTs agent messages and signals here. */
 async function startPlatform (t: Test) {
@@ -26,14 +22,7 @@ t.test('agent console against the real hub: customer message, reply, end convers
   const say = (messageId: string, text: string) => http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'zebra-1', messageId, text, name: 'Zed' })
   t.equal((await say('m-1', 'hello from the savanna')).status, 202)
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
-  t.teardown(() => browser.close())
-  const page = await browser.newPage()
-  const pageErrors: string[] = []
-  page.on('pageerror', e => pageErrors.push(e.message))
-  await page.goto(`${hub.sandboxUrl}/console/`)
-  const log = page.getByRole('log', { name: 'Transcript' })
-  const logHas = (text: string) => eventually(async () => (await log.textContent())?.includes(text), 15_000, `transcript to show "${text}"`)
+  const { page, log, logHas, pageErrors } = await openConsole(t, hub.sandboxUrl)
 
   await eventually(async () => (await page.getByRole('button', { name: /Zed/ }).count()) === 1, 15_000, 'the conversation in the console')
   await page.getByRole('button', { name: /Zed/ }).click()
