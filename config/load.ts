@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { resolve, dirname } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { Value } from 'typebox/value'
+import { Settings } from 'typebox/system'
+import type { TSchema } from 'typebox'
 import { ByocConfigSchema, type ByocConfig } from './schema.js'
 import { interpolateEnv } from './interpolate.js'
 
@@ -48,7 +50,7 @@ export function validateConfig (tree: unknown, env: NodeJS.ProcessEnv = process.
   const interpolated = interpolateEnv(tree, env, missing)
   const withDefaults = Value.Default(ByocConfigSchema, Value.Convert(ByocConfigSchema, structuredClone(interpolated)))
   const problems = [...missing]
-  for (const e of Value.Errors(ByocConfigSchema, withDefaults)) {
+  for (const e of allErrors(withDefaults)) {
     if (e.keyword === 'boolean' && e.message === 'schema is false') continue // repeated by the additionalProperties error
     const extra = e.keyword === 'additionalProperties' ? `: ${(e.params as { additionalProperties: string[] }).additionalProperties.join(', ')}` : ''
     problems.push(`${e.instancePath || '/'}: ${e.message}${extra}`)
@@ -56,6 +58,17 @@ export function validateConfig (tree: unknown, env: NodeJS.ProcessEnv = process.
   problems.push(...crossFieldProblems(withDefaults as ByocConfig))
   if (problems.length > 0) throw new ConfigInvalidError(source, [...new Set(problems)])
   return deepFreeze(withDefaults as ByocConfig)
+}
+
+/** TypeBox stops at 8 errors by default; a config check must list every problem at once. */
+export function allErrors (value: unknown, schema: TSchema = ByocConfigSchema): ReturnType<typeof Value.Errors> {
+  const previous = Settings.Get().maxErrors
+  Settings.Set({ maxErrors: 1000 })
+  try {
+    return Value.Errors(schema, value)
+  } finally {
+    Settings.Set({ maxErrors: previous })
+  }
 }
 
 function crossFieldProblems (c: ByocConfig): string[] {

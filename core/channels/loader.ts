@@ -1,10 +1,11 @@
 import { pathToFileURL, fileURLToPath } from 'node:url'
-import { createRequire } from 'node:module'
+import { createRequire, register } from 'node:module'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { existsSync, statSync } from 'node:fs'
 import { Value } from 'typebox/value'
-import { isChannelPlugin, PLUGIN_API_VERSION, type ChannelPlugin } from '../plugin-api/index.js'
+import { apiIncompatibility, isChannelPlugin, PLUGIN_API_SEMVER, PLUGIN_API_VERSION, type ChannelPlugin } from '../plugin-api/index.js'
 import type { ChannelConfig } from '../../config/schema.js'
+import { allErrors } from '../../config/load.js'
 import { hubError } from '../errors.js'
 
 const here = fileURLToPath(import.meta.url)
@@ -31,8 +32,23 @@ export function resolvePluginSpecifier (spec: string, baseDir: string): string {
   return pathToFileURL(createRequire(resolve(baseDir, 'package.json')).resolve(spec)).href
 }
 
+let sharing = false
+/**
+ * From the build, `@byoc-hub/plugin-api` (the workspace link to the TypeScript sources) must resolve to the hub's own
+ * compiled copy, for first-party and npm-installed plugins alike: one module instance, the version the hub checks.
+ */
+function shareCompiledPluginApi (): void {
+  if (sharing) return
+  sharing = true
+  const api = resolve(dirname(here), '../plugin-api')
+  register(new URL('./plugin-api-hooks.js', import.meta.url), {
+    data: { targets: { '@byoc-hub/plugin-api': pathToFileURL(resolve(api, 'index.js')).href, '@byoc-hub/plugin-api/testing': pathToFileURL(resolve(api, 'testing/index.js')).href } }
+  })
+}
+
 /** Imports and checks a plugin: brand, API version, config against the plugin's own schema (every error, with paths). */
 export async function loadChannelPlugin (channel: ChannelConfig, index: number, baseDir: string): Promise<{ plugin: ChannelPlugin, config: unknown }> {
+  if (runningFromDist) shareCompiledPluginApi()
   const href = resolvePluginSpecifier(channel.plugin, baseDir)
   let mod: { default?: unknown }
   try {
@@ -42,7 +58,11 @@ export async function loadChannelPlugin (channel: ChannelConfig, index: number, 
   }
   const plugin = mod.default
   if (!isChannelPlugin(plugin)) throw hubError('PLUGIN_INVALID', `channel '${channel.id}': ${channel.plugin} does not export a plugin made with defineChannelPlugin()`)
-  if (plugin.apiVersion !== PLUGIN_API_VERSION) throw hubError('PLUGIN_INVALID', `channel '${channel.id}': plugin API ${plugin.apiVersion}, hub speaks ${PLUGIN_API_VERSION}`)
+  let incompatible: string | undefined
+  try {
+    incompatible = apiIncompatibility(plugin, PLUGIN_API_VERSION, PLUGIN_API_SEMVER)
+  } catch (err) { incompatible = (err as Error).message }
+  if (incompatible) throw hubError('PLUGIN_INVALID', `channel '${channel.id}': ${incompatible}`)
   return { plugin, config: validateChannelConfig(plugin, channel.config, index) }
 }
 
@@ -53,7 +73,7 @@ export class ChannelConfigInvalidError extends Error {
 
 export function validateChannelConfig (plugin: ChannelPlugin, raw: unknown, index: number): unknown {
   const value = Value.Default(plugin.configSchema, Value.Convert(plugin.configSchema, structuredClone(raw ?? {})))
-  const problems = [...Value.Errors(plugin.configSchema, value)]
+  const problems = [...allErrors(value, plugin.configSchema)]
     .filter(e => !(e.keyword === 'boolean' && e.message === 'schema is false'))
     .map(e => `/channels/${index}/config${e.instancePath}: ${e.message}${e.keyword === 'additionalProperties' ? ': ' + (e.params as { additionalProperties: string[] }).additionalProperties.join(', ') : ''}`)
   if (problems.length > 0) throw new ChannelConfigInvalidError(problems)

@@ -1,0 +1,92 @@
+import t from 'tap'
+import { join } from 'node:path'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { readFileSync } from 'node:fs'
+import { loadConfigFile, ConfigInvalidError, validateConfig } from '../../config/load.js'
+import { parseDuration } from '../../config/duration.js'
+import { ByocConfigSchema } from '../../config/schema.js'
+import { ROOT } from '../helper.js'
+
+const run = promisify(execFile)
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  run(process.execPath, [join(ROOT, 'bin/byoc-hub.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } }).then(r => ({ code: 0, ...r }), (e: { code: number, stdout: string, stderr: string }) => e)
+
+t.test('durations', async t => {
+  t.equal(parseDuration('2m'), 120_000)
+  t.equal(parseDuration('20s'), 20_000)
+  t.equal(parseDuration('500ms'), 500)
+  t.equal(parseDuration('1h'), 3_600_000)
+  t.equal(parseDuration(250), 250)
+  t.equal(parseDuration('soon'), undefined)
+})
+
+t.test('${VAR} and ${VAR:-default} interpolation', async t => {
+  const cfg = validateConfig({
+    server: { port: '${PORT:-9000}', publicUrl: '${URL}' },
+    auth: { clients: [{ clientId: 'a', clientSecret: '${SECRET}' }] },
+    sandbox: { clientId: 'a' }
+  }, { URL: 'https://mw.example.com', SECRET: 's3cret' })
+  t.equal(cfg.server.port, 9000)
+  t.equal(cfg.server.publicUrl, 'https://mw.example.com')
+  t.equal(cfg.auth.clients[0]!.clientSecret, 's3cret')
+  t.ok(Object.isFrozen(cfg.server), 'frozen')
+})
+
+t.test('a bad file lists every error at once, each with its path', async t => {
+  const dir = t.testdir({
+    'bad.yaml': `
+server: { port: not-a-port, colour: blue }
+auth: { clients: [] }
+cxone: { mode: live, timeout: soon }
+store: { driver: sqlite, path: ./x.db }
+channels:
+  - { id: Bad_Id, plugin: ./p, cxoneChannelId: c1 }
+  - { id: dup, plugin: ./p, cxoneChannelId: c2 }
+  - { id: dup, plugin: ./p, cxoneChannelId: c3 }
+unknownTop: 1
+secret: \${MISSING_VAR}
+`
+  })
+  const err = t.throws(() => loadConfigFile(join(dir, 'bad.yaml'), {})) as unknown as ConfigInvalidError
+  t.type(err, ConfigInvalidError)
+  const text = err.problems.join('\n')
+  for (const path of ['/server/port', '/server: must not have additional properties: colour', '/auth/clients', '/cxone/timeout', '/cxone/authUrl', '/channels/0/id', '/channels/2/id: duplicate', 'unknownTop', 'MISSING_VAR']) {
+    t.match(text, path, `reports ${path}`)
+  }
+})
+
+t.test('YAML syntax errors name the line', async t => {
+  const dir = t.testdir({ 'broken.yaml': 'server:\n  port: [1,\n' })
+  const err = t.throws(() => loadConfigFile(join(dir, 'broken.yaml'), {})) as unknown as ConfigInvalidError
+  t.match(err.problems[0], /YAML syntax error at line/)
+})
+
+t.test('byoc-hub check-config: lists every error (exit 1), or prints the effective config redacted (exit 0)', async t => {
+  const dir = t.testdir({
+    'bad.yaml': 'server: { port: x }\nauth: { clients: [] }\nchannels: [ { id: watering-hole, plugin: ' + join(ROOT, 'plugins/watering-hole') + ', cxoneChannelId: c, config: { bogus: 1 } } ]\n'
+  })
+  const bad = await cli(['check-config', '--config', join(dir, 'bad.yaml')])
+  t.equal(bad.code, 1)
+  t.match(bad.stderr, '/server/port')
+  t.match(bad.stderr, '/auth/clients')
+  const good = await cli(['check-config'], { BYOC_CLIENT_SECRET: 'very-secret-value-123' })
+  t.equal(good.code, 0, good.stderr)
+  t.match(good.stdout, 'watering-hole')
+  t.notMatch(good.stdout, 'very-secret-value-123', 'secrets redacted')
+  t.match(good.stdout, '[redacted]')
+})
+
+t.test('byoc-hub cxone-setup prints what the administrator pastes', async t => {
+  const out = await cli(['cxone-setup'], { PUBLIC_URL: 'https://mw.example.com' })
+  t.equal(out.code, 0)
+  t.match(out.stdout, 'Integration Box URL')
+  t.match(out.stdout, 'https://mw.example.com/integration/box')
+  t.match(out.stdout, 'https://mw.example.com/integration/box/1.0/token')
+  t.match(out.stdout, 'https://mw.example.com/integration/box/actions/add')
+})
+
+t.test('config/schema.json is generated from config/schema.ts and up to date', async t => {
+  const onDisk = JSON.parse(readFileSync(join(ROOT, 'config/schema.json'), 'utf8'))
+  t.same(onDisk.properties, JSON.parse(JSON.stringify(ByocConfigSchema.properties)), 'run `npm run gen-schema` after changing config/schema.ts')
+})
