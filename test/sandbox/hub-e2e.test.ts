@@ -1,7 +1,9 @@
 import type { Test } from 'tap'
 import Fastify from 'fastify'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
-import { eventually, http, startHub } from '../helper.js'
+import { eventually, http, ROOT, startHub } from '../helper.js'
 import { openConsole } from './browser.js'
 
 /** The customer's platform: the recorder channel POSTs agent messages and signals here. */
@@ -37,6 +39,12 @@ t.test('agent console against the real hub: customer message, reply, end convers
 
   t.equal((await say('m-2', 'my order is late')).status, 202)
   await logHas('my order is late')
+  // the README's picture of the agent console, taken mid-conversation against the real hub
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await page.getByLabel('Reply').fill('Let me check that for you.')
+  const dir = join(ROOT, 'docs', 'images')
+  mkdirSync(dir, { recursive: true })
+  await page.screenshot({ path: join(dir, 'agent-console.png') })
 
   await page.getByRole('button', { name: 'End conversation' }).click()
   await eventually(async () => page.getByLabel('Reply').isDisabled(), 15_000, 'reply box disabled')
