@@ -18,6 +18,8 @@ import { loggerOptions } from './infra/logger.js'
 import { openApi } from './infra/openapi.js'
 import { healthRoutes, type Readiness } from './infra/health.js'
 import { buildCxone } from './cxone/wiring.js'
+import { createHubMetrics, observability, observedJobHandlers } from './infra/observability.js'
+import { tagJobsWithRequestId, withRequestIds } from './infra/observability-trace.js'
 import { ChannelRegistry } from './channels/runtime.js'
 import { registerChannels } from './channels/register.js'
 import { ConversationService } from './conversations/service.js'
@@ -101,16 +103,17 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     keyGenerator: (request) => (request.user as { sub?: string } | null)?.sub ? `client:${(request.user as { sub: string }).sub}` : `ip:${request.ip}`
   })
 
+  const metrics = createHubMetrics(config)
   const keys = new KeyRing(store, config.auth.signingKeys)
   await keys.init()
-  await app.register(bearerAuth, { keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance) })
+  await app.register(bearerAuth, { keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance), onRejected: metrics?.onBearerRejected })
 
-  const cxone = buildCxone(config, { store, log: app.log, localUrl })
+  const cxone = withRequestIds(buildCxone(config, { store, log: app.log, localUrl, hooks: metrics?.cxoneHooks }))
   const channels = new ChannelRegistry()
   const idle = new IdleRule(store)
   const worker: { current?: OutboxWorker } = {}
   const conversations = new ConversationService({
-    store, bus, idle, log: app.log,
+    store: tagJobsWithRequestId(store), bus, idle, log: app.log,
     kick: () => worker.current?.kick(),
     sendTyping: (channel, threadId, on) => {
       cxone.dfo.senderAction(channel.cxoneChannelId, threadId, on ? 'isTypingOn' : 'isTypingOff', { attempts: 1 })
@@ -120,7 +123,8 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   idle.onSignal((channel, s) => conversations.signal(channel, s, true))
   worker.current = new OutboxWorker({
     store, log: app.log,
-    handlers: createJobHandlers({ store, channels, dfo: cxone.dfo, conversations }),
+    handlers: observedJobHandlers(createJobHandlers({ store, channels, dfo: cxone.dfo, conversations }), { metrics, log: app.log, channels }),
+    onOutcome: metrics?.onJobOutcome,
     maxAttempts: config.cxone.retries,
     retryBaseMs: ms(config.cxone.retryBase),
     retryMaxMs: ms(config.cxone.retryMax),
@@ -129,18 +133,20 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     pollMs: ms(config.delivery.pollInterval)
   })
   const timers = new TimerLoop(store, channels, conversations, idle, app.log, opts.timerIntervalMs)
+  timers.onFired = metrics?.onTimerFired
   const poller = new ThreadStatusPoller(store, channels, cxone.dfo, conversations, app.log, ms(config.cxone.threadStatusInterval))
   const readiness: Readiness = { draining: false, store, tokens: cxone.tokens }
 
   app.decorate(kHub, { store, bus, channels, conversations, worker: worker.current, timers, poller, readiness, selfUrl })
 
   await app.register(healthRoutes, { readiness })
+  await observability(app, { config, metrics, store, bus, channels, readiness, setMetricsUrl: (url) => { app[kHub].metricsUrl = url } })
   await app.register(async (scope) => {
     // form bodies only where OAuth and the action pages need them
     await scope.register(formbody, { bodyLimit: config.server.bodyLimit })
     await tokenRoute(scope, {
       clients: config.auth.clients, keys, ttlSeconds: Math.round(ms(config.auth.tokenTtl) / 1000),
-      issuer: config.auth.issuer, audience: config.auth.audience
+      issuer: config.auth.issuer, audience: config.auth.audience, onIssued: metrics?.onTokenRequest
     })
     await scope.register(async (bearerScope) => cxoneRoutes(bearerScope, { channels, conversations, store, publicUrl: selfUrl() }))
     await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store })
