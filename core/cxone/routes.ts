@@ -11,7 +11,7 @@ import {
 } from './route-schemas.js'
 
 type AgentBody = Static<typeof AgentMessageBodySchema>
-export interface CxoneRoutesOptions { channels: ChannelRegistry, conversations: ConversationService, store: Store, publicUrl: string }
+export interface CxoneRoutesOptions { channels: ChannelRegistry, conversations: ConversationService, store: Store, publicUrl: () => string }
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema }
 
@@ -54,7 +54,7 @@ export async function cxoneRoutes (app: FastifyInstance, opts: CxoneRoutesOption
     const customer = await store.getCustomer(channel.id, thread.customerId)
     const [firstName, ...rest] = (customer?.name ?? thread.customerId).split(' ')
     return {
-      message: { idOnExternalPlatform: message.messageId, createdAtWithMilliseconds: new Date(message.createdAt).toISOString(), url: `${opts.publicUrl}/channels/${channel.id}/messages/${encodeURIComponent(message.messageId)}` },
+      message: { idOnExternalPlatform: message.messageId, createdAtWithMilliseconds: new Date(message.createdAt).toISOString(), url: `${opts.publicUrl()}/channels/${channel.id}/messages/${encodeURIComponent(message.messageId)}` },
       thread: { idOnExternalPlatform: thread.threadId },
       endUserIdentities: [{ idOnExternalPlatform: thread.customerId, firstName: firstName ?? '', ...(rest.length ? { lastName: rest.join(' ') } : {}), image: customer?.avatar ?? null }],
       recipients: [{ idOnExternalPlatform: thread.customerId, name: customer?.name ?? thread.customerId, isPrimary: true, isPrivate: false, anonymizedAt: null, anonymizedReason: null }]
