@@ -1,14 +1,17 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { SqliteStore } from '../../core/store/sqlite.js'
-import type { RaceResult } from './sqlite-race-worker.js'
+import { Redis } from 'ioredis'
+import { openStore, type StoreConfig } from '../../core/store/index.js'
+import type { RaceResult } from './store-race-worker.js'
+import { redisUrl } from './redis-server.js'
 
-const WORKER = fileURLToPath(new URL('./sqlite-race-worker.ts', import.meta.url))
+const WORKER = fileURLToPath(new URL('./store-race-worker.ts', import.meta.url))
 
 function startWorker (): Promise<{ run: (msg: unknown) => Promise<RaceResult> }> {
-  const child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+  const child = fork(WORKER, ['--race-worker'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
   return new Promise((resolve, reject) => {
     child.once('error', reject)
     child.once('message', () => resolve({
@@ -21,9 +24,9 @@ function startWorker (): Promise<{ run: (msg: unknown) => Promise<RaceResult> }>
   })
 }
 
-t.test('three processes sharing one SQLite file: one open thread, each job once, per-key order kept', async t => {
-  const file = join(t.testdir(), 'shared.db')
-  const setup = new SqliteStore(file)
+/** Three processes on one store: one open thread, each job once, per-key order kept. */
+async function raceProcesses (t: Test, cfg: StoreConfig): Promise<void> {
+  const setup = await openStore(cfg)
   t.teardown(() => setup.close())
   const keys = 5
   const JOBS = 150
@@ -31,7 +34,8 @@ t.test('three processes sharing one SQLite file: one open thread, each job once,
   for (let i = 0; i < JOBS; i++) await setup.enqueue({ kind: 'k', orderKey: `K${i % keys}`, payload: i })
 
   const workers = await Promise.all([startWorker(), startWorker(), startWorker()])
-  const results = await Promise.all(workers.map(w => w.run({ file, startAt: Date.now() + 500 })))
+  // a shared start time, so the processes really overlap
+  const results = await Promise.all(workers.map(w => w.run({ cfg, startAt: Date.now() + 500 })))
 
   t.equal(results.reduce((n, r) => n + r.created, 0), 1, 'exactly one process created the thread')
   t.equal(new Set(results.flatMap(r => r.openedThreads)).size, 1, 'all saw the same open thread')
@@ -46,4 +50,20 @@ t.test('three processes sharing one SQLite file: one open thread, each job once,
     t.same(payloads, [...payloads].sort((a, b) => a - b), `K${k} ran in insertion order`)
   }
   t.same(await setup.outboxStats(), { pending: 0, dead: 0, oldestPendingAgeMs: 0 })
+}
+
+t.test('three processes sharing one SQLite file', async t => {
+  await raceProcesses(t, { driver: 'sqlite', path: join(t.testdir(), 'shared.db') })
+})
+
+t.test('three processes sharing one Redis prefix', async t => {
+  const url = await redisUrl()
+  const keyPrefix = `byoc-test:${randomBytes(6).toString('hex')}:`
+  t.teardown(async () => {
+    const admin = new Redis(url)
+    const stale = await admin.keys(`${keyPrefix}*`)
+    if (stale.length) await admin.del(...stale)
+    await admin.quit()
+  })
+  await raceProcesses(t, { driver: 'redis', url, keyPrefix })
 })

@@ -1,11 +1,11 @@
-// Child process for sqlite-processes.test.ts: one "hub instance" racing others on a shared SQLite file.
-// Run directly (e.g. by tap's file glob) it has no parent and exits at once.
-import { SqliteStore } from '../../core/store/sqlite.js'
+// Child process for store-processes.test.ts: one "hub instance" racing others on a shared store (a SQLite file or
+// a Redis prefix). Only acts when forked with --race-worker (tap may run any file under test/ directly).
+import { openStore, type StoreConfig } from '../../core/store/index.js'
 
 export interface RaceResult { pid: number, openedThreads: string[], created: number, claimed: Array<number | string> }
 
-async function race (file: string, startAt: number): Promise<RaceResult> {
-  const store = new SqliteStore(file)
+async function race (cfg: StoreConfig, startAt: number): Promise<RaceResult> {
+  const store = await openStore(cfg)
   // a shared start time, so the processes really overlap instead of running one after another
   await new Promise(resolve => setTimeout(resolve, Math.max(0, startAt - Date.now())))
   const owner = `p${process.pid}`
@@ -32,9 +32,9 @@ async function race (file: string, startAt: number): Promise<RaceResult> {
   return { pid: process.pid, openedThreads, created, claimed }
 }
 
-if (process.send) {
-  process.once('message', (msg: { file: string, startAt: number }) => {
-    race(msg.file, msg.startAt).then(r => process.send!(r, () => process.exit(0)), err => { console.error(err); process.exit(1) })
+if (process.argv.includes('--race-worker') && process.send) {
+  process.once('message', (msg: { cfg: StoreConfig, startAt: number }) => {
+    race(msg.cfg, msg.startAt).then(r => process.send!(r, () => process.exit(0)), err => { console.error(err); process.exit(1) })
   })
   process.send('ready')
 }
