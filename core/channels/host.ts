@@ -47,6 +47,7 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
         return (await store.listMessages(threadId, afterSeq)).map(toTimelineEntry)
       }
     },
+    remember: async (key: string, ttlMs: number) => (await store.remember(`channel:${channel.id}`, key, true, ttlMs)).created,
     uploadAttachment: async (content: Buffer, mimeType: string) => {
       const { url } = await d.dfo.uploadTemporaryAttachment(content.toString('base64'), mimeType)
       return { url }

@@ -134,7 +134,12 @@ export class ConversationService {
     const thread = await this.d.store.getThread(threadId)
     if (!thread || thread.channelId !== channel.id) throw hubError('THREAD_UNKNOWN', threadId)
     if (!channel.capabilities.typingIndicators) return // degrade: the platform cannot show it
-    await this.signal(channel, { type: 'typing', threadId, customerId: thread.customerId, on }, false)
+    const typing: ChannelSignal = { type: 'typing', threadId, customerId: thread.customerId, on }
+    await this.signal(channel, typing, false)
+    // webhook platforms hear of it only through their transport: best effort, never retried (stale by then)
+    const transport = channel.registration?.transport
+    transport?.signal?.(typing, { signal: AbortSignal.timeout(5_000) })
+      .catch(err => this.d.log.debug({ err, channel: channel.id }, 'agent typing not relayed to the platform'))
   }
 
   async customerTyping (channel: ChannelRuntime, threadId: string, on: boolean): Promise<void> {

@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox'
-import { PLUGIN_API_VERSION, type ChannelPlugin } from './types.js'
+import { PLUGIN_API_VERSION, type ChannelCapabilities, type ChannelPlugin } from './types.js'
+import { PLUGIN_API_SEMVER, apiIncompatibility } from './version.js'
 
 export const kChannelPluginBrand = Symbol.for('byoc-hub.channel-plugin')
 export const CHANNEL_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
@@ -7,8 +8,16 @@ export const CHANNEL_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 /** Validates and brands a channel plugin. Throws on a programmer error (bad name, wrong API version). */
 export function defineChannelPlugin<C extends TSchema, TEvent, TMsg> (plugin: ChannelPlugin<C, TEvent, TMsg>): ChannelPlugin<C, TEvent, TMsg> {
   if (!CHANNEL_NAME_PATTERN.test(plugin.name)) throw new TypeError(`channel plugin name '${plugin.name}' must match ${CHANNEL_NAME_PATTERN}`)
-  if (plugin.apiVersion !== PLUGIN_API_VERSION) throw new TypeError(`channel plugin '${plugin.name}' targets plugin API ${String(plugin.apiVersion)}, this hub speaks ${PLUGIN_API_VERSION}`)
+  const incompatible = apiIncompatibility(plugin, PLUGIN_API_VERSION, PLUGIN_API_SEMVER)
+  if (incompatible) throw new TypeError(incompatible)
   if (typeof plugin.register !== 'function') throw new TypeError(`channel plugin '${plugin.name}' has no register()`)
+  const caps = plugin.capabilities as ChannelCapabilities | undefined
+  if (!caps || !Array.isArray(caps.richMessages) || ['attachments', 'typingIndicators', 'readReceipts'].some(k => typeof (caps as unknown as Record<string, unknown>)[k] !== 'boolean')) {
+    throw new TypeError(`channel plugin '${plugin.name}' must declare capabilities { attachments, typingIndicators, readReceipts, richMessages }`)
+  }
+  if (caps.maxTextLength !== undefined && !(Number.isInteger(caps.maxTextLength) && caps.maxTextLength > 0)) {
+    throw new TypeError(`channel plugin '${plugin.name}': capabilities.maxTextLength must be a positive integer`)
+  }
   return Object.freeze(Object.defineProperty({ ...plugin }, kChannelPluginBrand, { value: PLUGIN_API_VERSION, enumerable: false }))
 }
 

@@ -5,7 +5,15 @@ import type { CxoneInboundMessage, CxoneOutboundMessage } from './cxone-types.js
 /** Bumped on any breaking change to this file; the host refuses plugins built for another major. */
 export const PLUGIN_API_VERSION = 1 as const
 
-/** What a platform can do; the hub degrades gracefully for anything declared false. */
+/**
+ * What a platform can do. The hub degrades for anything not declared, so a plugin never has to:
+ * - attachments false: agent attachments arrive as "name: url" lines appended to the text
+ * - typingIndicators false: agent typing is dropped before it reaches the transport
+ * - readReceipts false: the hub never expects host.receipt() calls (messages stay "sent" in CXone)
+ * - richMessages: informational for CXone today; a translator shows messageContent.fallbackText for any kind it
+ *   cannot render (or throws ChannelUnsupportedError when there is none)
+ * - maxTextLength: longer agent text is split into parts of at most this length, ids `<messageId>#<n>`
+ */
 export interface ChannelCapabilities {
   readonly attachments: boolean
   readonly typingIndicators: boolean
@@ -98,6 +106,11 @@ export interface ChannelHost<TConfig, TEvent = unknown> {
     /** Timeline after a sequence number (resume after a reconnect). */
     history (threadId: string, afterSeq?: number): Promise<TimelineEntry[]>
   }
+  /**
+   * Remembers `key` for `ttlMs` in the hub's shared store, scoped to this channel: true the first time, false while
+   * it is remembered (on any instance). For replay protection (webhook ids) and other once-only work. Since API 1.1.
+   */
+  remember (key: string, ttlMs: number): Promise<boolean>
   /** Uploads a file through DFO attachments; returns a URL CXone can fetch. */
   uploadAttachment (content: Buffer, mimeType: string, friendlyName: string): Promise<{ url: string }>
   /**
@@ -124,6 +137,8 @@ export interface ChannelPlugin<C extends TSchema = TSchema, TEvent = any, TMsg =
   /** /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/ */
   readonly name: string
   readonly apiVersion: typeof PLUGIN_API_VERSION
+  /** Optional semver range of the plugin API this plugin needs within its major, e.g. '^1.1.0' (see PLUGIN_API_SEMVER). */
+  readonly apiRange?: string
   readonly configSchema: C
   readonly capabilities: ChannelCapabilities
   register (host: ChannelHost<Static<C>, TEvent>): ChannelRegistration<TEvent, TMsg> | Promise<ChannelRegistration<TEvent, TMsg>>
