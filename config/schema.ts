@@ -90,13 +90,25 @@ export const RulesSchema = Type.Object({
 }, { additionalProperties: false, default: {} })
 export type Rules = Static<typeof RulesSchema>
 
+/** Per-channel overrides: no defaults here, so unset keys fall through to the global `rules`. */
+const ChannelRulesSchema = Type.Object({
+  idle: Type.Optional(Type.Object({
+    enabled: Type.Optional(Type.Boolean()),
+    timeout: Type.Optional(Type.Union([Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$' }), Type.Number({ minimum: 0 })])),
+    countdown: Type.Optional(Type.Union([Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$' }), Type.Number({ minimum: 0 })])),
+    warningText: Type.Optional(Type.String())
+  }, { additionalProperties: false })),
+  blockAfterAgentClose: Type.Optional(Type.Boolean())
+}, { additionalProperties: false, description: 'overrides of the global rules for this channel' })
+export type ChannelRules = Static<typeof ChannelRulesSchema>
+
 const ChannelSchema = Type.Object({
   id: Type.String({ pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'URL prefix /channels/<id>, metric label' }),
   plugin: Type.String({ minLength: 1, description: 'path (./plugins/watering-hole) or npm package name' }),
   cxoneChannelId: Type.String({ minLength: 1, description: 'the DFO channel id this platform posts into' }),
   name: Type.Optional(Type.String()),
   enabled: Type.Boolean({ default: true }),
-  rules: Type.Optional(RulesSchema),
+  rules: Type.Optional(ChannelRulesSchema),
   config: Type.Unknown({ default: {}, description: 'validated by the plugin\'s own schema' })
 }, { additionalProperties: false })
 

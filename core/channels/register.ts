@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { ByocConfig } from '../../config/schema.js'
+import type { ByocConfig, ChannelRules } from '../../config/schema.js'
 import { parseDuration } from '../../config/duration.js'
 import type { Store } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
@@ -12,8 +12,8 @@ import type { ChannelRegistry, ChannelRuntime, ResolvedRules } from './runtime.j
 interface Deps { baseDir: string, registry: ChannelRegistry, store: Store, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
 
 /** Global rules with the channel's overrides on top, durations in ms. */
-export function resolveRules (global: ByocConfig['rules'], own: ByocConfig['rules'] | undefined): ResolvedRules {
-  const r = own ?? global
+export function resolveRules (global: ByocConfig['rules'], own: ChannelRules | undefined): ResolvedRules {
+  const r = { idle: { ...global.idle, ...own?.idle }, blockAfterAgentClose: own?.blockAfterAgentClose ?? global.blockAfterAgentClose }
   return {
     idle: {
       enabled: r.idle.enabled,

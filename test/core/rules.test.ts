@@ -1,0 +1,84 @@
+import t from 'tap'
+import { startHub, http, eventually, cxoneToken } from '../helper.js'
+import { startFakePlatform } from '../fake-platform.js'
+import { sandboxThread } from '../sandbox-view.js'
+
+const hubWith = async (t: Parameters<typeof startHub>[0], deliverUrl: string, rules: Record<string, unknown> = {}) => startHub(t, {
+  channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: { deliverUrl } }],
+  rules: { idle: { timeout: '400ms', countdown: '400ms' }, ...rules }
+})
+
+t.test('idle rule: warning, countdown, then the conversation ends in CXone and the platform is told', async t => {
+  const platform = await startFakePlatform(t)
+  const hub = await hubWith(t, platform.url)
+  const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'meerkat', messageId: 'idle-1', text: 'anyone?' })
+  const threadId = res.body.messages[0].threadId
+  const warning = await eventually(() => platform.signals.find(s => s.type === 'idle-warning' && s.threadId === threadId), 10_000, 'idle warning')
+  t.equal(warning.text, 'Are you still there?')
+  t.ok(warning.endsAt > Date.now() - 5000)
+  await eventually(() => platform.signals.find(s => s.type === 'thread-closed' && s.reason === 'idle'), 10_000, 'thread closed signal')
+  t.equal((await hub.store.getThread(threadId))!.status, 'closed')
+  const view = await eventually(async () => {
+    const v = await sandboxThread(hub.sandboxUrl, threadId)
+    return v && v.thread.status === 'closed' && v.thread.contactStatus === 'closed' ? v : undefined
+  }, 10_000, 'CXone thread and contact closed')
+  t.equal(view.thread.status, 'closed')
+  const late = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'meerkat', threadId, messageId: 'idle-2', text: 'wait!' })
+  t.equal(late.status, 409)
+  t.equal(late.body.error.code, 'BYOC_ERR_THREAD_CLOSED')
+  const fresh = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'meerkat', messageId: 'idle-3', text: 'new chat' })
+  t.equal(fresh.status, 202)
+  t.not(fresh.body.messages[0].threadId, threadId, 'a new chat opens a new thread')
+})
+
+t.test('activity during the countdown cancels it', async t => {
+  const platform = await startFakePlatform(t)
+  const hub = await hubWith(t, platform.url, { idle: { timeout: '300ms', countdown: '1500ms' } })
+  const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'lemur', messageId: 'act-1', text: 'hi' })
+  const threadId = res.body.messages[0].threadId
+  await eventually(() => platform.signals.find(s => s.type === 'idle-warning'), 10_000, 'warning')
+  await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'lemur', threadId, messageId: 'act-2', text: 'still here' })
+  await eventually(() => platform.signals.find(s => s.type === 'idle-cleared'), 10_000, 'cleared')
+  t.equal((await hub.store.getThread(threadId))!.status, 'open', 'not ended')
+})
+
+t.test('agent ends the conversation in CXone: the hub learns it, tells the platform, refuses the customer', async t => {
+  const platform = await startFakePlatform(t)
+  const hub = await hubWith(t, platform.url, { idle: { enabled: false } })
+  const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'warthog', messageId: 'end-1', text: 'grr' })
+  const threadId = res.body.messages[0].threadId
+  const view = await eventually(() => sandboxThread(hub.sandboxUrl, threadId), 10_000, 'thread in CXone')
+  t.equal((await http('POST', `${hub.sandboxUrl}/console/api/threads/${encodeURIComponent(view.thread.id)}/end`, {})).status < 300, true, 'agent pressed End conversation')
+  await eventually(() => platform.signals.find(s => s.type === 'thread-closed' && s.reason === 'agent'), 10_000, 'closed signal (status poll)')
+  const refused = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'warthog', threadId, messageId: 'end-2', text: 'GRR' })
+  t.equal(refused.status, 409)
+  t.equal(refused.body.error.code, 'BYOC_ERR_THREAD_CLOSED')
+})
+
+t.test('a closed thread seen through cannotAddMoreMessagesToPost also ends the conversation', async t => {
+  const platform = await startFakePlatform(t)
+  const hub = await hubWith(t, platform.url, { idle: { enabled: false } })
+  // status polling off, so only the DFO error can reveal the close
+  await hub.hub.poller.stop()
+  const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'rhino', messageId: 'cl-1', text: 'one' })
+  const threadId = res.body.messages[0].threadId
+  const view = await eventually(() => sandboxThread(hub.sandboxUrl, threadId), 10_000, 'thread in CXone')
+  await http('POST', `${hub.sandboxUrl}/console/api/threads/${encodeURIComponent(view.thread.id)}/end`, {})
+  await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'rhino', threadId, messageId: 'cl-2', text: 'two' })
+  await eventually(async () => (await hub.store.getThread(threadId))?.status === 'closed', 10_000, 'closed by the DFO error')
+  t.equal((await hub.store.getMessage('cl-2'))!.status, 'failed')
+  t.ok(platform.signals.find(s => s.type === 'thread-closed'))
+})
+
+t.test('agent messages reach the platform, retried when it is down, once each', async t => {
+  const platform = await startFakePlatform(t, { failFirst: 2 })
+  const hub = await hubWith(t, platform.url, { idle: { enabled: false } })
+  const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'ibis', messageId: 'p-1', text: 'hello' })
+  const auth = { authorization: `Bearer ${await cxoneToken(hub)}` }
+  for (const text of ['one', 'two', 'three']) {
+    const r = await http('POST', `${hub.box}/2.0/channel/chat_recorder/outbound`, { thread: { idOnExternalPlatform: res.body.messages[0].threadId }, messageContent: { type: 'TEXT', payload: { text } } }, auth)
+    t.equal(r.status, 200)
+  }
+  await eventually(() => platform.messages.length >= 3, 10_000, 'three deliveries')
+  t.same(platform.messages.map(m => m.text), ['one', 'two', 'three'], 'in order, none twice')
+})
