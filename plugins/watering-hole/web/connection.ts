@@ -11,6 +11,7 @@ export interface ConnectionHandlers {
 }
 
 const OUTBOX_KEY = 'watering-hole.outbox'
+const CONNECT_TIMEOUT_MS = 10_000
 
 /**
  * The socket, kept alive: reconnects with capped exponential backoff and jitter, says hello with the last
@@ -70,8 +71,17 @@ export class Connection {
   private open (): void {
     this.on.state('connecting')
     this.ready = false
-    const ws = new WebSocket(this.url)
+    let ws: WebSocket
+    try {
+      ws = new WebSocket(this.url)
+    } catch {
+      this.on.state('offline')
+      this.retry()
+      return
+    }
     this.ws = ws
+    // Some failures (a blocked or black-holed connection) never fire close: give up on this attempt.
+    const watchdog = setTimeout(() => { if (!this.ready) this.abandon(ws) }, CONNECT_TIMEOUT_MS)
     ws.onopen = () => {
       this.attempt = 0
       ws.send(JSON.stringify({ type: 'hello', token: this.token, lastSeq: this.lastSeq }))
@@ -88,6 +98,7 @@ export class Connection {
       }
     }
     ws.onclose = (ev) => {
+      clearTimeout(watchdog)
       if (this.ws !== ws) return
       this.ready = false
       this.ws = undefined
@@ -95,6 +106,15 @@ export class Connection {
       this.on.state('offline')
       if (!this.stopped) this.retry()
     }
+  }
+
+  private abandon (ws: WebSocket): void {
+    if (this.ws !== ws) return
+    this.ws = undefined
+    ws.onclose = null
+    ws.close()
+    this.on.state('offline')
+    if (!this.stopped) this.retry()
   }
 
   private track (frame: ServerFrame): void {

@@ -28,13 +28,14 @@ export async function launch (t: Test): Promise<Browser> {
 }
 
 // Test-only instrumentation, injected before the page's scripts: keeps every WebSocket the page opens and
-// lets a test cut the network for sockets (new ones then fail to connect until it is restored).
+// lets a test cut the network for sockets (new ones then fail their handshake until it is restored; a
+// same-origin URL so the page's CSP does not block it outright).
 const SOCKET_TAP = `(() => {
   const Native = window.WebSocket
   window.__sockets = []
   window.__wsDown = false
   window.WebSocket = class extends Native {
-    constructor (url, protocols) { super(window.__wsDown ? 'ws://127.0.0.1:9/' : url, protocols); window.__sockets.push(this) }
+    constructor (url, protocols) { super(window.__wsDown ? String(url).replace(/\\/ws$/, '/ws-down') : url, protocols); window.__sockets.push(this) }
   }
 })()`
 
