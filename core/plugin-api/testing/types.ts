@@ -1,0 +1,60 @@
+import type { Test } from 'tap'
+import type { PlatformSink, SinkRequest } from './platform-sink.js'
+
+/** One customer message as the platform would send it; the same sample sent twice is a platform retry. */
+export interface InboundSample {
+  readonly customerId: string
+  readonly customerName: string
+  /** the platform's own id of the message */
+  readonly messageId: string
+  readonly text: string
+}
+
+/** Something the platform received from the hub, normalised by the driver. */
+export type PlatformDelivery =
+  | { readonly kind: 'message', readonly customerId?: string, readonly text: string, readonly attachmentUrls?: readonly string[] }
+  | { readonly kind: 'typing', readonly customerId?: string, readonly on: boolean }
+  | { readonly kind: 'closed', readonly customerId?: string }
+  | { readonly kind: 'other', readonly customerId?: string }
+
+export interface HttpAnswer { readonly status: number, readonly body: unknown }
+
+/** What the driver gets to reach the running hub and the recording platform server. */
+export interface ContractEnv {
+  readonly t: Test
+  /** http://127.0.0.1:<port> of the hub */
+  readonly hubUrl: string
+  /** hubUrl + /channels/<id>: where the plugin's routes are mounted */
+  readonly channelUrl: string
+  readonly channelId: string
+  /** a recording HTTP server standing in for the platform (answers 200 unless told to fail) */
+  readonly platform: PlatformSink
+}
+
+/**
+ * The small piece of knowledge only the plugin's author has: how its platform talks. Webhook-style channels give
+ * `decode` (what a request to the platform sink means); push channels (sockets) give `observe` instead.
+ */
+export interface ContractDriver {
+  /** The channel config to run with; `platformUrl` is the recording server's base URL. */
+  config (env: { readonly platformUrl: string }): unknown
+  /** Sends one customer message exactly as the platform would. With `forge`, the same request with a wrong signature. */
+  sendInbound (env: ContractEnv, sample: InboundSample, opts: { readonly forge: boolean }): Promise<HttpAnswer>
+  /** Sends a well-signed request the plugin must refuse (a body it cannot use): expected 4xx with a BYOC_ERR_ code. */
+  sendMalformed (env: ContractEnv): Promise<HttpAnswer>
+  decode? (req: SinkRequest): PlatformDelivery | readonly PlatformDelivery[] | undefined
+  /** Starts receiving as the customer (e.g. opens its socket); the returned function lists what arrived so far. */
+  observe? (env: ContractEnv, customerId: string): Promise<() => readonly PlatformDelivery[]>
+}
+
+export interface ContractOptions {
+  readonly driver: ContractDriver
+  /** channel id in the hub (default: the plugin's name) */
+  readonly channelId?: string
+  /** A plugin whose platform cannot sign requests says why here; the signature check is then reported as skipped. */
+  readonly unsignedBecause?: string
+  /** how long to wait for any one delivery (default 15s; CI boxes are slow) */
+  readonly timeoutMs?: number
+  /** extra hub config merged over the kit's defaults (e.g. rules) */
+  readonly hubConfig?: Record<string, unknown>
+}
