@@ -24,7 +24,7 @@ import { ChannelRegistry } from './channels/runtime.js'
 import { registerChannels } from './channels/register.js'
 import { ConversationService } from './conversations/service.js'
 import { IdleRule } from './conversations/idle-rule.js'
-import { TimerLoop } from './conversations/timer-loop.js'
+import { TimerLoop, timerFireHandler } from './conversations/timer-loop.js'
 import { ThreadStatusPoller } from './conversations/status-poller.js'
 import { createJobHandlers } from './conversations/job-handlers.js'
 import { OutboxWorker } from './delivery/outbox-worker.js'
@@ -123,7 +123,10 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   idle.onSignal((channel, s) => conversations.signal(channel, s, true))
   worker.current = new OutboxWorker({
     store, log: app.log,
-    handlers: observedJobHandlers(createJobHandlers({ store, channels, dfo: cxone.dfo, conversations }), { metrics, log: app.log, channels }),
+    handlers: observedJobHandlers({
+      ...createJobHandlers({ store, channels, dfo: cxone.dfo, conversations }),
+      'timer.fire': timerFireHandler({ store, channels, conversations, idle, ...(metrics ? { onFired: metrics.onTimerFired } : {}) })
+    }, { metrics, log: app.log, channels }),
     onOutcome: metrics?.onJobOutcome,
     maxAttempts: config.cxone.retries,
     retryBaseMs: ms(config.cxone.retryBase),
@@ -132,8 +135,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     concurrency: config.delivery.concurrency,
     pollMs: ms(config.delivery.pollInterval)
   })
-  const timers = new TimerLoop(store, channels, conversations, idle, app.log, opts.timerIntervalMs)
-  timers.onFired = metrics?.onTimerFired
+  const timers = new TimerLoop(store, app.log, () => worker.current?.kick(), opts.timerIntervalMs)
   const poller = new ThreadStatusPoller(store, channels, cxone.dfo, conversations, app.log, ms(config.cxone.threadStatusInterval))
   const readiness: Readiness = { draining: false, store, tokens: cxone.tokens }
 

@@ -1,25 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Store, Timer } from '../store/types.js'
+import type { Job, Store } from '../store/types.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
 import type { ConversationService } from './service.js'
 import type { IdleRule, IdleTimerPayload } from './idle-rule.js'
 
 /**
- * Polls the store for due timers. takeDueTimers removes each atomically, so with several instances a timer fires
- * on exactly one of them, including timers set by an instance that has since died.
+ * Polls the store for due timers and moves them into the outbox atomically (Store.moveDueTimersToJobs), where
+ * the worker fires each one with a lease: once across instances, and again elsewhere if the firing instance dies.
  */
 export class TimerLoop {
   private handle: NodeJS.Timeout | undefined
   private busy: Promise<void> | undefined
-  /** how late timers fired (ms), for metrics */
-  onFired?: (kind: string, lateMs: number) => void
 
   constructor (
     private readonly store: Store,
-    private readonly channels: ChannelRegistry,
-    private readonly conversations: ConversationService,
-    private readonly idle: IdleRule,
     private readonly log: FastifyBaseLogger,
+    private readonly kick: () => void,
     private readonly intervalMs = 250
   ) {}
 
@@ -32,32 +28,35 @@ export class TimerLoop {
 
   async tick (now = Date.now()): Promise<void> {
     try {
-      for (;;) {
-        const due = await this.store.takeDueTimers(now, 100)
-        for (const timer of due) await this.fire(timer, now)
-        if (due.length < 100) break
-      }
+      let moved = 0
+      do {
+        moved = await this.store.moveDueTimersToJobs(now, 200)
+        if (moved > 0) this.kick()
+      } while (moved === 200)
     } catch (err) {
       this.log.warn({ err }, 'timer loop failed; retrying next tick')
-    }
-  }
-
-  private async fire (timer: Timer, now: number): Promise<void> {
-    this.onFired?.(timer.kind, Math.max(0, now - timer.dueAt))
-    const payload = timer.payload as IdleTimerPayload
-    const channel = this.channels.get(payload.channelId)
-    const thread = await this.store.getThread(payload.threadId)
-    if (!channel || !thread) return
-    try {
-      if (timer.kind === 'idle-warning') await this.idle.startCountdown(channel, thread, payload)
-      else if (timer.kind === 'idle-end' && this.idle.shouldEnd(thread, payload)) await this.conversations.closeThread(channel, thread, 'idle')
-    } catch (err) {
-      this.log.error({ err, timer: timer.key }, 'timer action failed')
     }
   }
 
   async stop (): Promise<void> {
     clearInterval(this.handle)
     await this.busy
+  }
+}
+
+/** The 'timer.fire' job: what a due idle timer does. */
+export function timerFireHandler (deps: {
+  store: Store, channels: ChannelRegistry, conversations: ConversationService, idle: IdleRule,
+  onFired?: (kind: string, lateMs: number) => void
+}): (job: Job) => Promise<void> {
+  return async (job) => {
+    const { timer } = job.payload as { key: string, timer: { kind: string, dueAt: number, payload: IdleTimerPayload } }
+    deps.onFired?.(timer.kind, Math.max(0, Date.now() - timer.dueAt))
+    const payload = timer.payload
+    const channel = deps.channels.get(payload.channelId)
+    const thread = await deps.store.getThread(payload.threadId)
+    if (!channel || !thread) return
+    if (timer.kind === 'idle-warning') await deps.idle.startCountdown(channel, thread, payload)
+    else if (timer.kind === 'idle-end' && deps.idle.shouldEnd(thread, payload)) await deps.conversations.closeThread(channel, thread, 'idle')
   }
 }

@@ -207,6 +207,25 @@ for _, key in ipairs(keys) do
 end
 return out`,
 
+  // ARGV: P, now, limit. Due timers become 'timer.fire' jobs in the same script (see Store.moveDueTimersToJobs).
+  // The timer document is spliced in as raw JSON: cjson would re-encode large integers (dueAt) with lost precision.
+  moveDueTimersToJobs: JOB_FUNCTIONS + `
+local P = ARGV[1]
+local due = redis.call('ZRANGEBYSCORE', P .. 'timers-due', '-inf', ARGV[2], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+local n = 0
+for i = 1, #due, 2 do
+  local key = due[i]
+  local doc = redis.call('HGET', P .. 'timers', key)
+  if doc then
+    local payload = '{"key":' .. cjson.encode(key) .. ',"timer":' .. doc .. '}'
+    enqueue(P, 'timer.fire', 'timer:' .. key, 'timer:' .. key .. ':' .. due[i + 1], payload, ARGV[2], ARGV[2])
+    n = n + 1
+  end
+  redis.call('HDEL', P .. 'timers', key)
+  redis.call('ZREM', P .. 'timers-due', key)
+end
+return n`,
+
   // ARGV: P, key
   cancelTimer: `
 redis.call('ZREM', ARGV[1] .. 'timers-due', ARGV[2])

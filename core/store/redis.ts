@@ -269,6 +269,10 @@ export class RedisStore implements Store {
     return rows.map(([key, doc]) => toTimer(key, doc))
   }
 
+  async moveDueTimersToJobs (now: number, limit: number): Promise<number> {
+    return Number(await this.lua('moveDueTimersToJobs', now, limit))
+  }
+
   async countTimers (): Promise<number> {
     return this.redis.hlen(this.k('timers'))
   }

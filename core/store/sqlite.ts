@@ -258,6 +258,18 @@ export class SqliteStore implements Store {
     })
   }
 
+  async moveDueTimersToJobs (now: number, limit: number): Promise<number> {
+    return this.tx(() => {
+      const rows = this.db.prepare('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Row[]
+      const del = this.db.prepare('DELETE FROM timers WHERE key = ? AND due_at = ?')
+      for (const r of rows) {
+        this.enqueueSync({ kind: 'timer.fire', orderKey: `timer:${r.key}`, dedupeKey: `timer:${r.key}:${r.due_at}`, runAt: now, payload: { key: r.key, timer: { kind: r.kind, dueAt: r.due_at, payload: JSON.parse(r.payload) } } })
+        del.run(r.key, r.due_at)
+      }
+      return rows.length
+    })
+  }
+
   async countTimers (): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM timers').get() as Row).n
   }

@@ -164,6 +164,12 @@ export interface Store {
   getTimer (key: string): Promise<Timer | undefined>
   /** Removes and returns due timers atomically, so each fires on exactly one instance. */
   takeDueTimers (now: number, limit: number): Promise<Timer[]>
+  /**
+   * Moves due timers into the outbox in one atomic step, as jobs of kind 'timer.fire' (orderKey `timer:<key>`,
+   * payload `{ key, timer: { kind, dueAt, payload } }`). Firing then has the outbox's lease and crash recovery: an
+   * instance killed while firing leaves a job that runs again elsewhere. Returns how many moved.
+   */
+  moveDueTimersToJobs (now: number, limit: number): Promise<number>
   countTimers (): Promise<number>
 
   // signing keys for the tokens the hub issues to CXone
