@@ -41,6 +41,12 @@ import type {
  *  docs        P doc:{collection}          HASH id -> JSON
  */
 
+/** The two logger calls the store needs (a pino/fastify logger fits). */
+export interface ConnectionLog {
+  warn (obj: object, msg: string): void
+  info (obj: object, msg: string): void
+}
+
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>
 const LIST_BATCH = 200
 
@@ -48,8 +54,27 @@ export class RedisStore implements Store {
   readonly driver = 'redis'
   private closed = false
 
+  private log: ConnectionLog = { warn: (_o, msg) => console.warn(`byoc-hub: ${msg}`), info: () => {} }
+  private lost = false
+
   private constructor (readonly redis: Redis, readonly keyPrefix: string) {
     for (const [name, lua] of Object.entries(LUA)) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 0, lua })
+    // ioredis reconnects by itself; without an 'error' listener it prints every failed attempt. One line per outage.
+    redis.on('error', (err: Error) => {
+      if (this.lost || this.closed) return
+      this.lost = true
+      this.log.warn({ err }, 'redis connection lost; reconnecting (readiness is false until it is back)')
+    })
+    redis.on('ready', () => {
+      if (!this.lost) return
+      this.lost = false
+      this.log.info({}, 'redis connection restored')
+    })
+  }
+
+  /** Where connection loss and recovery are reported (the hub's logger). */
+  setConnectionLog (log: ConnectionLog): void {
+    this.log = log
   }
 
   /** Connects (and fails fast if Redis is unreachable at boot); ioredis reconnects on its own afterwards. */
@@ -313,6 +338,8 @@ export class RedisStore implements Store {
 
   /** Readiness: a round trip, failing within 2 s while Redis is down instead of waiting on reconnects. */
   async ping (): Promise<void> {
+    // while reconnecting, commands would wait in ioredis' offline queue: answer at once instead
+    if (this.redis.status !== 'ready') throw new Error(`redis ${this.redis.status}`)
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('redis ping timed out')), 2000) })
     try {
