@@ -1,30 +1,57 @@
 import { Redis } from 'ioredis'
 import type { LiveEvent } from '../plugin-api/types.js'
+import type { ConnectionLog } from '../store/redis.js'
 import { LocalEventBus, type EventBus } from './event-bus.js'
 
+const quietLog: ConnectionLog = { warn: () => {}, info: () => {} }
+
 /**
- * Cross-instance fan-out over Redis pub/sub: one Redis channel per hub channel, each instance delivering to its
- * own sockets. Pub/sub may drop during a Redis blip; clients resume from the durable timeline by seq.
+ * Cross-instance fan-out over Redis pub/sub: one Redis channel per hub channel, every instance delivering to its
+ * own sockets (the publisher included, through Redis, so all instances see one order). Pub/sub may drop during a
+ * Redis blip; clients resume from the durable timeline by seq, so the bus never needs to be more than best effort.
  */
 export class RedisEventBus extends LocalEventBus implements EventBus {
-  private constructor (private readonly pub: Redis, private readonly sub: Redis, private readonly prefix: string) {
+  private closed = false
+
+  private constructor (private readonly pub: Redis, private readonly sub: Redis, private readonly prefix: string, log: ConnectionLog) {
     super()
-    sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
+    sub.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => {
       try {
         const { c, u, e } = JSON.parse(message.toString('utf8')) as { c: string, u: string, e: LiveEvent }
         this.deliverLocal(c, u, e)
       } catch { /* a foreign message on our channel: ignore */ }
     })
+    // one line per outage and connection, not one per reconnect attempt; ioredis re-subscribes on reconnect
+    for (const [name, conn] of [['publisher', pub], ['subscriber', sub]] as const) {
+      let lost = false
+      conn.on('error', (err: Error) => {
+        if (lost || this.closed) return
+        lost = true
+        log.warn({ err }, `live bus ${name} lost its redis connection; reconnecting`)
+      })
+      conn.on('ready', () => { if (lost) { lost = false; log.info({}, `live bus ${name} reconnected`) } })
+    }
   }
 
-  static async connect (url: string, prefix = 'byoc:'): Promise<RedisEventBus> {
-    const opts = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true }
-    const pub = new Redis(url, opts)
-    const sub = new Redis(url, { ...opts, enableOfflineQueue: true, maxRetriesPerRequest: null })
-    await Promise.all([pub.connect(), sub.connect()])
-    await sub.psubscribe(`${prefix}live:*`)
-    sub.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => sub.emit('messageBuffer', _channel, message))
-    return new RedisEventBus(pub, sub, prefix)
+  static async connect (url: string, prefix = 'byoc:', log: ConnectionLog = quietLog): Promise<RedisEventBus> {
+    // publishing fails fast while Redis is down (the caller logs and moves on) instead of queueing stale events
+    const pub = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
+    const sub = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
+    const quiet = (): void => {} // connect() rejects with the reason; no separate 'error' event log at boot
+    pub.on('error', quiet)
+    sub.on('error', quiet)
+    try {
+      await Promise.all([pub.connect(), sub.connect()])
+      await sub.psubscribe(`${prefix}live:*`)
+    } catch (err) {
+      pub.disconnect()
+      sub.disconnect()
+      throw err
+    } finally {
+      pub.off('error', quiet)
+      sub.off('error', quiet)
+    }
+    return new RedisEventBus(pub, sub, prefix, log)
   }
 
   override async publish (channelId: string, customerId: string, event: LiveEvent): Promise<void> {
@@ -32,6 +59,8 @@ export class RedisEventBus extends LocalEventBus implements EventBus {
   }
 
   override async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
     await super.close()
     this.sub.disconnect()
     this.pub.disconnect()
