@@ -7,6 +7,7 @@ import type { ByocConfig } from '../config/schema.js'
 import { parseDuration } from '../config/duration.js'
 import type { Store } from './store/types.js'
 import { openStore } from './store/index.js'
+import type { ConnectionLog, RedisStore } from './store/redis.js'
 import { LocalEventBus, type EventBus } from './live/event-bus.js'
 import { KeyRing } from './auth/key-ring.js'
 import { bearerAuth } from './auth/bearer.js'
@@ -80,7 +81,9 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
 
   const store = opts.store ?? await openStore(config.store)
   const ownsStore = !opts.store
-  const bus = opts.bus ?? await openBus(config)
+  const redisStore = store.driver === 'redis' ? store as RedisStore : undefined
+  redisStore?.setConnectionLog(app.log)
+  const bus = opts.bus ?? await openBus(config, app.log)
   const basePath = config.server.basePath
   const selfUrl = (): string => {
     if (config.server.publicUrl) return config.server.publicUrl.replace(/\/$/, '')
@@ -100,7 +103,9 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     max: config.server.rateLimit.max,
     timeWindow: ms(config.server.rateLimit.window),
     hook: 'preHandler', // after authentication, so verified clients are limited per client id, others per IP
-    keyGenerator: (request) => (request.user as { sub?: string } | null)?.sub ? `client:${(request.user as { sub: string }).sub}` : `ip:${request.ip}`
+    keyGenerator: (request) => (request.user as { sub?: string } | null)?.sub ? `client:${(request.user as { sub: string }).sub}` : `ip:${request.ip}`,
+    // several instances count together; while Redis is down requests are not refused for want of a counter
+    ...(redisStore ? { redis: redisStore.redis, nameSpace: `${redisStore.keyPrefix}rl:`, skipOnError: true } : {})
   })
 
   const metrics = createHubMetrics(config)
@@ -200,10 +205,10 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   return app
 }
 
-async function openBus (config: ByocConfig): Promise<EventBus> {
+async function openBus (config: ByocConfig, log: ConnectionLog): Promise<EventBus> {
   if (config.store.driver === 'redis') {
     const { RedisEventBus } = await import('./live/redis-bus.js')
-    return RedisEventBus.connect(config.store.url, config.store.keyPrefix)
+    return RedisEventBus.connect(config.store.url, config.store.keyPrefix, log)
   }
   return new LocalEventBus()
 }
