@@ -1,0 +1,91 @@
+import Fastify, { type FastifyRequest } from 'fastify'
+import type { Test } from 'tap'
+import { join } from 'node:path'
+import { sandboxPlugin } from '../../../core/sandbox/index.js'
+import { SqliteStore } from '../../../core/store/sqlite.js'
+import { CLIENT } from '../../helper.js'
+
+/** One DFO call as CXone saw it: what, when, the idempotency key (idOnExternalPlatform) and the answer. */
+export interface CxoneCall {
+  at: number
+  method: string
+  path: string
+  status: number
+  /** idOnExternalPlatform of a createMessage body */
+  key?: string
+  threadKey?: string
+  text?: string
+  body?: unknown
+}
+
+export interface RecordingCxone {
+  /** the DFO base (ends in /sandbox; the hub appends /dfo/3.0) */
+  url: string
+  port: number
+  calls: CxoneCall[]
+  /** createMessage calls only */
+  creates (): CxoneCall[]
+  /** answer the next calls carrying this idOnExternalPlatform with these statuses, in turn, before letting one through */
+  script (key: string, statuses: Array<number | { status: number, retryAfter?: string }>): void
+  /** answer every createMessage with this status (e.g. 400) until cleared with undefined */
+  failAll (status: number | undefined): void
+  /** the hub's port, once known, so CXone can call the hub back (agent replies) */
+  setHubUrl (url: string): void
+  close (): Promise<void>
+}
+
+const ACCESS = { accessKeyId: 'rel-ak', accessKeySecret: 'rel-as-0123456789' }
+
+/**
+ * The CXone emulator (core/sandbox) in its own Fastify, with every DFO request recorded after it is answered, and
+ * per-message scripted answers (F-8, F-9, F-14): the mock side of the invariant checks.
+ */
+export async function startRecordingCxone (t: Test, channels: Array<{ id: string, name: string }>): Promise<RecordingCxone> {
+  const dir = t.testdir({})
+  const store = new SqliteStore(join(dir, 'cxone.db'))
+  const calls: CxoneCall[] = []
+  const scripts = new Map<string, Array<number | { status: number, retryAfter?: string }>>()
+  let failing: number | undefined
+  let hubUrl = 'http://127.0.0.1:9'
+  const app = Fastify({ logger: false })
+  const keyOf = (req: FastifyRequest): { key?: string, threadKey?: string, text?: string } => {
+    const b = req.body as { idOnExternalPlatform?: string, thread?: { idOnExternalPlatform?: string }, messageContent?: { payload?: { text?: string } } } | undefined
+    if (req.method !== 'POST' || !/\/dfo\/3\.0\/channels\/[^/]+\/messages$/.test(req.url) || !b) return {}
+    return { ...(b.idOnExternalPlatform ? { key: b.idOnExternalPlatform } : {}), ...(b.thread?.idOnExternalPlatform ? { threadKey: b.thread.idOnExternalPlatform } : {}), ...(b.messageContent?.payload?.text !== undefined ? { text: b.messageContent.payload.text } : {}) }
+  }
+  app.addHook('preHandler', async (req, reply) => {
+    const { key } = keyOf(req)
+    if (key === undefined) return
+    if (failing !== undefined) return reply.code(failing).send({ errors: [{ message: 'scripted failure', parameters: { errorCode: 'scripted' } }] })
+    const next = scripts.get(key)?.shift()
+    if (next === undefined) return
+    const s = typeof next === 'number' ? { status: next } : next
+    if (s.retryAfter) reply.header('retry-after', s.retryAfter)
+    return reply.code(s.status).send({ errors: [{ message: 'scripted answer', parameters: { errorCode: 'scripted' } }] })
+  })
+  app.addHook('onResponse', async (req, reply) => {
+    if (!req.url.includes('/dfo/3.0/')) return
+    calls.push({ at: Date.now(), method: req.method, path: req.url.split('?')[0]!, status: reply.statusCode, ...keyOf(req), body: req.body })
+  })
+  await app.register(sandboxPlugin, {
+    prefix: '/sandbox', store,
+    hub: { boxUrl: () => `${hubUrl}/integration/box`, tokenUrl: () => `${hubUrl}/integration/box/1.0/token`, ...CLIENT },
+    ...ACCESS, tokenTtlMs: 3_600_000, brandId: 1, channels
+  })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => { await app.close(); await store.close() })
+  const port = (app.server.address() as { port: number }).port
+  return {
+    url: `http://127.0.0.1:${port}/sandbox`, port, calls,
+    creates: () => calls.filter(c => c.key !== undefined),
+    script: (key, statuses) => { scripts.set(key, [...statuses]) },
+    failAll: (status) => { failing = status },
+    setHubUrl: (url) => { hubUrl = url },
+    close: () => app.close()
+  }
+}
+
+/** The hub's cxone config for a live CXone at `dfoBase` (through a proxy or not); tokens straight from the emulator. */
+export function liveCxone (authBase: string, dfoBase: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { mode: 'live', authUrl: `${authBase}/auth/token`, apiBaseUrl: dfoBase, ...ACCESS, retryBase: '20ms', retryMax: '200ms', timeout: '2s', threadStatusInterval: '1h', ...extra }
+}

@@ -1,0 +1,51 @@
+import Fastify from 'fastify'
+import type { Test } from 'tap'
+
+export interface PlatformDelivery { at: number, id: string, thread: string, text: string }
+
+export interface RecordingPlatform {
+  url: string
+  port: number
+  /** accepted deliveries (2xx), in arrival order */
+  deliveries: PlatformDelivery[]
+  /** every request, including refused ones */
+  readonly requests: number
+  signals: unknown[]
+  /** answer every /messages with this status (503 = down) until cleared with undefined */
+  failAll (status: number | undefined): void
+  /** answer /messages with a redirect to this URL */
+  redirectTo (url: string | undefined): void
+  close (): Promise<void>
+}
+
+/**
+ * The platform side for the recorder channel: records each agent message with its idempotency key (the hub's
+ * idOnExternalPlatform) and thread, in arrival order; can be switched down or to redirecting.
+ */
+export async function startRecordingPlatform (t: Test): Promise<RecordingPlatform> {
+  const app = Fastify({ logger: false })
+  const deliveries: PlatformDelivery[] = []
+  const signals: unknown[] = []
+  let requests = 0
+  let failing: number | undefined
+  let redirect: string | undefined
+  app.post('/messages', async (req, reply) => {
+    requests++
+    if (redirect) return reply.code(308).header('location', redirect).send()
+    if (failing !== undefined) return reply.code(failing).send({ error: 'scripted' })
+    const b = req.body as { id: string, thread: string, text: string }
+    deliveries.push({ at: Date.now(), id: b.id, thread: b.thread, text: b.text })
+    return { ok: true }
+  })
+  app.post('/signals', async (req) => { signals.push(req.body); return { ok: true } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(() => app.close())
+  const port = (app.server.address() as { port: number }).port
+  return {
+    url: `http://127.0.0.1:${port}`, port, deliveries, signals,
+    get requests () { return requests },
+    failAll: (s) => { failing = s },
+    redirectTo: (u) => { redirect = u },
+    close: () => app.close()
+  }
+}
