@@ -156,10 +156,11 @@ redis.call('HDEL', P .. 'j:' .. id, 'leaseOwner', 'leaseUntil')
 finish(P, id, 'done')
 return 1`,
 
-  // ARGV: P, jobId, owner, runAt, error
+  // ARGV: P, jobId, owner, runAt, error, counted (1, or 0 to defer without counting an attempt)
   retryJob: JOB_FUNCTIONS + `
 local P, id = ARGV[1], ARGV[2]
 if not failAttempt(P, id, ARGV[3], ARGV[5]) then return 0 end
+if ARGV[6] == '0' then redis.call('HINCRBY', P .. 'j:' .. id, 'attempts', -1) end
 redis.call('HSET', P .. 'j:' .. id, 'runAt', ARGV[4])
 refreshHead(P, redis.call('HGET', P .. 'j:' .. id, 'orderKey'))
 return 1`,

@@ -233,8 +233,8 @@ export class RedisStore implements Store {
     await this.lua('completeJob', String(jobId), owner)
   }
 
-  async retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string): Promise<void> {
-    await this.lua('retryJob', String(jobId), owner, runAt, error)
+  async retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string, opts?: { countAttempt?: boolean }): Promise<void> {
+    await this.lua('retryJob', String(jobId), owner, runAt, error, opts?.countAttempt === false ? 0 : 1)
   }
 
   async buryJob (jobId: Job['jobId'], owner: string, error: string): Promise<void> {

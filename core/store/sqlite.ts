@@ -194,9 +194,9 @@ export class SqliteStore implements Store {
     this.db.prepare("UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, payload = '{}' WHERE job_id = ? AND lease_owner = ?").run(jobId, owner)
   }
 
-  async retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string): Promise<void> {
-    this.db.prepare('UPDATE jobs SET attempts = attempts + 1, run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?')
-      .run(runAt, error, jobId, owner)
+  async retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string, opts?: { countAttempt?: boolean }): Promise<void> {
+    this.db.prepare('UPDATE jobs SET attempts = attempts + ?, run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?')
+      .run(opts?.countAttempt === false ? 0 : 1, runAt, error, jobId, owner)
   }
 
   async buryJob (jobId: Job['jobId'], owner: string, error: string): Promise<void> {

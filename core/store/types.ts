@@ -145,8 +145,11 @@ export interface Store {
    */
   claimJobs (owner: string, limit: number, leaseMs: number, now?: number): Promise<Job[]>
   completeJob (jobId: Job['jobId'], owner: string): Promise<void>
-  /** Releases the lease and schedules another attempt (attempts + 1). */
-  retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string): Promise<void>
+  /**
+   * Releases the lease and schedules another attempt (attempts + 1). `countAttempt: false` defers without counting
+   * (a 429, an open circuit breaker, the retry budget: the upstream never judged the message).
+   */
+  retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string, opts?: { countAttempt?: boolean }): Promise<void>
   /** Gives up: the job becomes a dead letter and stops blocking its orderKey. */
   buryJob (jobId: Job['jobId'], owner: string, error: string): Promise<void>
   listJobs (filter: { state?: JobState, kind?: string, limit?: number }): Promise<Job[]>
