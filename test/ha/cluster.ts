@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import type { Test } from 'tap'
+import { RedisStore } from '../../core/store/redis.js'
+import { CLIENT, ROOT } from '../helper.js'
+import { freePort, spawnHub, writeHubConfig, type HubProcess } from '../process/spawn-hub.js'
+
+export const CHANNELS = [
+  { id: 'chat_recorder', name: 'Recorder' },
+  { id: 'chat_recorder-idle', name: 'Recorder (idle)' },
+  { id: 'chat_watering-hole', name: 'The Watering Hole' }
+]
+export const IDLE = { timeoutMs: 3000, countdownMs: 1000 }
+
+/** Several hub processes (the built CLI) on one Redis, under a key prefix of the test's own. */
+export interface Cluster {
+  prefix: string
+  hubs: HubProcess[]
+  /** the test's own view of the shared store */
+  store: RedisStore
+  alive (): HubProcess[]
+  /** round robin over the live instances, like a load balancer */
+  next (): HubProcess
+  kill (i: number): Promise<void>
+}
+
+export async function startCluster (t: Test, opts: { n: number, redisUrl: string, sandboxUrl: string, deliverUrl: string, dir: string }): Promise<Cluster> {
+  const prefix = `byoc-ha-${randomBytes(4).toString('hex')}:`
+  const ports = await Promise.all(Array.from({ length: opts.n }, () => freePort()))
+  const hubs: HubProcess[] = []
+  const dead = new Set<number>()
+  const store = await RedisStore.connect(opts.redisUrl, prefix)
+  t.teardown(async () => {
+    await Promise.all(hubs.map(h => h.kill()))
+    await store.close()
+    await deletePrefix(opts.redisUrl, prefix)
+  })
+  hubs.push(...await Promise.all(ports.map((port, i) => spawnHub(writeHubConfig(opts.dir, `hub-${i}`, hubConfig(port, prefix, opts)), port))))
+  let turn = 0
+  const alive = (): HubProcess[] => hubs.filter((_, i) => !dead.has(i))
+  return {
+    prefix, hubs, store, alive,
+    next: () => { const live = alive(); return live[turn++ % live.length] },
+    kill: async (i) => { dead.add(i); await hubs[i].kill('SIGKILL') }
+  }
+}
+
+export function hubConfig (port: number, prefix: string, opts: { redisUrl: string, sandboxUrl: string, deliverUrl: string }): Record<string, unknown> {
+  const recorder = join(ROOT, 'test/fixtures/plugins/recorder')
+  return {
+    server: { host: '127.0.0.1', port },
+    auth: { clients: [CLIENT] },
+    cxone: {
+      mode: 'live', authUrl: `${opts.sandboxUrl}/auth/token`, apiBaseUrl: opts.sandboxUrl, accessKeyId: 'ak', accessKeySecret: 'as',
+      retries: 20, retryBase: '50ms', retryMax: '500ms', timeout: '5s'
+    },
+    // a short lease: a killed instance's claimed jobs run elsewhere within seconds
+    delivery: { lease: '2s', pollInterval: '100ms' },
+    store: { driver: 'redis', url: opts.redisUrl, keyPrefix: prefix },
+    rules: { idle: { enabled: false } },
+    log: { level: 'warn' },
+    channels: [
+      { id: 'recorder', plugin: recorder, cxoneChannelId: 'chat_recorder', config: { deliverUrl: opts.deliverUrl } },
+      {
+        id: 'recorder-idle', plugin: recorder, cxoneChannelId: 'chat_recorder-idle', config: { deliverUrl: opts.deliverUrl },
+        rules: { idle: { enabled: true, timeout: `${IDLE.timeoutMs}ms`, countdown: `${IDLE.countdownMs}ms` } }
+      },
+      { id: 'watering-hole', plugin: join(ROOT, 'plugins/watering-hole'), cxoneChannelId: 'chat_watering-hole', config: { identitySecret: 'ha-identity-secret-0123456789abcdef' } }
+    ]
+  }
+}
+
+/** Removes every key a test wrote (SCAN, not KEYS, so a shared Redis is not blocked). */
+export async function deletePrefix (url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 })
+  redis.on('error', () => {})
+  try {
+    let cursor = '0'
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      cursor = nextCursor
+      if (keys.length) await redis.unlink(...keys)
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}

@@ -1,0 +1,37 @@
+import Fastify from 'fastify'
+import { join } from 'node:path'
+import type { Test } from 'tap'
+import { sandboxPlugin } from '../../core/sandbox/index.js'
+import { SqliteStore } from '../../core/store/sqlite.js'
+import { CLIENT } from '../helper.js'
+
+export interface CreateCall { channelId: string, id: string, status: number }
+
+/**
+ * The CXone emulator with a meter on C1 (create message): every call it answered, duplicates included, so a test
+ * can tell at-least-once (raw calls) from exactly-once-as-CXone-sees-it (distinct ids in the thread). The agent
+ * reaches the hub through `target()`, so a test chooses which instance an agent reply arrives at.
+ */
+export async function startCountingSandbox (t: Test, dir: string, opts: {
+  channels: Array<{ id: string, name: string }>
+  target: () => string
+}): Promise<{ url: string, createCalls: CreateCall[] }> {
+  const store = new SqliteStore(join(dir, 'sandbox.db'))
+  const app = Fastify()
+  const createCalls: CreateCall[] = []
+  app.addHook('onResponse', async (req, reply) => {
+    const m = /\/dfo\/3\.0\/channels\/([^/]+)\/messages$/.exec(req.url)
+    const id = (req.body as { idOnExternalPlatform?: unknown } | undefined)?.idOnExternalPlatform
+    if (req.method === 'POST' && m && typeof id === 'string') createCalls.push({ channelId: decodeURIComponent(m[1]), id, status: reply.statusCode })
+  })
+  await app.register(sandboxPlugin, {
+    prefix: '/sandbox',
+    store,
+    hub: { boxUrl: () => `${opts.target()}/integration/box`, tokenUrl: () => `${opts.target()}/integration/box/1.0/token`, ...CLIENT },
+    accessKeyId: 'ak', accessKeySecret: 'as', tokenTtlMs: 3_600_000, brandId: 1, channels: opts.channels
+  })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => { await app.close(); await store.close() })
+  const { port } = app.server.address() as { port: number }
+  return { url: `http://127.0.0.1:${port}/sandbox`, createCalls }
+}
