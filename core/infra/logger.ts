@@ -1,4 +1,21 @@
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyRequest, FastifyServerOptions } from 'fastify'
+
+/** query parameters that carry credentials (CXone's one-time token on the action URLs, OAuth-style tokens) */
+const SECRET_PARAMS = /^(token|access_token|id_token|code|client_secret|secret|signature|sig|key|api_key|password)$/i
+
+/** The request URL as logged: secret query values replaced, so `GET /actions/add?token=...` cannot leak a token. */
+export function redactUrl (url: string): string {
+  const q = url.indexOf('?')
+  if (q === -1) return url
+  const params = url.slice(q + 1).split('&').map(pair => {
+    const eq = pair.indexOf('=')
+    const name = eq === -1 ? pair : pair.slice(0, eq)
+    let decoded = name
+    try { decoded = decodeURIComponent(name) } catch { /* keep the raw name */ }
+    return eq !== -1 && SECRET_PARAMS.test(decoded) ? `${name}=[redacted]` : pair
+  })
+  return `${url.slice(0, q)}?${params.join('&')}`
+}
 
 /** pino options: secrets and tokens never reach the logs; message text too when the operator asks. */
 export function loggerOptions (level: string, redactMessageText: boolean): FastifyServerOptions['logger'] {
@@ -8,5 +25,18 @@ export function loggerOptions (level: string, redactMessageText: boolean): Fasti
     '*.client_secret', '*.clientSecret', '*.access_token', '*.accessToken', '*.accessKeySecret', '*.password', '*.token', '*.secret',
     ...(redactMessageText ? ['*.text', '*.messageContent', '*.payload.text'] : [])
   ]
-  return { level, redact: { paths, censor: '[redacted]' } }
+  return {
+    level,
+    redact: { paths, censor: '[redacted]' },
+    serializers: {
+      // fastify's default request serializer, with the query string's secrets masked
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort
+      })
+    }
+  }
 }
