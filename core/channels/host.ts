@@ -6,6 +6,7 @@ import type { DfoClient } from '../cxone/dfo-types.js'
 import type { ConversationService } from '../conversations/service.js'
 import { toThreadInfo, toTimelineEntry } from '../conversations/timeline.js'
 import { hubError } from '../errors.js'
+import { countdownKey } from '../conversations/idle-rule.js'
 import type { ChannelRuntime } from './runtime.js'
 
 interface HostDeps { store: Store, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
@@ -15,7 +16,10 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
   const { store, conversations } = d
   const ownThread = async (threadId: string): Promise<ThreadInfo | undefined> => {
     const t = await store.getThread(threadId)
-    return t && t.channelId === channel.id ? toThreadInfo(t) : undefined
+    if (!t || t.channelId !== channel.id) return undefined
+    // a client connecting mid-countdown must see it too, not only those connected when the warning went out
+    const countdown = t.status === 'open' ? await store.getTimer(countdownKey(threadId)) : undefined
+    return { ...toThreadInfo(t), ...(countdown ? { idleEndsAt: countdown.dueAt } : {}) }
   }
   return Object.freeze({
     channelId: channel.id,

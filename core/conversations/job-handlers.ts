@@ -34,7 +34,11 @@ export function createJobHandlers ({ store, channels, dfo, conversations }: Deps
         const result = await dfo.createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
         const contactId = result.consumerContact?.id
         await store.touchThread(message.threadId, message.createdAt, contactId !== undefined ? String(contactId) : undefined)
-        await store.setMessageStatus(messageId, 'sent')
+        if (await store.setMessageStatus(messageId, 'sent')) {
+          // the customer's tick: CXone has the message
+          const thread = await store.getThread(message.threadId)
+          if (thread) await conversations.signal(channel, { type: 'message-status', threadId: thread.threadId, customerId: thread.customerId, messageId, status: 'delivered' }, false)
+        }
       } catch (err) {
         if (err instanceof DfoError && err.code === 'BYOC_ERR_CXONE_THREAD_CLOSED') {
           // the agent ended the conversation in CXone: stop the customer, do not retry

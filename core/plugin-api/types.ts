@@ -68,6 +68,8 @@ export interface ThreadInfo {
   readonly status: 'open' | 'closed'
   readonly closedReason?: string
   readonly createdAt: number
+  /** set while the idle countdown runs ("Are you still there?"): when the conversation will end */
+  readonly idleEndsAt?: number
 }
 
 export interface ReceiveResult {

@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { SqliteStore } from '../../core/store/sqlite.js'
@@ -7,7 +7,7 @@ import type { Store } from '../../core/store/types.js'
 import { redisUrl } from './redis-server.js'
 
 /** moveDueTimersToJobs: due timers become leased jobs atomically, once, with their payload intact. */
-async function suite (t: Parameters<Parameters<typeof t.test>[1]>[0], open: () => Promise<Store>) {
+async function suite (t: Test, open: () => Promise<Store>) {
   const a = await open()
   const b = await open()
   t.teardown(async () => { await a.close(); await b.close() })
