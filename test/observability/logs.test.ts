@@ -36,9 +36,9 @@ t.test('byoc-hub start: prints where metrics are; logs carry request ids and no 
   const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
   t.teardown(async () => { if (child.exitCode === null) { child.kill('SIGKILL'); await exited } })
 
-  const banner = await eventually(() => {
+  const banner = await eventually<string>(() => {
     if (child.exitCode !== null) throw new Error(`exited early:\n${out}`)
-    return /Health: +(\S+)\/health\/ready/.exec(out) && /Metrics: +(\S+)/.exec(out) && out
+    return /Health: +(\S+)\/health\/ready/.test(out) && /Metrics: +(\S+)/.test(out) ? out : undefined
   }, 120_000, 'the start banner')
   const base = /Health: +(\S+)\/health\/ready/.exec(banner)![1]!
   const metricsUrl = /Metrics: +(\S+)/.exec(banner)![1]!
