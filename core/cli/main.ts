@@ -10,6 +10,7 @@ Commands:
   sandbox [--port N]            run the CXone emulator alone
   channels list|create|delete [id]   manage DFO channels with the hub's own CXone credentials
   dead-letters list|replay [jobId|--all]   show or replay messages that exhausted their retries
+  create-plugin <name> [dir]    scaffold a channel plugin package (byoc-hub-plugin-<name>) that passes the contract kit
 
 The config file is --config FILE, else $BYOC_CONFIG, else config/byoc-hub.yaml.`
 
@@ -27,6 +28,7 @@ export async function main (argv: string[]): Promise<number> {
     case 'cxone-setup': return (await import('./cxone-setup.js')).cxoneSetup(configPath)
     case 'sandbox': return (await import('./sandbox.js')).sandbox(configPath, values.port)
     case 'channels': return (await import('./channels.js')).channels(configPath, rest)
+    case 'create-plugin': return (await import('./create-plugin.js')).createPlugin(rest)
     case 'dead-letters': return (await import('./dead-letters.js')).deadLetters(configPath, rest, values.all ?? false)
     default:
       console.error(`Unknown command '${command}'.\n\n${USAGE}`)
