@@ -89,7 +89,7 @@ t.test('a dropped connection loses no message: missed agent messages arrive once
   const browser = await launch(t)
   const { page, customerId } = await newAnimal(browser, hub.url, 'Ellie', 'elephant')
   await say(page, 'first')
-  await log(page).getByRole('img', { name: 'Sent' }).first().waitFor({ timeout: 10_000 })
+  await log(page).getByRole('img', { name: /^(Sent|Delivered)$/ }).first().waitFor({ timeout: 10_000 })
   const thread = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'open thread')
   const sb = await sandboxThread(hub.sandboxUrl, thread.threadId)
   const api = `${hub.sandboxUrl}/console/api/threads/${sb.id}`
