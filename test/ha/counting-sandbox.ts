@@ -5,7 +5,9 @@ import { sandboxPlugin } from '../../core/sandbox/index.js'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { CLIENT } from '../helper.js'
 
-export interface CreateCall { channelId: string, id: string, status: number }
+const CREATE = /\/dfo\/3\.0\/channels\/([^/]+)\/messages$/
+
+export interface CreateCall { channelId: string, id: string }
 
 /**
  * The CXone emulator with a meter on C1 (create message): every call it answered, duplicates included, so a test
@@ -15,14 +17,18 @@ export interface CreateCall { channelId: string, id: string, status: number }
 export async function startCountingSandbox (t: Test, dir: string, opts: {
   channels: Array<{ id: string, name: string }>
   target: () => string
-}): Promise<{ url: string, createCalls: CreateCall[] }> {
+}): Promise<{ url: string, createCalls: CreateCall[], gate: Gate }> {
   const store = new SqliteStore(join(dir, 'sandbox.db'))
   const app = Fastify()
   const createCalls: CreateCall[] = []
-  app.addHook('onResponse', async (req, reply) => {
-    const m = /\/dfo\/3\.0\/channels\/([^/]+)\/messages$/.exec(req.url)
+  const gate = new Gate()
+  // counted on arrival (body parsed): a call whose caller died before the answer counts too
+  app.addHook('preHandler', async (req) => {
+    const m = req.method === 'POST' ? CREATE.exec(req.url) : null
+    if (!m) return
     const id = (req.body as { idOnExternalPlatform?: unknown } | undefined)?.idOnExternalPlatform
-    if (req.method === 'POST' && m && typeof id === 'string') createCalls.push({ channelId: decodeURIComponent(m[1]), id, status: reply.statusCode })
+    if (typeof id === 'string') createCalls.push({ channelId: decodeURIComponent(m[1]), id })
+    await gate.pass()
   })
   await app.register(sandboxPlugin, {
     prefix: '/sandbox',
@@ -33,5 +39,26 @@ export async function startCountingSandbox (t: Test, dir: string, opts: {
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(async () => { await app.close(); await store.close() })
   const { port } = app.server.address() as { port: number }
-  return { url: `http://127.0.0.1:${port}/sandbox`, createCalls }
+  return { url: `http://127.0.0.1:${port}/sandbox`, createCalls, gate }
+}
+
+/** Holds create-message calls while closed, so a test can kill an instance with calls surely in flight. */
+export class Gate {
+  held = 0
+  private opened: Promise<void> | undefined
+  private open_: (() => void) | undefined
+
+  close (): void { this.opened ??= new Promise(resolve => { this.open_ = resolve }) }
+
+  open (): void {
+    this.open_?.()
+    this.opened = undefined
+    this.open_ = undefined
+  }
+
+  async pass (): Promise<void> {
+    if (!this.opened) return
+    this.held++
+    await this.opened
+  }
 }

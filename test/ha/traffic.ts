@@ -1,0 +1,43 @@
+import { http } from '../helper.js'
+
+export interface Inbound { channel: string, customerId: string, messageId: string, text: string }
+export interface Outcome extends Inbound { accepted: boolean, threadId?: string, attempts: number }
+
+/**
+ * A platform posting one customer message the way webhooks do: on a refused connection, a 5xx or no answer in
+ * time it posts the same message (same id) again, to whichever instance the load balancer picks next.
+ */
+export async function postInbound (pick: () => string, m: Inbound, opts: { tries?: number, timeoutMs?: number } = {}): Promise<Outcome> {
+  const tries = opts.tries ?? 5
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    try {
+      const res = await fetch(`${pick()}/channels/${m.channel}/inbound`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId: m.customerId, messageId: m.messageId, text: m.text }),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000)
+      })
+      const body = await res.json().catch(() => undefined) as { messages?: Array<{ threadId: string }> } | undefined
+      if (res.status === 202 && body?.messages?.[0]) return { ...m, accepted: true, threadId: body.messages[0].threadId, attempts: attempt }
+    } catch { /* refused, reset or timed out: try the next instance */ }
+    await new Promise(resolve => setTimeout(resolve, 100 * attempt)) // the platform's retry backoff
+  }
+  return { ...m, accepted: false, attempts: tries }
+}
+
+/** Every message CXone holds for one channel, by idOnExternalPlatform, with the hub thread id it sits in. */
+export async function sandboxMessages (sandboxUrl: string, cxoneChannelId: string): Promise<Array<{ id: string, threadId: string, direction: string, text: string, sendState?: string }>> {
+  const threads = ((await http('GET', `${sandboxUrl}/console/api/threads`)).body as any[]).filter(th => th.channelId === cxoneChannelId)
+  const out: Array<{ id: string, threadId: string, direction: string, text: string, sendState?: string }> = []
+  for (const th of threads) {
+    const view = (await http('GET', `${sandboxUrl}/console/api/threads/${encodeURIComponent(th.id)}`)).body
+    for (const m of view.messages) out.push({ id: m.idOnExternalPlatform, threadId: th.idOnExternalPlatform, direction: m.direction, text: m.text, sendState: m.status })
+  }
+  return out
+}
+
+/** Counts occurrences of each key. */
+export function tally<T> (items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1)
+  return counts
+}
