@@ -138,7 +138,9 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     retryMaxMs: ms(config.cxone.retryMax),
     leaseMs: ms(config.delivery.lease),
     concurrency: config.delivery.concurrency,
-    pollMs: ms(config.delivery.pollInterval)
+    pollMs: ms(config.delivery.pollInterval),
+    // one circuit breaker toward CXone and one per platform: while open, jobs wait queued and only probes go out
+    upstreamOf: (job) => job.kind.startsWith('dfo.') ? 'cxone' : job.kind.startsWith('platform.') ? `platform:${(job.payload as { channelId?: string }).channelId}` : undefined
   })
   const timers = new TimerLoop(store, app.log, () => worker.current?.kick(), opts.timerIntervalMs)
   const poller = new ThreadStatusPoller(store, channels, cxone.dfo, conversations, app.log, ms(config.cxone.threadStatusInterval))

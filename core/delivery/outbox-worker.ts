@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Job, Store } from '../store/types.js'
 import { backoffDelay } from '../cxone/http-retry.js'
+import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions } from './circuit-breaker.js'
 
 /** What a job handler can tell the worker besides success. */
 export class JobFailure extends Error {
@@ -23,7 +24,15 @@ export interface OutboxWorkerOptions {
   pollMs?: number
   concurrency?: number
   onOutcome?: (kind: string, outcome: 'done' | 'retry' | 'dead', durationMs: number) => void
+  /** which upstream a job calls ('cxone', 'platform:<channel>'), for its circuit breaker; undefined = none */
+  upstreamOf?: (job: Job) => string | undefined
+  breaker?: Partial<BreakerOptions>
+  /** retries in flight at once: at most max(min, ratio x jobs in flight) (Envoy's retry budget); the rest wait */
+  retryBudget?: { ratio: number, min: number }
 }
+
+/** What the worker held back, for tests and operators. */
+export interface WorkerStats { deferredByBreaker: number, deferredByBudget: number, rateLimited: number, maxRetriesInFlight: number }
 
 /**
  * Drains the durable outbox: at-least-once, in order per orderKey, leases instead of locks so a killed
@@ -37,8 +46,18 @@ export class OutboxWorker {
   private stopped = true
   private readonly inflight = new Set<Promise<void>>()
   private readonly abort = new AbortController()
+  private readonly breakers = new Map<string, CircuitBreaker>()
+  private retriesInFlight = 0
+  readonly stats: WorkerStats = { deferredByBreaker: 0, deferredByBudget: 0, rateLimited: 0, maxRetriesInFlight: 0 }
 
   constructor (private readonly opts: OutboxWorkerOptions) {}
+
+  /** The breaker toward one upstream (created closed on first use). */
+  breaker (upstream: string): CircuitBreaker {
+    let b = this.breakers.get(upstream)
+    if (!b) this.breakers.set(upstream, b = new CircuitBreaker({ ...DEFAULT_BREAKER, ...this.opts.breaker }))
+    return b
+  }
 
   start (): void {
     this.stopped = false
@@ -83,22 +102,62 @@ export class OutboxWorker {
     }
   }
 
+  /** Puts a claimed job back without counting an attempt: the upstream never judged it. */
+  private async defer (job: Job, runAt: number, why: string): Promise<void> {
+    try {
+      await this.opts.store.retryJob(job.jobId, this.owner, runAt, why, { countAttempt: false })
+    } catch (err) {
+      this.opts.log.warn({ err, jobId: job.jobId }, 'could not defer job; its lease will lapse')
+    }
+  }
+
   private async run (job: Job): Promise<void> {
+    const isRetry = job.attempts > 0
+    const budget = this.opts.retryBudget ?? { ratio: 0.2, min: 3 }
+    if (isRetry && this.retriesInFlight >= Math.max(budget.min, Math.floor(budget.ratio * (this.inflight.size + 1)))) {
+      this.stats.deferredByBudget++
+      return this.defer(job, Date.now() + Math.max(this.opts.retryBaseMs, backoffDelay(job.attempts, this.opts.retryBaseMs, this.opts.retryMaxMs)), 'retry budget spent; waiting')
+    }
+    const upstream = this.opts.upstreamOf?.(job)
+    const breaker = upstream !== undefined ? this.breaker(upstream) : undefined
+    if (breaker && !breaker.allow()) {
+      this.stats.deferredByBreaker++
+      return this.defer(job, breaker.retryAt(), `circuit open toward ${upstream}; queued`)
+    }
+    if (isRetry) this.stats.maxRetriesInFlight = Math.max(this.stats.maxRetriesInFlight, ++this.retriesInFlight)
+    try {
+      await this.attempt(job, breaker)
+    } finally {
+      if (isRetry) this.retriesInFlight--
+    }
+  }
+
+  private async attempt (job: Job, breaker: CircuitBreaker | undefined): Promise<void> {
     const started = performance.now()
     const handler = this.opts.handlers[job.kind]
     const { store, log } = this.opts
     try {
       if (!handler) throw new JobFailure(`no handler for job kind '${job.kind}'`, { retryable: false })
       await handler(job, this.abort.signal)
+      breaker?.record(true)
       await store.completeJob(job.jobId, this.owner)
       this.opts.onOutcome?.(job.kind, 'done', performance.now() - started)
     } catch (err) {
       const failure = err instanceof JobFailure ? err : undefined
       const retryable = failure ? failure.opts.retryable : true
       const message = err instanceof Error ? err.message : String(err)
+      // 429: the upstream is alive and asks us to slow down; not a failure, not an attempt (Convoy isCountedFailure)
+      const rateLimited = (failure?.cause as { code?: unknown } | undefined)?.code === 'BYOC_ERR_CXONE_RATE_LIMITED'
+      if (!this.abort.signal.aborted) breaker?.record(!retryable || rateLimited)
       const attempt = job.attempts + 1
       try {
-        if (!retryable || attempt >= this.opts.maxAttempts) {
+        if (rateLimited) {
+          this.stats.rateLimited++
+          const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(attempt, this.opts.retryBaseMs, this.opts.retryMaxMs))
+          log.warn({ jobId: job.jobId, kind: job.kind, delayMs: delay }, 'rate limited; waiting without counting an attempt')
+          await store.retryJob(job.jobId, this.owner, Date.now() + delay, message, { countAttempt: false })
+          this.opts.onOutcome?.(job.kind, 'retry', performance.now() - started)
+        } else if (!retryable || attempt >= this.opts.maxAttempts) {
           log.error({ jobId: job.jobId, kind: job.kind, attempt, err: message }, 'job failed for good: dead letter')
           await store.buryJob(job.jobId, this.owner, message)
           this.opts.onOutcome?.(job.kind, 'dead', performance.now() - started)
