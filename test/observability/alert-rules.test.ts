@@ -5,10 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { ROOT } from '../helper.js'
-import { HubMetrics } from '../../core/infra/metrics.js'
-import { registerSampledGauges } from '../../core/infra/metrics-gauges.js'
-import { LocalEventBus } from '../../core/live/event-bus.js'
-import { SqliteStore } from '../../core/store/sqlite.js'
+import { exportedMetricNames, metricNamesIn } from './support.js'
 import { promtool } from './prometheus.js'
 
 const run = promisify(execFile)
@@ -39,14 +36,8 @@ t.test('every alert is actionable and every metric the rules read is one the hub
     t.ok(a.annotations?.summary && a.annotations.description, `${a.alert} says what and what to do`)
   }
 
-  // the names the hub really registers (a store and bus are needed for the sampled gauges)
-  const dir = t.testdir({})
-  const store = new SqliteStore(join(dir, 'x.db'))
-  t.teardown(() => store.close())
-  const metrics = new HubMetrics({ budgetMs: 500, defaultMetrics: false })
-  registerSampledGauges(metrics, { store, bus: new LocalEventBus(), channelIds: () => [], readiness: { draining: false, store, tokens: { get: async () => 'x', refresh: async () => 'x', lastObtainedAt: Date.now() } } })
-  const exported = new Set((await metrics.registry.getMetricsAsJSON()).map(m => m.name))
-  const used = new Set(rules.flatMap(r => [...r.expr.matchAll(/\b(byoc_[a-z_]+)/g)].map(m => m[1]!.replace(/_(bucket|count|sum)$/, ''))))
+  const exported = await exportedMetricNames(t)
+  const used = metricNamesIn(rules.map(r => r.expr))
   t.ok(used.size >= 6)
   for (const name of used) t.ok(exported.has(name), `${name} is exported by the hub`)
   // the SLO reads the bucket at exactly the budget

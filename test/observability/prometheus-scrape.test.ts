@@ -1,7 +1,7 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { request } from 'undici'
 import { ROOT, eventually, http } from '../helper.js'
@@ -77,6 +77,16 @@ t.test('a real Prometheus scrapes a running hub and answers for the budget serie
   }, 60_000, 'the SLO ratio')
   t.equal(Number(ratio[0]!.value[1]), 0)
   t.equal(ratio[0]!.metric.job, 'byoc-hub')
+
+  // every query of the Grafana dashboard is valid PromQL against these series; the key panels have data
+  const dashboard = JSON.parse(readFileSync(join(ROOT, 'config/grafana/byoc-hub-dashboard.json'), 'utf8')) as { panels: Array<{ title: string, targets?: Array<{ expr: string }> }> }
+  const substitute = (expr: string): string => expr.replaceAll('$__rate_interval', '1m').replaceAll('$__range', '5m').replaceAll('$job', 'byoc-hub').replaceAll('$instance', '.*')
+  const withData = ['Response time p50 / p95 / p99 against the budget', 'Within budget (SLO 99%)', 'Requests by route', 'Ready', 'Readiness checks', 'Heap used']
+  for (const panel of dashboard.panels.filter(p => p.targets)) {
+    const results = await Promise.all(panel.targets!.map(target => query(base, substitute(target.expr))))
+    if (withData.includes(panel.title)) t.ok(results.some(r => r.length > 0), `"${panel.title}" has data`)
+    else t.pass(`"${panel.title}" queries are valid`)
+  }
 
   const alerts = await request(`${base}/api/v1/rules?type=alert`)
   const rules = await alerts.body.json() as { data: { groups: Array<{ rules: Array<{ name: string, health: string }> }> } }

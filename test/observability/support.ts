@@ -7,6 +7,9 @@ import { buildApp } from '../../core/app.js'
 import { kHub } from '../../core/symbols.js'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { ROOT, testConfig, type StartedHub } from '../helper.js'
+import { HubMetrics } from '../../core/infra/metrics.js'
+import { registerSampledGauges } from '../../core/infra/metrics-gauges.js'
+import { LocalEventBus } from '../../core/live/event-bus.js'
 
 /** The recorder test channel, delivering to `deliverUrl` */
 export const recorder = (deliverUrl: string) => ({ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: { deliverUrl } })
@@ -79,4 +82,18 @@ export async function scrape (url: string, token?: string): Promise<{ status: nu
 /** Sum of the samples of `name` whose labels include `match`. */
 export function sum (e: Exposition, name: string, match: Record<string, string> = {}): number {
   return e.samples.filter(s => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0)
+}
+
+/** The metric names a hub really registers (default Node metrics included). */
+export async function exportedMetricNames (t: Test): Promise<Set<string>> {
+  const store = new SqliteStore(join(t.testdir({}), 'names.db'))
+  t.teardown(() => store.close())
+  const metrics = new HubMetrics({ budgetMs: 500 })
+  registerSampledGauges(metrics, { store, bus: new LocalEventBus(), channelIds: () => [], readiness: { draining: false, store, tokens: { get: async () => 'x', refresh: async () => 'x', lastObtainedAt: Date.now() } } })
+  return new Set((await metrics.registry.getMetricsAsJSON()).map(m => m.name))
+}
+
+/** byoc_* metric names used in PromQL expressions, histogram suffixes stripped */
+export function metricNamesIn (exprs: string[]): Set<string> {
+  return new Set(exprs.flatMap(e => [...e.matchAll(/\b(byoc_[a-z0-9_]+)/g)].map(m => m[1]!.replace(/_(bucket|count|sum)$/, ''))))
 }
