@@ -27,7 +27,10 @@ export function satisfiesApiRange (version: string, range: string): boolean {
   const op = /^(\^|~|>=)?\s*(.*)$/.exec(r)!
   const base = parse(op[2]!)
   if (!v || !base) throw new TypeError(`invalid plugin API range '${range}' (use ^1.1.0, ~1.1.0, >=1.1.0 or 1.1.0)`)
-  const parts = op[2]!.split('.').length
+  // how many leading parts are pinned: '1' and '1.x' pin one, '1.1' two
+  const segments = op[2]!.split('.')
+  const wild = segments.findIndex(p => p === 'x' || p === '*')
+  const parts = wild === -1 ? segments.length : wild
   switch (op[1]) {
     case '^': return v[0] === base[0] && cmp(v, base) >= 0
     case '~': return v[0] === base[0] && v[1] === base[1] && cmp(v, base) >= 0
