@@ -1,0 +1,73 @@
+import t from 'tap'
+import { eventually, http } from '../helper.js'
+import { startFakePlatform } from '../fake-platform.js'
+import { CHANNELS, startCluster, type Cluster } from './cluster.js'
+import { startCountingSandbox } from './counting-sandbox.js'
+import { ownRedis } from './own-redis.js'
+import { postInbound, sandboxMessages, tally, type Outcome } from './traffic.js'
+
+const CUSTOMERS = 6
+
+t.test('a Redis restart: instances go not-ready, recover, and lose nothing they accepted', async t => {
+  const dir = t.testdir({ redis: {} })
+  const redis = await ownRedis(t, `${dir}/redis`)
+  const platform = await startFakePlatform(t)
+  let cluster: Cluster | undefined
+  const sandbox = await startCountingSandbox(t, dir, { channels: CHANNELS, target: () => cluster!.next().url })
+  cluster = await startCluster(t, { n: 2, redisUrl: redis.url, sandboxUrl: sandbox.url, deliverUrl: platform.url, dir })
+  const c = cluster
+  const readiness = async (): Promise<number[]> => Promise.all(c.hubs.map(async h => (await http('GET', `${h.url}/health/ready`)).status))
+  t.same(await readiness(), [200, 200], 'both ready')
+
+  // customers keep writing throughout; each message is posted once, so "accepted" means a 202 for that very post
+  const outcomes: Outcome[] = []
+  let phase: 'before' | 'outage' | 'after' = 'before'
+  const phases: Record<string, Outcome[]> = { before: [], outage: [], after: [] }
+  let stop = false
+  const traffic = Array.from({ length: CUSTOMERS }, async (_, i) => {
+    for (let n = 0; !stop; n++) {
+      const at = phase
+      const o = await postInbound(() => c.next().url, { channel: 'recorder', customerId: `steady-${i}`, messageId: `steady-${i}-${n}`, text: `message ${n} of ${i}` }, { tries: 1, timeoutMs: 4000 })
+      outcomes.push(o)
+      phases[at].push(o)
+    }
+  })
+  const acceptedIn = (p: string): number => phases[p].filter(o => o.accepted).length
+  await eventually(() => acceptedIn('before') >= 30, 30_000, 'traffic before the outage')
+
+  await redis.kill()
+  phase = 'outage'
+  const downAt = Date.now()
+  await eventually(async () => (await readiness()).every(s => s === 503), 10_000, 'both instances not ready')
+  const notReadyMs = Date.now() - downAt
+  const ready = await http('GET', `${c.hubs[0].url}/health/ready`)
+  t.match(ready.body.checks.store, /^unreachable: /, 'the store check says why')
+  t.same(await Promise.all(c.hubs.map(async h => (await http('GET', `${h.url}/health/live`)).status)), [200, 200], 'still alive: no restart wanted')
+  await eventually(() => phases.outage.some(o => !o.accepted), 15_000, 'a customer message refused during the outage')
+
+  await redis.start()
+  const upAt = Date.now()
+  phase = 'after'
+  await eventually(async () => (await readiness()).every(s => s === 200), 30_000, 'both instances ready again')
+  const recoveredMs = Date.now() - upAt
+  await eventually(() => acceptedIn('after') >= 30, 30_000, 'traffic after the outage')
+  stop = true
+  await Promise.all(traffic)
+  t.ok(c.hubs.every(h => h.child.exitCode === null), 'no instance died')
+
+  const accepted = outcomes.filter(o => o.accepted)
+  await eventually(async () => (await c.store.outboxStats()).pending === 0, 60_000, 'outbox drained')
+  const held = await eventually(async () => {
+    const all = await sandboxMessages(sandbox.url, 'chat_recorder')
+    const ids = new Set(all.map(m => m.id))
+    return accepted.every(o => ids.has(o.messageId)) && all
+  }, 30_000, 'every accepted message in the sandbox')
+  t.ok([...tally(held, m => m.id).values()].every(n => n === 1), 'none twice')
+  const where = new Map(held.map(m => [m.id, m.threadId]))
+  t.ok(accepted.every(o => where.get(o.messageId) === o.threadId), 'each in the thread the hub answered with')
+  const statuses = await Promise.all(accepted.map(async o => (await c.store.getMessage(o.messageId))?.status))
+  t.same(tally(statuses, s => String(s)), new Map([['sent', accepted.length]]), 'every accepted message marked sent in the hub')
+  t.comment(`before: ${acceptedIn('before')} accepted; outage: ${phases.outage.length} posted, ${acceptedIn('outage')} accepted; ` +
+    `after: ${acceptedIn('after')} accepted; not ready ${notReadyMs} ms after the kill, ready ${recoveredMs} ms after the restart; ` +
+    `${accepted.length} accepted in all, all in CXone once`)
+})
