@@ -26,7 +26,7 @@ export const bearerAuth = fp<BearerOptions>(async (app, opts) => {
       return secret
     },
     sign: { algorithm: 'HS256' },
-    verify: { algorithms: ['HS256'], allowedIss: opts.issuer, allowedAud: opts.audience, clockTolerance: Math.round(opts.clockToleranceMs / 1000), requiredClaims: ['exp', 'iss', 'aud', 'sub'] },
+    verify: { algorithms: ['HS256'], allowedIss: opts.issuer, allowedAud: opts.audience, clockTolerance: opts.clockToleranceMs /* fast-jwt counts milliseconds */, requiredClaims: ['exp', 'iss', 'aud', 'sub'] },
     decode: { complete: true }
   } as Parameters<typeof fastifyJwt>[1])
 
