@@ -36,7 +36,7 @@ export async function checkInbound (t: Test, s: ContractSession, options: Contra
   })
 
   await t.test('webhook signatures are rejected when wrong', { skip: options.unsignedBecause ? `unsigned channel: ${options.unsignedBecause}` : false }, async t => {
-    const customerId = `${s.customerId}-forged`
+    const customerId = await s.customer(`${s.customerId}-forged`)
     const forged = sample(customerId, 'contract forged')
     const res = await s.driver.sendInbound(s.env, forged, { forge: true })
     t.ok(res.status === 401 || res.status === 403, `refused with 401/403 (got ${res.status})`)

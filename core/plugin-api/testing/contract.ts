@@ -29,9 +29,11 @@ export async function runChannelContract (t: Test, plugin: ChannelPlugin, option
     ...(options.hubConfig ? { hubConfig: options.hubConfig } : {})
   })
   const env: ContractEnv = { t, hubUrl: hub.url, channelUrl: `${hub.url}/channels/${hub.channelId}`, channelId: hub.channelId, platform }
+  const customer = (label: string): Promise<string> => options.driver.resolveCustomer ? options.driver.resolveCustomer(env, label) : Promise.resolve(label)
   const session: ContractSession = {
     hub, env, agent: new ContractAgent(hub, timeoutMs), driver: options.driver, timeoutMs,
-    customerId: `contract-${randomUUID().slice(0, 8)}`
+    customerId: await customer(`contract-${randomUUID().slice(0, 8)}`),
+    customer
   }
   await checkInbound(t, session, options)
   await checkOutbound(t, session, plugin)

@@ -22,7 +22,7 @@ export async function jsonRequest (method: string, url: string, body?: unknown, 
   return { status: res.status, body: parsed }
 }
 
-export const CODED_ERROR = /^BYOC_ERR_[A-Z0-9_]+$/
+export const CODED_ERROR = /^BYOC_([A-Z0-9]+_)*ERR_[A-Z0-9_]+$/
 
 /** The code of a `{ error: { code, message } }` body, if it is one. */
 export function errorCode (body: unknown): string | undefined {

@@ -13,6 +13,8 @@ export interface ContractSession {
   /** the customer the conversation checks use, and its thread once a message got through */
   readonly customerId: string
   thread?: SandboxThread
+  /** the platform's id of another kit customer (see ContractDriver.resolveCustomer) */
+  customer (label: string): Promise<string>
 }
 
 let counter = 0

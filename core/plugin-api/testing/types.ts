@@ -42,6 +42,11 @@ export interface ContractDriver {
   sendInbound (env: ContractEnv, sample: InboundSample, opts: { readonly forge: boolean }): Promise<HttpAnswer>
   /** Sends a well-signed request the plugin must refuse (a body it cannot use): expected 4xx with a BYOC_ERR_ code. */
   sendMalformed (env: ContractEnv): Promise<HttpAnswer>
+  /**
+   * For platforms that mint their own customer ids (a widget's identity endpoint): returns the id the hub will see for
+   * the kit's customer `label`. Called once per customer, before its first message. Default: the label itself.
+   */
+  resolveCustomer? (env: ContractEnv, label: string): Promise<string>
   decode? (req: SinkRequest): PlatformDelivery | readonly PlatformDelivery[] | undefined
   /** Starts receiving as the customer (e.g. opens its socket); the returned function lists what arrived so far. */
   observe? (env: ContractEnv, customerId: string): Promise<() => readonly PlatformDelivery[]>
