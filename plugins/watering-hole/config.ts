@@ -1,4 +1,4 @@
-import { Type, type Static } from '../../core/plugin-api/index.js'
+import { Type, type Static } from '@byoc-hub/plugin-api'
 
 export const WateringHoleConfigSchema = Type.Object({
   identitySecret: Type.String({

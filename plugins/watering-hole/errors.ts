@@ -1,4 +1,4 @@
-import { ChannelRequestError } from '../../core/plugin-api/index.js'
+import { ChannelRequestError } from '@byoc-hub/plugin-api'
 
 // Every code this channel answers with; the widget keys its messages on them.
 export const WhErrorCodes = {

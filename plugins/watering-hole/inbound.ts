@@ -1,4 +1,4 @@
-import type { CxoneInboundMessage, InboundTranslator } from '../../core/plugin-api/index.js'
+import type { CxoneInboundMessage, InboundTranslator } from '@byoc-hub/plugin-api'
 
 /** A customer's message as the socket hands it to the hub: everything the translator needs, stamped by the server. */
 export interface WateringHoleEvent {

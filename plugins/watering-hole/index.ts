@@ -1,4 +1,4 @@
-import { defineChannelPlugin } from '../../core/plugin-api/index.js'
+import { defineChannelPlugin } from '@byoc-hub/plugin-api'
 import { WateringHoleConfigSchema } from './config.js'
 import { inbound, type WateringHoleEvent } from './inbound.js'
 import { MAX_TEXT_LENGTH, outbound, type WateringHoleAgentMessage } from './outbound.js'

@@ -1,4 +1,4 @@
-import { ChannelUnsupportedError, type OutboundTranslator } from '../../core/plugin-api/index.js'
+import { ChannelUnsupportedError, type OutboundTranslator } from '@byoc-hub/plugin-api'
 
 export const MAX_TEXT_LENGTH = 4000
 

@@ -1,4 +1,4 @@
-import { Type, type Static } from '../../core/plugin-api/index.js'
+import { Type, type Static } from '@byoc-hub/plugin-api'
 import { MAX_TEXT_LENGTH } from './outbound.js'
 
 // HTTP bodies and WebSocket frames (client -> server). Server -> client frames are documented in README.md

@@ -1,4 +1,4 @@
-import type { ChannelTransport } from '../../core/plugin-api/index.js'
+import type { ChannelTransport } from '@byoc-hub/plugin-api'
 import type { WateringHoleAgentMessage } from './outbound.js'
 
 /**

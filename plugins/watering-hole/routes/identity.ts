@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { ChannelHost } from '../../../core/plugin-api/index.js'
+import type { ChannelHost } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
 import { WhErrorCodes, whError } from '../errors.js'
 import { newCustomerId, signCustomerToken, verifyCustomerToken } from '../identity.js'

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { ChannelHost } from '../../../core/plugin-api/index.js'
+import type { ChannelHost } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
 import type { WateringHoleEvent } from '../inbound.js'
 import { attachmentRoutes } from './attachments.js'

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import websocket from '@fastify/websocket'
-import type { ChannelHost } from '../../../core/plugin-api/index.js'
+import type { ChannelHost } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
 import { WhErrorCodes } from '../errors.js'
 import { MAX_FRAME_BYTES } from '../frames.js'

@@ -1,4 +1,4 @@
-import type { ChannelHost, LiveEvent, ThreadInfo, TimelineEntry } from '../../../core/plugin-api/index.js'
+import type { ChannelHost, LiveEvent, ThreadInfo, TimelineEntry } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
 import { WhErrorCodes, type WhErrorCode } from '../errors.js'
 import { checkAttachmentSeal, verifyCustomerToken } from '../identity.js'
