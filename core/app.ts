@@ -15,6 +15,7 @@ import { tokenRoute } from './auth/token-route.js'
 import { cxoneRoutes } from './cxone/routes.js'
 import { actionRoutes } from './cxone/action-routes.js'
 import { errorHandler } from './infra/error-handler.js'
+import { strictJson } from './infra/strict-json.js'
 import { loggerOptions } from './infra/logger.js'
 import { openApi } from './infra/openapi.js'
 import { healthRoutes, type Readiness } from './infra/health.js'
@@ -75,6 +76,8 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     },
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
+    // slowloris: a client has 10 s to send its headers, checked every 2 s (Node's defaults are 60 s and 30 s)
+    http: { headersTimeout: 10_000, connectionsCheckingInterval: 2_000 },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     routerOptions: { maxParamLength: 300 }
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -89,7 +92,9 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     if (config.server.publicUrl) return config.server.publicUrl.replace(/\/$/, '')
     const addr = app.server.address()
     const port = addr && typeof addr === 'object' ? addr.port : config.server.port
-    return `http://127.0.0.1:${port}`
+    // listening on every interface: 'localhost' is what a person types; otherwise the exact address
+    const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : '127.0.0.1'
+    return `http://${host}:${port}`
   }
   const localUrl = (): string => {
     const addr = app.server.address()
@@ -97,6 +102,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   }
 
   await app.register(errorHandler)
+  strictJson(app)
   await app.register(openApi, { config })
   await app.register(rateLimit, {
     global: true,
