@@ -1,7 +1,7 @@
 import { defineChannelPlugin } from '@byoc-hub/plugin-api'
 import { WateringHoleConfigSchema } from './config.js'
 import { inbound, type WateringHoleEvent } from './inbound.js'
-import { MAX_TEXT_LENGTH, outbound, type WateringHoleAgentMessage } from './outbound.js'
+import { outbound, type WateringHoleAgentMessage } from './outbound.js'
 import { wateringHoleRoutes } from './routes/index.js'
 import { transport } from './transport.js'
 
@@ -13,7 +13,7 @@ export default defineChannelPlugin<typeof WateringHoleConfigSchema, WateringHole
   name: 'watering-hole',
   apiVersion: 1,
   configSchema: WateringHoleConfigSchema,
-  capabilities: { attachments: true, typingIndicators: true, readReceipts: true, richMessages: [], maxTextLength: MAX_TEXT_LENGTH },
+  capabilities: { attachments: true, typingIndicators: true, readReceipts: true, richMessages: [] },
   register (host) {
     return { inbound, outbound, transport, routes: wateringHoleRoutes(host), close: async () => {} }
   }

@@ -1,5 +1,6 @@
 import { ChannelUnsupportedError, type OutboundTranslator } from '@byoc-hub/plugin-api'
 
+/** Longest message a customer may type. Agent messages are shown whole: the widget has no limit of its own. */
 export const MAX_TEXT_LENGTH = 4000
 
 /** An agent message in the widget's terms. */
@@ -23,7 +24,6 @@ export const outbound: OutboundTranslator<WateringHoleAgentMessage> = {
     // The widget renders plain text only (richMessages: []); rich content survives only through its fallback text.
     const text = content.type.toUpperCase() === 'TEXT' ? content.payload.text : content.fallbackText
     if (typeof text !== 'string') throw new ChannelUnsupportedError(`message type ${content.type} has no text the widget can show`)
-    if (text.length > MAX_TEXT_LENGTH) throw new ChannelUnsupportedError(`text of ${text.length} characters exceeds ${MAX_TEXT_LENGTH}`)
     const createdAt = Date.parse(msg.createdAtWithMilliseconds)
     if (Number.isNaN(createdAt)) throw new ChannelUnsupportedError(`invalid createdAtWithMilliseconds '${msg.createdAtWithMilliseconds}'`)
     const name = authorName(msg.authorUser)

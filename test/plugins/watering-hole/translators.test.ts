@@ -33,12 +33,12 @@ for (const f of fixtures.filter(f => f.file.startsWith('outbound-'))) {
   })
 }
 
-t.test('outbound refuses text beyond maxTextLength', async t => {
+t.test('outbound keeps long agent text whole (the widget has no length limit for what it shows)', async t => {
   const msg: CxoneOutboundMessage = {
     idOnExternalPlatform: 'x', createdAtWithMilliseconds: '2025-01-01T00:00:00.000Z', thread: { idOnExternalPlatform: 't' },
-    messageContent: { type: 'TEXT', payload: { text: 'a'.repeat(4001) } }, recipients: [], attachments: [], raw: {}
+    messageContent: { type: 'TEXT', payload: { text: 'a'.repeat(9000) } }, recipients: [], attachments: [], raw: {}
   }
-  t.throws(() => outbound.fromCxone(msg, { channelId: 'c' }), { code: 'BYOC_ERR_CHANNEL_UNSUPPORTED' })
+  t.equal(outbound.fromCxone(msg, { channelId: 'c' }).text.length, 9000)
 })
 
 t.test('message ids are scoped per customer', async t => {
