@@ -66,46 +66,61 @@ export class SqliteStore implements Store {
     this.db.exec(SQLITE_SCHEMA)
   }
 
+  /**
+   * Statements are compiled once per SQL text and reused (every text here is a constant, or one of a few filter
+   * combinations). Compiling on every call was ~30% of the store's CPU time and ~12% of the hub's on the agent
+   * reply path (bench/store-micro.ts, `npm run bench -- --profile`).
+   */
+  private readonly statements = new Map<string, Database.Statement>()
+  private prepare (sql: string): Database.Statement {
+    let statement = this.statements.get(sql)
+    if (statement === undefined) {
+      statement = this.db.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+
   private tx<T> (fn: () => T): T {
     return this.db.transaction(fn).immediate()
   }
 
   async upsertCustomer (c: Omit<Customer, 'createdAt'>): Promise<Customer> {
-    this.db.prepare(`INSERT INTO customers (channel_id, customer_id, name, avatar, created_at) VALUES (?, ?, ?, ?, ?)
+    this.prepare(`INSERT INTO customers (channel_id, customer_id, name, avatar, created_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (channel_id, customer_id) DO UPDATE SET name = excluded.name, avatar = excluded.avatar`)
       .run(c.channelId, c.customerId, c.name, c.avatar ?? null, Date.now())
     return (await this.getCustomer(c.channelId, c.customerId))!
   }
 
   async getCustomer (channelId: string, customerId: string): Promise<Customer | undefined> {
-    const r = this.db.prepare('SELECT * FROM customers WHERE channel_id = ? AND customer_id = ?').get(channelId, customerId) as Row | undefined
+    const r = this.prepare('SELECT * FROM customers WHERE channel_id = ? AND customer_id = ?').get(channelId, customerId) as Row | undefined
     return r ? toCustomer(r) : undefined
   }
 
   async listCustomers (channelId?: string): Promise<Customer[]> {
     const rows = channelId
-      ? this.db.prepare('SELECT * FROM customers WHERE channel_id = ? ORDER BY created_at').all(channelId)
-      : this.db.prepare('SELECT * FROM customers ORDER BY created_at').all()
+      ? this.prepare('SELECT * FROM customers WHERE channel_id = ? ORDER BY created_at').all(channelId)
+      : this.prepare('SELECT * FROM customers ORDER BY created_at').all()
     return (rows as Row[]).map(toCustomer)
   }
 
   async openThread (channelId: string, customerId: string, candidateThreadId: string, now = Date.now()): Promise<{ thread: Thread, created: boolean }> {
     return this.tx(() => {
-      const open = this.db.prepare("SELECT * FROM threads WHERE channel_id = ? AND customer_id = ? AND status = 'open'").get(channelId, customerId) as Row | undefined
+      const open = this.prepare("SELECT * FROM threads WHERE channel_id = ? AND customer_id = ? AND status = 'open'").get(channelId, customerId) as Row | undefined
       if (open) return { thread: toThread(open), created: false }
-      this.db.prepare(`INSERT INTO threads (thread_id, channel_id, customer_id, status, created_at, last_activity_at)
+      this.prepare(`INSERT INTO threads (thread_id, channel_id, customer_id, status, created_at, last_activity_at)
         VALUES (?, ?, ?, 'open', ?, ?)`).run(candidateThreadId, channelId, customerId, now, now)
-      return { thread: toThread(this.db.prepare('SELECT * FROM threads WHERE thread_id = ?').get(candidateThreadId) as Row), created: true }
+      return { thread: toThread(this.prepare('SELECT * FROM threads WHERE thread_id = ?').get(candidateThreadId) as Row), created: true }
     })
   }
 
   async getThread (threadId: string): Promise<Thread | undefined> {
-    const r = this.db.prepare('SELECT * FROM threads WHERE thread_id = ?').get(threadId) as Row | undefined
+    const r = this.prepare('SELECT * FROM threads WHERE thread_id = ?').get(threadId) as Row | undefined
     return r ? toThread(r) : undefined
   }
 
   async findOpenThread (channelId: string, customerId: string): Promise<Thread | undefined> {
-    const r = this.db.prepare("SELECT * FROM threads WHERE channel_id = ? AND customer_id = ? AND status = 'open'").get(channelId, customerId) as Row | undefined
+    const r = this.prepare("SELECT * FROM threads WHERE channel_id = ? AND customer_id = ? AND status = 'open'").get(channelId, customerId) as Row | undefined
     return r ? toThread(r) : undefined
   }
 
@@ -116,50 +131,50 @@ export class SqliteStore implements Store {
     if (f.customerId !== undefined) { where.push('customer_id = ?'); args.push(f.customerId) }
     if (f.status !== undefined) { where.push('status = ?'); args.push(f.status) }
     const sql = `SELECT * FROM threads ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at, thread_id LIMIT ?`
-    return (this.db.prepare(sql).all(...args, f.limit ?? 10_000) as Row[]).map(toThread)
+    return (this.prepare(sql).all(...args, f.limit ?? 10_000) as Row[]).map(toThread)
   }
 
   async closeThread (threadId: string, reason: string): Promise<boolean> {
-    const r = this.db.prepare("UPDATE threads SET status = 'closed', closed_reason = ? WHERE thread_id = ? AND status = 'open'").run(reason, threadId)
+    const r = this.prepare("UPDATE threads SET status = 'closed', closed_reason = ? WHERE thread_id = ? AND status = 'open'").run(reason, threadId)
     return r.changes === 1
   }
 
   async touchThread (threadId: string, at: number, contactId?: string): Promise<void> {
-    this.db.prepare('UPDATE threads SET last_activity_at = MAX(last_activity_at, ?), contact_id = COALESCE(?, contact_id) WHERE thread_id = ?')
+    this.prepare('UPDATE threads SET last_activity_at = MAX(last_activity_at, ?), contact_id = COALESCE(?, contact_id) WHERE thread_id = ?')
       .run(at, contactId ?? null, threadId)
   }
 
   async insertMessage (m: NewMessage, job?: NewJob): Promise<InsertMessageResult> {
     return this.tx(() => {
       if (job) this.enqueueSync(job)
-      const existing = this.db.prepare('SELECT * FROM messages WHERE message_id = ?').get(m.messageId) as Row | undefined
+      const existing = this.prepare('SELECT * FROM messages WHERE message_id = ?').get(m.messageId) as Row | undefined
       if (existing) return { message: toMessage(existing), created: false }
-      const t = this.db.prepare('SELECT next_seq FROM threads WHERE thread_id = ?').get(m.threadId) as Row | undefined
+      const t = this.prepare('SELECT next_seq FROM threads WHERE thread_id = ?').get(m.threadId) as Row | undefined
       if (!t) throw new Error(`thread ${m.threadId} does not exist`)
-      this.db.prepare('UPDATE threads SET next_seq = next_seq + 1, last_activity_at = MAX(last_activity_at, ?) WHERE thread_id = ?').run(m.createdAt, m.threadId)
-      this.db.prepare(`INSERT INTO messages (message_id, thread_id, channel_id, direction, seq, text, attachments, author_name, created_at, status, raw)
+      this.prepare('UPDATE threads SET next_seq = next_seq + 1, last_activity_at = MAX(last_activity_at, ?) WHERE thread_id = ?').run(m.createdAt, m.threadId)
+      this.prepare(`INSERT INTO messages (message_id, thread_id, channel_id, direction, seq, text, attachments, author_name, created_at, status, raw)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.messageId, m.threadId, m.channelId, m.direction, t.next_seq, m.text,
         JSON.stringify(m.attachments), m.authorName ?? null, m.createdAt, m.status ?? 'accepted', m.raw === undefined ? null : JSON.stringify(m.raw))
-      return { message: toMessage(this.db.prepare('SELECT * FROM messages WHERE message_id = ?').get(m.messageId) as Row), created: true }
+      return { message: toMessage(this.prepare('SELECT * FROM messages WHERE message_id = ?').get(m.messageId) as Row), created: true }
     })
   }
 
   async getMessage (messageId: string): Promise<StoredMessage | undefined> {
-    const r = this.db.prepare('SELECT * FROM messages WHERE message_id = ?').get(messageId) as Row | undefined
+    const r = this.prepare('SELECT * FROM messages WHERE message_id = ?').get(messageId) as Row | undefined
     return r ? toMessage(r) : undefined
   }
 
   async listMessages (threadId: string, afterSeq = 0, limit = 1000): Promise<StoredMessage[]> {
-    return (this.db.prepare('SELECT * FROM messages WHERE thread_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(threadId, afterSeq, limit) as Row[]).map(toMessage)
+    return (this.prepare('SELECT * FROM messages WHERE thread_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(threadId, afterSeq, limit) as Row[]).map(toMessage)
   }
 
   async setMessageStatus (messageId: string, status: MessageStatus): Promise<boolean> {
     return this.tx(() => {
-      const r = this.db.prepare('SELECT status FROM messages WHERE message_id = ?').get(messageId) as Row | undefined
+      const r = this.prepare('SELECT status FROM messages WHERE message_id = ?').get(messageId) as Row | undefined
       if (!r) return false
       const next = nextStatus(r.status, status)
       if (next === r.status) return false
-      this.db.prepare('UPDATE messages SET status = ? WHERE message_id = ?').run(next, messageId)
+      this.prepare('UPDATE messages SET status = ? WHERE message_id = ?').run(next, messageId)
       return true
     })
   }
@@ -170,37 +185,37 @@ export class SqliteStore implements Store {
 
   private enqueueSync (job: NewJob): Job | undefined {
     const now = Date.now()
-    const r = this.db.prepare(`INSERT INTO jobs (kind, order_key, dedupe_key, payload, state, run_at, created_at)
+    const r = this.prepare(`INSERT INTO jobs (kind, order_key, dedupe_key, payload, state, run_at, created_at)
       VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`)
       .run(job.kind, job.orderKey, job.dedupeKey ?? null, JSON.stringify(job.payload), job.runAt ?? now, now)
     if (r.changes === 0) return undefined
-    return toJob(this.db.prepare('SELECT * FROM jobs WHERE job_id = ?').get(r.lastInsertRowid) as Row)
+    return toJob(this.prepare('SELECT * FROM jobs WHERE job_id = ?').get(r.lastInsertRowid) as Row)
   }
 
   async claimJobs (owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
     return this.tx(() => {
       // the head of each orderKey: its oldest pending job; later jobs of that key wait for it
-      const rows = this.db.prepare(`SELECT j.* FROM jobs j
+      const rows = this.prepare(`SELECT j.* FROM jobs j
         WHERE j.state = 'pending' AND j.job_id = (SELECT MIN(job_id) FROM jobs h WHERE h.order_key = j.order_key AND h.state = 'pending')
           AND j.run_at <= ? AND (j.lease_until IS NULL OR j.lease_until <= ?)
         ORDER BY j.run_at, j.job_id LIMIT ?`).all(now, now, limit) as Row[]
-      const lease = this.db.prepare('UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_id = ?')
+      const lease = this.prepare('UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_id = ?')
       for (const r of rows) lease.run(owner, now + leaseMs, r.job_id)
       return rows.map(toJob)
     })
   }
 
   async completeJob (jobId: Job['jobId'], owner: string): Promise<void> {
-    this.db.prepare("UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, payload = '{}' WHERE job_id = ? AND lease_owner = ?").run(jobId, owner)
+    this.prepare("UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, payload = '{}' WHERE job_id = ? AND lease_owner = ?").run(jobId, owner)
   }
 
   async retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string, opts?: { countAttempt?: boolean }): Promise<void> {
-    this.db.prepare('UPDATE jobs SET attempts = attempts + ?, run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?')
+    this.prepare('UPDATE jobs SET attempts = attempts + ?, run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?')
       .run(opts?.countAttempt === false ? 0 : 1, runAt, error, jobId, owner)
   }
 
   async buryJob (jobId: Job['jobId'], owner: string, error: string): Promise<void> {
-    this.db.prepare("UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?")
+    this.prepare("UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?")
       .run(error, jobId, owner)
   }
 
@@ -210,16 +225,16 @@ export class SqliteStore implements Store {
     if (f.state) { where.push('state = ?'); args.push(f.state) }
     if (f.kind) { where.push('kind = ?'); args.push(f.kind) }
     const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY job_id LIMIT ?`
-    return (this.db.prepare(sql).all(...args, f.limit ?? 1000) as Row[]).map(toJob)
+    return (this.prepare(sql).all(...args, f.limit ?? 1000) as Row[]).map(toJob)
   }
 
   async replayJob (jobId: Job['jobId']): Promise<boolean> {
-    const r = this.db.prepare("UPDATE jobs SET state = 'pending', attempts = 0, run_at = ?, last_error = NULL WHERE job_id = ? AND state = 'dead'").run(Date.now(), jobId)
+    const r = this.prepare("UPDATE jobs SET state = 'pending', attempts = 0, run_at = ?, last_error = NULL WHERE job_id = ? AND state = 'dead'").run(Date.now(), jobId)
     return r.changes === 1
   }
 
   async outboxStats (now = Date.now()): Promise<{ pending: number, dead: number, oldestPendingAgeMs: number }> {
-    const r = this.db.prepare(`SELECT
+    const r = this.prepare(`SELECT
       SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS pending,
       SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END) AS dead,
       MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest FROM jobs`).get() as Row
@@ -229,30 +244,30 @@ export class SqliteStore implements Store {
   async remember (scope: string, key: string, value: unknown, ttlMs: number): Promise<{ value: unknown, created: boolean }> {
     return this.tx(() => {
       const now = Date.now()
-      const r = this.db.prepare('SELECT value, expires_at FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as Row | undefined
+      const r = this.prepare('SELECT value, expires_at FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as Row | undefined
       if (r && r.expires_at > now) return { value: JSON.parse(r.value), created: false }
-      this.db.prepare('INSERT OR REPLACE INTO idempotency (scope, key, value, expires_at) VALUES (?, ?, ?, ?)').run(scope, key, JSON.stringify(value), now + ttlMs)
+      this.prepare('INSERT OR REPLACE INTO idempotency (scope, key, value, expires_at) VALUES (?, ?, ?, ?)').run(scope, key, JSON.stringify(value), now + ttlMs)
       return { value, created: true }
     })
   }
 
   async setTimer (t: Timer): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO timers (key, kind, due_at, payload) VALUES (?, ?, ?, ?)').run(t.key, t.kind, t.dueAt, JSON.stringify(t.payload))
+    this.prepare('INSERT OR REPLACE INTO timers (key, kind, due_at, payload) VALUES (?, ?, ?, ?)').run(t.key, t.kind, t.dueAt, JSON.stringify(t.payload))
   }
 
   async cancelTimer (key: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM timers WHERE key = ?').run(key).changes === 1
+    return this.prepare('DELETE FROM timers WHERE key = ?').run(key).changes === 1
   }
 
   async getTimer (key: string): Promise<Timer | undefined> {
-    const r = this.db.prepare('SELECT * FROM timers WHERE key = ?').get(key) as Row | undefined
+    const r = this.prepare('SELECT * FROM timers WHERE key = ?').get(key) as Row | undefined
     return r ? { key: r.key, kind: r.kind, dueAt: r.due_at, payload: JSON.parse(r.payload) } : undefined
   }
 
   async takeDueTimers (now: number, limit: number): Promise<Timer[]> {
     return this.tx(() => {
-      const rows = this.db.prepare('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Row[]
-      const del = this.db.prepare('DELETE FROM timers WHERE key = ? AND due_at = ?')
+      const rows = this.prepare('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Row[]
+      const del = this.prepare('DELETE FROM timers WHERE key = ? AND due_at = ?')
       for (const r of rows) del.run(r.key, r.due_at)
       return rows.map(r => ({ key: r.key, kind: r.kind, dueAt: r.due_at, payload: JSON.parse(r.payload) }))
     })
@@ -260,8 +275,8 @@ export class SqliteStore implements Store {
 
   async moveDueTimersToJobs (now: number, limit: number): Promise<number> {
     return this.tx(() => {
-      const rows = this.db.prepare('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Row[]
-      const del = this.db.prepare('DELETE FROM timers WHERE key = ? AND due_at = ?')
+      const rows = this.prepare('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Row[]
+      const del = this.prepare('DELETE FROM timers WHERE key = ? AND due_at = ?')
       for (const r of rows) {
         this.enqueueSync({ kind: 'timer.fire', orderKey: `timer:${r.key}`, dedupeKey: `timer:${r.key}:${r.due_at}`, runAt: now, payload: { key: r.key, timer: { kind: r.kind, dueAt: r.due_at, payload: JSON.parse(r.payload) } } })
         del.run(r.key, r.due_at)
@@ -271,48 +286,48 @@ export class SqliteStore implements Store {
   }
 
   async countTimers (): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM timers').get() as Row).n
+    return (this.prepare('SELECT COUNT(*) AS n FROM timers').get() as Row).n
   }
 
   async listSigningKeys (): Promise<SigningKey[]> {
-    return (this.db.prepare('SELECT * FROM signing_keys ORDER BY created_at, kid').all() as Row[])
+    return (this.prepare('SELECT * FROM signing_keys ORDER BY created_at, kid').all() as Row[])
       .map(r => ({ kid: r.kid, secret: r.secret, createdAt: r.created_at }))
   }
 
   async addSigningKey (k: SigningKey): Promise<void> {
-    this.db.prepare('INSERT OR IGNORE INTO signing_keys (kid, secret, created_at) VALUES (?, ?, ?)').run(k.kid, k.secret, k.createdAt)
+    this.prepare('INSERT OR IGNORE INTO signing_keys (kid, secret, created_at) VALUES (?, ?, ?)').run(k.kid, k.secret, k.createdAt)
   }
 
   async tryLease (name: string, owner: string, ttlMs: number, now = Date.now()): Promise<boolean> {
-    const r = this.db.prepare(`INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
+    const r = this.prepare(`INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE leases.until <= ? OR leases.owner = excluded.owner`)
       .run(name, owner, now + ttlMs, now)
     return r.changes === 1
   }
 
   async releaseLease (name: string, owner: string): Promise<void> {
-    this.db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner)
+    this.prepare('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner)
   }
 
   async putDoc (collection: string, id: string, doc: unknown): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO docs (collection, id, doc) VALUES (?, ?, ?)').run(collection, id, JSON.stringify(doc))
+    this.prepare('INSERT OR REPLACE INTO docs (collection, id, doc) VALUES (?, ?, ?)').run(collection, id, JSON.stringify(doc))
   }
 
   async getDoc<T> (collection: string, id: string): Promise<T | undefined> {
-    const r = this.db.prepare('SELECT doc FROM docs WHERE collection = ? AND id = ?').get(collection, id) as Row | undefined
+    const r = this.prepare('SELECT doc FROM docs WHERE collection = ? AND id = ?').get(collection, id) as Row | undefined
     return r ? JSON.parse(r.doc) as T : undefined
   }
 
   async deleteDoc (collection: string, id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM docs WHERE collection = ? AND id = ?').run(collection, id).changes === 1
+    return this.prepare('DELETE FROM docs WHERE collection = ? AND id = ?').run(collection, id).changes === 1
   }
 
   async listDocs<T> (collection: string): Promise<T[]> {
-    return (this.db.prepare('SELECT doc FROM docs WHERE collection = ? ORDER BY rowid').all(collection) as Row[]).map(r => JSON.parse(r.doc) as T)
+    return (this.prepare('SELECT doc FROM docs WHERE collection = ? ORDER BY rowid').all(collection) as Row[]).map(r => JSON.parse(r.doc) as T)
   }
 
   async ping (): Promise<void> {
-    this.db.prepare('SELECT 1').get()
+    this.prepare('SELECT 1').get()
   }
 
   async close (): Promise<void> {
