@@ -57,16 +57,16 @@ t.test('three instances on one Redis: kill -9 one mid-traffic', async t => {
   let idleSetAt = 0
   let killing: Promise<void> | undefined
   const killInstance2 = async (): Promise<void> => {
-    // the idle timers of these threads are set by instance 2, which dies before they are due
+    // hold CXone's answers until create-message calls are surely in flight on every instance
+    sandbox.gate.close()
+    await eventually(() => sandbox.gate.held >= HELD_AT_KILL, 15_000, 'create-message calls in flight')
+    // these threads' idle timers are set by instance 2, which dies well before they are due
     idleSetAt = Date.now()
     for (let i = 0; i < IDLE_CUSTOMERS; i++) {
       const res = await http('POST', `${h2.url}/channels/recorder-idle/inbound`, { customerId: `sleepy-${i}`, messageId: `sleepy-${i}-m`, text: 'brb' })
       t.equal(res.status, 202, 'idle customer accepted by instance 2')
       idleThreads.push(res.body.messages[0].threadId)
     }
-    // hold CXone's answers until create-message calls are surely in flight on every instance, then kill
-    sandbox.gate.close()
-    await eventually(() => sandbox.gate.held >= HELD_AT_KILL, 15_000, 'create-message calls in flight')
     await c.kill(2)
     killedAt = Date.now()
     sandbox.gate.open()
