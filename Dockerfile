@@ -30,6 +30,7 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
+    METRICS_HOST=0.0.0.0 \
     BYOC_CONFIG=/app/config/byoc-hub.yaml \
     BYOC_DB=/app/data/byoc-hub.db
 WORKDIR /app

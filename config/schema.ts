@@ -11,6 +11,7 @@ const ServerSchema = Type.Object({
   bodyLimit: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'largest request body in bytes' }),
   trustProxy: Type.Boolean({ default: false }),
   shutdownGrace: Duration('10s', 'time to finish in-flight work on SIGTERM'),
+  drainDelay: Duration('5s', 'on SIGTERM, how long readiness is false before the listener closes (BYOC_DRAIN_DELAY_MS overrides)'),
   rateLimit: Type.Object({
     max: Type.Integer({ minimum: 1, default: 600, description: 'requests per window per client' }),
     window: Duration('1m', 'rate-limit window')

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { loadConfigFile } from '../config/load.js'
+import { parseDuration } from '../config/duration.js'
 import { buildApp } from './app.js'
 import { kHub } from './symbols.js'
 
@@ -18,7 +19,7 @@ export async function startServer (configPath: string, opts: { installSignalHand
       process.once(signal, () => {
         // SIGTERM comes from an orchestrator: readiness goes false first and the listener stays open for a moment,
         // so the load balancer takes the instance out before connections are refused. Ctrl-C (SIGINT) stops at once.
-        const delayMs = signal === 'SIGTERM' ? drainDelayMs(opts.drainDelayMs) : 0
+        const delayMs = signal === 'SIGTERM' ? drainDelayMs(opts.drainDelayMs, parseDuration(config.server.drainDelay) ?? 5000) : 0
         app[kHub].readiness.draining = true
         app.log.info({ signal, delayMs }, 'draining: readiness off, finishing in-flight work')
         // a second signal, or a stuck drain, ends the process anyway
@@ -32,9 +33,9 @@ export async function startServer (configPath: string, opts: { installSignalHand
   return { app, url, close }
 }
 
-/** How long readiness is false before the listener closes on SIGTERM: BYOC_DRAIN_DELAY_MS, else 5 s. */
-function drainDelayMs (given?: number): number {
+/** How long readiness is false before the listener closes on SIGTERM: the caller's, BYOC_DRAIN_DELAY_MS, else server.drainDelay. */
+function drainDelayMs (given: number | undefined, configured: number): number {
   if (given !== undefined) return given
   const env = Number(process.env.BYOC_DRAIN_DELAY_MS)
-  return Number.isFinite(env) && env >= 0 && process.env.BYOC_DRAIN_DELAY_MS !== '' ? env : 5000
+  return Number.isFinite(env) && env >= 0 && process.env.BYOC_DRAIN_DELAY_MS !== undefined && process.env.BYOC_DRAIN_DELAY_MS !== '' ? env : configured
 }
