@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS jobs (
   lease_owner TEXT, lease_until INTEGER, last_error TEXT, created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (state, order_key, job_id);
+-- claimJobs walks due pending jobs in (run_at, job_id) order and stops at its limit; without this index it sorted every
+-- pending job on each claim: 4 ms per claim at 5,000 pending instead of 0.13 ms (bench: relay, slow CXone)
+CREATE INDEX IF NOT EXISTS jobs_due ON jobs (state, run_at, job_id);
 CREATE TABLE IF NOT EXISTS idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (scope, key)
 );
