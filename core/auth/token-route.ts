@@ -1,5 +1,5 @@
 import type {} from '@fastify/swagger'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { authenticateClient, readClientCredentials, type ClientCredentials } from './client-credentials.js'
 import type { KeyRing } from './key-ring.js'
@@ -32,7 +32,15 @@ export async function tokenRoute (app: FastifyInstance, opts: TokenRouteOptions)
       body: TokenRequestSchema,
       response: { 200: TokenResponseSchema, 400: OAuthErrorSchema, 401: OAuthErrorSchema }
     },
-    config: { rateLimit: { max: 60, timeWindow: 60_000 } }
+    config: { rateLimit: { max: 60, timeWindow: 60_000 } },
+    // a body that fails parsing or the schema must still get an OAuth error body: the 400 response schema is OAuth's,
+    // and the hub's generic { error: { code } } would fail to serialize against it (a 500)
+    errorHandler: (err: FastifyError, _request, reply) => {
+      const status = err.statusCode ?? 500
+      if (status >= 500 || status === 429) throw err
+      reply.header('cache-control', 'no-store')
+      return reply.code(status as 400).send({ error: 'invalid_request', error_description: status === 400 ? 'malformed token request' : err.message })
+    }
   }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     const oauthError = (status: 400 | 401, error: string, description: string) => {
