@@ -1,0 +1,79 @@
+import { join } from 'node:path'
+import { validateConfig } from '../../config/load.js'
+import { buildApp } from '../../core/app.js'
+import { kHub } from '../../core/symbols.js'
+import type { LiveEvent } from '../../core/plugin-api/index.js'
+import { childArgs, serveCommands } from '../lib/rpc.js'
+import { LagProbe, percentiles, settledMemory } from '../lib/probes.js'
+import { WindowProfiler } from '../lib/profiler.js'
+import Database from 'better-sqlite3'
+import { CLIENT, DFO_KEY, IDENTITY_SECRET, RECORDER_CHANNEL, WH_CHANNEL } from '../lib/constants.js'
+
+/**
+ * The hub as shipped (durable SQLite store in WAL mode, metrics on, rate limits on, background worker, timers
+ * and poller), in its own process. CXone is the bench's DFO emulator reached as a live tenant over loopback.
+ */
+export interface HubArgs { dfoUrl: string, dir: string, idleTimeout: string, countdown: string, logLevel: string }
+const args = childArgs<HubArgs>()
+const ROOT = join(import.meta.dirname, '../..')
+
+const config = validateConfig({
+  // trustProxy: the token route allows 60 requests a minute per client address by design; the load generator
+  // presents many addresses through X-Forwarded-For so the bench measures issuance, not the limiter's 429s
+  server: { host: '127.0.0.1', port: 0, trustProxy: true, rateLimit: { max: 1_000_000_000, window: '1m' } },
+  auth: { clients: [CLIENT], tokenTtl: '1h' },
+  cxone: { mode: 'live', authUrl: `${args.dfoUrl}/sandbox/auth/token`, apiBaseUrl: `${args.dfoUrl}/sandbox`, accessKeyId: DFO_KEY.id, accessKeySecret: DFO_KEY.secret },
+  store: { driver: 'sqlite', path: join(args.dir, 'hub.db') },
+  rules: { idle: { timeout: args.idleTimeout, countdown: args.countdown } },
+  channels: [
+    { id: 'watering-hole', plugin: './plugins/watering-hole', cxoneChannelId: WH_CHANNEL, config: { identitySecret: IDENTITY_SECRET } },
+    { id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: RECORDER_CHANNEL, config: { deliverUrl: `${args.dfoUrl}/platform` } }
+  ],
+  log: { level: args.logLevel }
+})
+const app = await buildApp(config, { baseDir: ROOT })
+await app.listen({ host: '127.0.0.1', port: 0 })
+const hub = app[kHub]
+const lag = new LagProbe()
+const profiler = new WindowProfiler()
+// the bench's own view of the queue: a second, read-only connection counting pending jobs through the jobs_pending
+// index, so polling it does not cost the hub a scan of every job it ever ran (Store.outboxStats does)
+const peek = new Database(join(args.dir, 'hub.db'), { readonly: true })
+const pendingJobs = peek.prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'pending'").pluck()
+
+// Timer accuracy as customers see it: when the idle warning and the idle close are published, against when they
+// were due (last activity + timeout; warning's endsAt). Observed by wrapping the bus, so nothing subscribes per thread.
+const timeoutMs = Number.parseFloat(args.idleTimeout) * (args.idleTimeout.endsWith('ms') ? 1 : 1000)
+const countdownMs = Number.parseFloat(args.countdown) * (args.countdown.endsWith('ms') ? 1 : 1000)
+let watching = false
+const warningLate: number[] = []
+const closeLate: number[] = []
+const endsAt = new Map<string, number>()
+const publish = hub.bus.publish.bind(hub.bus)
+hub.bus.publish = async (channelId: string, customerId: string, event: LiveEvent) => {
+  if (watching) observe(event, Date.now())
+  return publish(channelId, customerId, event)
+}
+function observe (event: LiveEvent, at: number): void {
+  if (event.type === 'idle-warning') {
+    const e = event as { threadId: string, endsAt: number }
+    endsAt.set(e.threadId, e.endsAt)
+    // the countdown starts when the warning fires: endsAt - countdown is the firing time
+    void hub.store.getThread(e.threadId).then(t => { if (t) warningLate.push(e.endsAt - countdownMs - (t.lastActivityAt + timeoutMs)) })
+  } else if (event.type === 'thread-closed' && (event as { reason?: string }).reason === 'idle') {
+    const due = endsAt.get((event as { threadId: string }).threadId)
+    if (due !== undefined) closeLate.push(at - due)
+  }
+}
+
+serveCommands(hub.selfUrl(), {
+  memory: () => settledMemory(),
+  'lag:start': () => lag.start(),
+  'lag:stop': () => lag.stop(),
+  outbox: () => ({ pending: pendingJobs.get() as number }),
+  'profile:start': () => profiler.start(),
+  'profile:stop': (file: string) => profiler.stop(file),
+  'timers:watch': () => { watching = true },
+  'timers:report': () => ({ warning: percentiles(warningLate), close: percentiles(closeLate) }),
+  stop: async () => { peek.close(); await app.close() }
+})
