@@ -26,7 +26,7 @@ export interface RecordingCxone {
   /** createMessage calls only */
   creates (): CxoneCall[]
   /** answer the next calls carrying this idOnExternalPlatform with these statuses, in turn, before letting one through */
-  script (key: string, statuses: Array<number | { status: number, retryAfter?: string }>): void
+  script (key: string, statuses: Array<number | { status: number, retryAfter?: string, location?: string }>): void
   /** answer every createMessage with this status (e.g. 400) until cleared with undefined */
   failAll (status: number | undefined): void
   /** the hub's port, once known, so CXone can call the hub back (agent replies) */
@@ -44,7 +44,7 @@ export async function startRecordingCxone (t: Test, channels: Array<{ id: string
   const dir = t.testdir({})
   const store = new SqliteStore(join(dir, 'cxone.db'))
   const calls: CxoneCall[] = []
-  const scripts = new Map<string, Array<number | { status: number, retryAfter?: string }>>()
+  const scripts = new Map<string, Array<number | { status: number, retryAfter?: string, location?: string }>>()
   let failing: number | undefined
   let hubUrl = 'http://127.0.0.1:9'
   const app = Fastify({ logger: false })
@@ -61,6 +61,7 @@ export async function startRecordingCxone (t: Test, channels: Array<{ id: string
     if (next === undefined) return
     const s = typeof next === 'number' ? { status: next } : next
     if (s.retryAfter) reply.header('retry-after', s.retryAfter)
+    if (s.location) reply.header('location', s.location)
     return reply.code(s.status).send({ errors: [{ message: 'scripted answer', parameters: { errorCode: 'scripted' } }] })
   })
   app.addHook('onResponse', async (req, reply) => {
