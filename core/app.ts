@@ -16,6 +16,7 @@ import { cxoneRoutes } from './cxone/routes.js'
 import { actionRoutes } from './cxone/action-routes.js'
 import { errorHandler } from './infra/error-handler.js'
 import { strictJson } from './infra/strict-json.js'
+import { pressureGuard } from './infra/pressure-guard.js'
 import { loggerOptions } from './infra/logger.js'
 import { openApi } from './infra/openapi.js'
 import { healthRoutes, type Readiness } from './infra/health.js'
@@ -103,6 +104,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
 
   await app.register(errorHandler)
   strictJson(app)
+  pressureGuard(app)
   await app.register(openApi, { config })
   await app.register(rateLimit, {
     global: true,

@@ -39,6 +39,7 @@ export const Errors = {
   /** Service state */
   NOT_READY: e('BYOC_ERR_NOT_READY', 503, 'The hub is starting or shutting down'),
   STORE_UNAVAILABLE: e('BYOC_ERR_STORE_UNAVAILABLE', 503, 'The store is unreachable; try again'),
+  OVERLOADED: e('BYOC_ERR_OVERLOADED', 503, 'The hub is overloaded; retry after the Retry-After delay'),
   CXONE_UNAVAILABLE: e('BYOC_ERR_CXONE_UNAVAILABLE', 502, 'CXone could not be reached'),
   INTERNAL: e('BYOC_ERR_INTERNAL', 500, 'Internal error'),
   /** Boot-time (config and plugins); never sent over HTTP */

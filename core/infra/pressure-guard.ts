@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Errors } from '../errors.js'
+
+export interface PressureOptions {
+  /** event-loop delay (p99 over one sample) above which new requests are refused */
+  maxEventLoopDelayMs: number
+  sampleMs: number
+  /** answered even under pressure: the probes that decide whether to route here at all */
+  exempt: (url: string) => boolean
+}
+
+export const DEFAULT_PRESSURE: PressureOptions = {
+  maxEventLoopDelayMs: 200,
+  sampleMs: 500,
+  exempt: (url) => url.startsWith('/health/') || url.startsWith('/metrics')
+}
+
+/**
+ * Fast 503 under pressure (what @fastify/under-pressure does, in the few lines we need): when the event loop runs
+ * late, every queued request waits behind every other, and all of them blow CXone's 500 ms budget. Refusing the
+ * new ones at once, with Retry-After, keeps the answers fast and lets CXone or the platform retry elsewhere;
+ * accepted messages are already durable, so nothing is lost.
+ */
+export function pressureGuard (app: FastifyInstance, opts: PressureOptions = DEFAULT_PRESSURE): { readonly overloaded: boolean, readonly refused: number } {
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  const state = { overloaded: false, refused: 0 }
+  let wasLate = false
+  let timer: NodeJS.Timeout | undefined
+  // measured from ready on: loading plugins and compiling at boot makes the loop late, and that is not load
+  app.addHook('onReady', async () => {
+    delay.enable()
+    timer = setInterval(sample, opts.sampleMs)
+    timer.unref()
+  })
+  const sample = (): void => {
+    // two late samples in a row: a lone GC pause or a burst of test compilation is not an overload
+    const late = delay.percentile(99) / 1e6 > opts.maxEventLoopDelayMs
+    state.overloaded = late && wasLate
+    wasLate = late
+    delay.reset()
+  }
+  app.addHook('onClose', async () => { clearInterval(timer); delay.disable() })
+  app.addHook('onRequest', async (request, reply) => {
+    if (!state.overloaded || opts.exempt(request.url)) return
+    state.refused++
+    return reply.code(503).header('retry-after', '1').header('connection', 'close')
+      .send({ error: { code: Errors.OVERLOADED.code, message: Errors.OVERLOADED.message } })
+  })
+  return state
+}
