@@ -26,8 +26,12 @@ export async function startHubWith (t: Test, overrides: Record<string, unknown>,
   beforeListen?.(app)
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(async () => {
-    await app.close()
-    await store.close().catch(() => {})
+    // SqliteStore.close() waits on an unref'd worker: hold the loop open so the process cannot end mid-close
+    const keepAlive = setInterval(() => {}, 1000)
+    try {
+      await app.close()
+      await store.close().catch(() => {})
+    } finally { clearInterval(keepAlive) }
   })
   const url = app[kHub].selfUrl()
   return { url, sandboxUrl: `${url}/sandbox`, box: `${url}${config.server.basePath}`, app, hub: app[kHub], store, config }
