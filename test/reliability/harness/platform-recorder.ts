@@ -10,7 +10,8 @@ export interface RecordingPlatform {
   deliveries: PlatformDelivery[]
   /** every request, including refused ones */
   readonly requests: number
-  signals: unknown[]
+  /** idle warnings, closes, typing..., each with its arrival time */
+  signals: Array<{ at: number, type: string, threadId?: string, reason?: string }>
   /** answer every /messages with this status (503 = down) until cleared with undefined */
   failAll (status: number | undefined): void
   /** answer /messages with a redirect to this URL */
@@ -25,7 +26,7 @@ export interface RecordingPlatform {
 export async function startRecordingPlatform (t: Test): Promise<RecordingPlatform> {
   const app = Fastify({ logger: false })
   const deliveries: PlatformDelivery[] = []
-  const signals: unknown[] = []
+  const signals: RecordingPlatform['signals'] = []
   let requests = 0
   let failing: number | undefined
   let redirect: string | undefined
@@ -37,7 +38,7 @@ export async function startRecordingPlatform (t: Test): Promise<RecordingPlatfor
     deliveries.push({ at: Date.now(), id: b.id, thread: b.thread, text: b.text })
     return { ok: true }
   })
-  app.post('/signals', async (req) => { signals.push(req.body); return { ok: true } })
+  app.post('/signals', async (req) => { signals.push({ ...(req.body as { type: string }), at: Date.now() }); return { ok: true } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())
   const port = (app.server.address() as { port: number }).port

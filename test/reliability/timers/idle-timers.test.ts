@@ -1,0 +1,96 @@
+import t from 'tap'
+import { cxoneToken, eventually, http } from '../../helper.js'
+import { startRig } from '../harness/rig.js'
+import { checkInvariants, figure } from '../harness/invariants.js'
+
+const closesOf = (rig: Awaited<ReturnType<typeof startRig>>) => rig.cxone.calls.filter(c => c.method === 'PUT' && /\/threads\/[^/]+$/.test(c.path) && c.status < 300)
+
+t.test('T-1: 100 silent conversations: warning at 2 s, end at 2.4 s, exactly one end each, none early', async t => {
+  const rig = await startRig(t, { rules: { idle: { timeout: '2s', countdown: '400ms' } }, delivery: { concurrency: 32 } })
+  const sentAt = new Map<string, number>()
+  const answeredAt = new Map<string, number>()
+  await Promise.all(Array.from({ length: 100 }, async (_, i) => {
+    // the hub starts the idle clock between these two instants: early is judged from the first, late from the second
+    const before = Date.now()
+    const res = await rig.send(`sloth-${i}`, `t1-${i}`)
+    sentAt.set(res.body.messages[0].threadId, before)
+    answeredAt.set(res.body.messages[0].threadId, Date.now())
+  }))
+  const threads = [...sentAt.keys()]
+  await eventually(() => threads.every(id => rig.platform.signals.some(s => s.type === 'thread-closed' && s.threadId === id)), 20_000, 'every conversation ended')
+  await eventually(() => closesOf(rig).length >= 100, 10_000, 'every end reached CXone')
+  await eventually(async () => (await rig.hub.store.outboxStats()).pending === 0, 10_000, 'drained')
+  let earliestWarn = Infinity; let latestWarn = 0; let earliestEnd = Infinity; let latestEnd = 0
+  for (const id of threads) {
+    const warn = rig.platform.signals.filter(s => s.type === 'idle-warning' && s.threadId === id)
+    const end = rig.platform.signals.filter(s => s.type === 'thread-closed' && s.threadId === id)
+    t.equal(warn.length, 1, `${id}: one warning`)
+    t.equal(end.length, 1, `${id}: one end`)
+    earliestWarn = Math.min(earliestWarn, warn[0]!.at - sentAt.get(id)!); latestWarn = Math.max(latestWarn, warn[0]!.at - answeredAt.get(id)!)
+    earliestEnd = Math.min(earliestEnd, end[0]!.at - sentAt.get(id)!); latestEnd = Math.max(latestEnd, end[0]!.at - answeredAt.get(id)!)
+  }
+  t.ok(earliestWarn >= 2000, `no warning early (earliest ${earliestWarn} ms)`)
+  t.ok(latestWarn <= 2000 + 1500, `warnings on time (latest ${latestWarn} ms; budget +1.5 s on a shared 2-core box)`)
+  t.ok(earliestEnd >= 2400, `no end early (earliest ${earliestEnd} ms)`)
+  t.ok(latestEnd <= 2400 + 1500, `ends on time (latest ${latestEnd} ms)`)
+  const report = await checkInvariants({ accepted: rig.accepted, creates: rig.cxone.creates(), store: rig.hub.store, endedThreads: threads, closes: closesOf(rig) })
+  t.same(report.breaches, [])
+  t.comment(figure('T-1', { conversations: 100, ends: closesOf(rig).length, warnLateMs: latestWarn - 2000, endLateMs: latestEnd - 2400, lost: report.lost.length, duplicated: report.duplicates }))
+})
+
+t.test('T-2: customer and agent activity restart the idle timer; activity in the countdown cancels it', async t => {
+  const rig = await startRig(t, { rules: { idle: { timeout: '2s', countdown: '1s' } } })
+  const first = await rig.send('tapir', 't2-1')
+  const threadId = first.body.messages[0].threadId
+  const start = Date.now()
+  await new Promise(r => setTimeout(r, 1500))
+  await rig.send('tapir', 't2-2') // customer activity at 1.5 s
+  const customerAt = Date.now()
+  await new Promise(r => setTimeout(r, 1500))
+  const auth = { authorization: `Bearer ${await cxoneToken(rig.hub)}` }
+  t.equal((await http('POST', `${rig.hub.box}/1.0/posts/${threadId}/messages`, { messageContent: { type: 'TEXT', payload: { text: 'agent here' } } }, auth)).status, 200)
+  const agentAt = Date.now()
+  const warn = await eventually(() => rig.platform.signals.find(s => s.type === 'idle-warning' && s.threadId === threadId), 10_000, 'warning after the last activity')
+  t.ok(warn.at - agentAt >= 1950, `the warning came ${warn.at - agentAt} ms after the agent's reply, not ${warn.at - start} ms after the first message`)
+  t.ok(warn.at - customerAt >= 3400, 'the customer activity had restarted it before')
+  await rig.send('tapir', 't2-3') // in the countdown
+  await new Promise(r => setTimeout(r, 1500))
+  t.notOk(rig.platform.signals.some(s => s.type === 'thread-closed' && s.threadId === threadId), 'the countdown was cancelled: no end')
+  t.equal(closesOf(rig).length, 0)
+  t.equal((await rig.hub.store.getThread(threadId))!.status, 'open')
+})
+
+t.test('T-7: the idle end racing customer messages: one end, no message into a thread after its end', async t => {
+  const rig = await startRig(t, { rules: { idle: { timeout: '300ms', countdown: '200ms' } } })
+  const N = 40
+  const outcomes = new Map<number, number>()
+  await Promise.all(Array.from({ length: N }, async (_, i) => {
+    const res = await rig.send(`racer-${i}`, `t7-${i}-a`)
+    const threadId = res.body.messages[0].threadId
+    // wait until the countdown is nearly over, then send into the thread as the end fires
+    await eventually(() => rig.platform.signals.find(s => s.type === 'idle-warning' && s.threadId === threadId), 10_000, 'warning')
+    await new Promise(r => setTimeout(r, 170 + (i % 7) * 10))
+    const late = await http('POST', `${rig.hub.url}/channels/recorder/inbound`, { customerId: `racer-${i}`, threadId, messageId: `t7-${i}-b`, text: 'still here' })
+    outcomes.set(late.status, (outcomes.get(late.status) ?? 0) + 1)
+    t.ok(late.status === 202 || late.status === 409, `racer ${i}: ${late.status}`)
+    if (late.status === 202 && !late.body.messages[0].duplicate) rig.accepted.push({ messageId: `t7-${i}-b`, threadId, text: 'still here' })
+  }))
+  await eventually(async () => (await rig.hub.store.outboxStats()).pending === 0, 20_000, 'drained')
+  await new Promise(r => setTimeout(r, 1500)) // any re-armed idle timer has fired too
+  await eventually(async () => (await rig.hub.store.outboxStats()).pending === 0, 20_000, 'drained again')
+  const closes = closesOf(rig)
+  const threads = new Set(rig.accepted.map(a => a.threadId))
+  for (const threadId of threads) {
+    const ends = closes.filter(c => c.path.endsWith(`/threads/${encodeURIComponent(threadId)}`))
+    t.ok(ends.length <= 1, `${threadId}: ${ends.length} end(s)`)
+    const endAt = ends[0]?.at
+    if (endAt !== undefined) {
+      const after = rig.cxone.creates().filter(c => c.threadKey === threadId && c.status < 300 && c.at > endAt)
+      t.same(after.map(c => c.key), [], `${threadId}: nothing posted after the end`)
+    }
+  }
+  const report = await checkInvariants({ accepted: rig.accepted, creates: rig.cxone.creates(), store: rig.hub.store, allowDead: true })
+  const failedLate = (await Promise.all(report.lost.map(id => rig.hub.store.getMessage(id)))).filter(m => m?.status === 'failed').length
+  t.equal(report.lost.length, failedLate, `a message accepted as the thread closed is marked failed (${failedLate}), never silently dropped`)
+  t.comment(figure('T-7', { races: N, accepted202: outcomes.get(202) ?? 0, refused409: outcomes.get(409) ?? 0, ends: closes.length, failedAfterClose: failedLate, duplicated: report.duplicates }))
+})
