@@ -29,7 +29,7 @@ t.test('byoc-hub start: prints where metrics are; logs carry request ids and no 
     `  - { id: recorder, plugin: ${join(ROOT, 'test/fixtures/plugins/recorder')}, cxoneChannelId: chat_recorder, config: { deliverUrl: '${platform.url}' } }`
   ].join('\n'))
 
-  const child = fork(CLI, ['start', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+  const child = fork(CLI, ['start', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, BYOC_DRAIN_DELAY_MS: '3000' } })
   let out = ''
   child.stdout!.on('data', d => { out += d })
   child.stderr!.on('data', d => { out += d })
@@ -75,8 +75,13 @@ t.test('byoc-hub start: prints where metrics are; logs carry request ids and no 
   t.equal((await http('GET', minted.body.links.add)).status, 200)
   await eventually(() => lines().some(l => typeof l.req?.url === 'string' && l.req.url.startsWith('/integration/box/actions/add?') && l.req.url.includes('token=[redacted]')), 20_000, 'the action URL logged, token masked')
 
-  // a graceful stop
+  // a graceful stop: readiness off while the listener still answers (server.drainDelay), then exit 0
   child.kill('SIGTERM')
+  const draining = await eventually(async () => {
+    const r = await http('GET', `${base}/health/ready`)
+    return r.status === 503 && r.body
+  }, 2500, 'not-ready during the drain delay')
+  t.equal(draining.checks.draining, 'draining', 'the load balancer is told before connections are refused')
   t.equal(await exited, 0, 'SIGTERM drains and exits 0')
   t.ok(lines().some(l => /draining/.test(l.msg)), 'the drain is logged')
 
