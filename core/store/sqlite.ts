@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { SQLITE_SCHEMA } from './sqlite-schema.js'
+import { WalCheckpointer } from './sqlite-checkpointer.js'
 import { nextStatus } from './message-status.js'
 import type {
   Customer, InsertMessageResult, Job, JobState, MessageStatus, NewJob, NewMessage, SigningKey, Store, StoredMessage,
@@ -56,6 +57,7 @@ const toCustomer = (r: Row): Customer => ({
 export class SqliteStore implements Store {
   readonly driver = 'sqlite'
   private readonly db: Database.Database
+  private readonly checkpointer: WalCheckpointer | undefined
 
   constructor (path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
@@ -64,6 +66,11 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL') // durable across process crashes in WAL mode; fsync at checkpoint
     this.db.pragma('busy_timeout = 5000')
     this.db.exec(SQLITE_SCHEMA)
+    if (path !== ':memory:') {
+      // checkpoints (copy + fsync) run on a worker thread, not inside whichever commit crosses 1,000 WAL pages
+      this.db.pragma('wal_autocheckpoint = 0')
+      this.checkpointer = new WalCheckpointer(path)
+    }
   }
 
   /**
@@ -331,6 +338,8 @@ export class SqliteStore implements Store {
   }
 
   async close (): Promise<void> {
+    if (!this.db.open) return
+    await this.checkpointer?.stop()
     if (this.db.open) this.db.close()
   }
 }
