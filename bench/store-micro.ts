@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SqliteStore } from '../core/store/sqlite.js'
+import { percentiles } from './lib/probes.js'
 
 /**
  * `node bench/store-micro.ts`: the SQLite store calls one agent reply makes (thread lookup, message + job, idle
@@ -33,9 +34,16 @@ const round = async (n: number): Promise<void> => {
 }
 for (let i = 0; i < 2000; i++) await round(i) // warm up
 const n = 20_000
+const each: number[] = []
 const start = performance.now()
-for (let i = 2000; i < 2000 + n; i++) await round(i)
+for (let i = 2000; i < 2000 + n; i++) {
+  const t = performance.now()
+  await round(i)
+  each.push(performance.now() - t)
+}
 const ms = performance.now() - start
-console.log(`${(n / (ms / 1000)).toFixed(0)} replies/s of store work (${(1000 * ms / n).toFixed(1)} µs each)`)
+const p = percentiles(each)
+// the slowest rounds are event-loop stalls a hub would see (e.g. a WAL checkpoint's fsync inside a commit)
+console.log(`${(n / (ms / 1000)).toFixed(0)} replies/s of store work (${(1000 * ms / n).toFixed(1)} µs each; p99 ${p.p99.toFixed(2)} ms, max ${p.max.toFixed(1)} ms, ${each.filter(x => x > 10).length} over 10 ms)`)
 await store.close()
 rmSync(dir, { recursive: true, force: true })
