@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
+import websocket from '@fastify/websocket'
+import { stuckConnectionGuard } from './infra/close-stuck-connections.js'
 import { randomUUID } from 'node:crypto'
 import type { ByocConfig } from '../config/schema.js'
 import { parseDuration } from '../config/duration.js'
@@ -106,6 +108,11 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   strictJson(app)
   pressureGuard(app)
   await app.register(openApi, { config })
+  // WebSocket support at the root, once: its hooks then cover every route, so an upgrade request answered with a
+  // plain 404 (no websocket route there) still has its socket destroyed, and channels share one upgrade listener.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  const stuck = stuckConnectionGuard(app)
+  app.addHook('preClose', async () => { stuck.arm(ms(config.server.shutdownGrace)) })
   await app.register(rateLimit, {
     global: true,
     max: config.server.rateLimit.max,
@@ -204,6 +211,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   // drain order: stop taking work, finish in-flight jobs, then close what they use
   app.addHook('preClose', async () => { readiness.draining = true })
   app.addHook('onClose', async () => {
+    stuck.disarm()
     await worker.current!.stop(ms(config.server.shutdownGrace))
     await timers.stop()
     await poller.stop()
