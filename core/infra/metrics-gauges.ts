@@ -24,9 +24,6 @@ interface Snapshot {
   ready: { ready: boolean, checks: Record<string, string> }
 }
 
-/** listThreads returns rows; past this many open threads per channel the gauge reports the cap rather than scan on */
-const OPEN_THREADS_CAP = 10_000
-
 /**
  * Gauges sampled at scrape time from the store and the event bus. One snapshot serves every gauge of a scrape and
  * is kept for `cacheMs`, so several Prometheus servers (or a fast scrape interval) do not each hit the store.
@@ -84,7 +81,7 @@ async function takeSnapshot (src: GaugeSources): Promise<Snapshot> {
     const [outbox, timers, open] = await Promise.all([
       src.store.outboxStats(),
       src.store.countTimers(),
-      Promise.all(channels.map(async c => [c, (await src.store.listThreads({ channelId: c, status: 'open', limit: OPEN_THREADS_CAP })).length] as const))
+      Promise.all(channels.map(async c => [c, await src.store.countOpenThreads(c)] as const))
     ])
     return { store: { outbox, openThreads: new Map(open), timers }, sockets, ready }
   } catch {

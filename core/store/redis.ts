@@ -79,7 +79,10 @@ export class RedisStore implements Store {
 
   /** Connects (and fails fast if Redis is unreachable at boot); ioredis reconnects on its own afterwards. */
   static async connect (url: string, keyPrefix = 'byoc:'): Promise<RedisStore> {
-    const redis = new Redis(url, { lazyConnect: true })
+    // fail fast while Redis is away: no offline queue (a command either goes out now or fails), one retry for a
+    // command cut off mid-flight, and a bound on a Redis that accepts but never answers. Callers turn the error into
+    // a 503 at once instead of a request that hangs for the ~20 reconnect attempts ioredis would otherwise wait out.
+    const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 })
     const quiet = (): void => {} // the rejected connect() reports it; don't also log an unhandled 'error' event
     redis.on('error', quiet)
     try {
@@ -149,6 +152,10 @@ export class RedisStore implements Store {
   async findOpenThread (channelId: string, customerId: string): Promise<Thread | undefined> {
     const tid = await this.redis.get(this.k(`open:${pairKey(channelId, customerId)}`))
     return tid != null ? this.getThread(tid) : undefined
+  }
+
+  async countOpenThreads (channelId: string): Promise<number> {
+    return this.redis.zcard(this.k(`threads-open:${channelId}`))
   }
 
   async listThreads (f: { channelId?: string, customerId?: string, status?: ThreadStatus, limit?: number }): Promise<Thread[]> {

@@ -141,6 +141,10 @@ export class SqliteStore implements Store {
     return (this.prepare(sql).all(...args, f.limit ?? 10_000) as Row[]).map(toThread)
   }
 
+  async countOpenThreads (channelId: string): Promise<number> {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM threads WHERE channel_id = ? AND status = 'open'").get(channelId) as Row).n
+  }
+
   async closeThread (threadId: string, reason: string): Promise<boolean> {
     const r = this.prepare("UPDATE threads SET status = 'closed', closed_reason = ? WHERE thread_id = ? AND status = 'open'").run(reason, threadId)
     return r.changes === 1

@@ -120,6 +120,8 @@ export interface Store {
   /** The customer's one open thread on a channel, if any. */
   findOpenThread (channelId: string, customerId: string): Promise<Thread | undefined>
   listThreads (filter: { channelId?: string, customerId?: string, status?: ThreadStatus, limit?: number }): Promise<Thread[]>
+  /** How many threads of a channel are open (cheap: an index count, for the active-conversations gauge). */
+  countOpenThreads (channelId: string): Promise<number>
   /** Closes an open thread; returns true only for the caller that closed it (so side effects happen once). */
   closeThread (threadId: string, reason: string): Promise<boolean>
   touchThread (threadId: string, at: number, contactId?: string): Promise<void>

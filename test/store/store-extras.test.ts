@@ -41,3 +41,30 @@ t.test('redis', async t => {
     await r.close()
   })
 })
+
+/** countOpenThreads: an index count that follows opens and closes. */
+async function countSuite (t: Test, store: Store) {
+  t.teardown(() => store.close())
+  t.equal(await store.countOpenThreads('c1'), 0)
+  for (const u of ['a', 'b', 'c']) await store.openThread('c1', u, `th-${u}`)
+  await store.openThread('c2', 'a', 'th-c2-a')
+  t.equal(await store.countOpenThreads('c1'), 3)
+  await store.closeThread('th-b', 'agent')
+  t.equal(await store.countOpenThreads('c1'), 2)
+  t.equal(await store.countOpenThreads('c2'), 1)
+}
+
+t.test('countOpenThreads on sqlite', async t => countSuite(t, new SqliteStore(join(t.testdir({}), 'c.db'))))
+
+t.test('countOpenThreads on redis', async t => {
+  const url = await redisUrl()
+  const prefix = `test:${randomUUID()}:`
+  const store = await RedisStore.connect(url, prefix)
+  t.teardown(async () => {
+    const r = await RedisStore.connect(url, prefix)
+    const keys = await r.redis.keys(`${prefix}*`)
+    if (keys.length) await r.redis.del(...keys)
+    await r.close()
+  })
+  await countSuite(t, store)
+})
