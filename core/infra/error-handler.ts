@@ -12,6 +12,12 @@ const FASTIFY_CODES: Record<string, CodedErrorSpec> = {
   FST_ERR_VALIDATION: Errors.VALIDATION
 }
 
+/** ioredis's fail-fast errors while Redis is unreachable (no offline queue, retries spent, command timeout). */
+function isStoreUnavailable (err: Error): boolean {
+  return err.name === 'MaxRetriesPerRequestError' ||
+    /enableOfflineQueue options is false|Connection is closed|Command timed out|Stream isn't writeable/.test(err.message)
+}
+
 /**
  * One error handler: coded JSON `{ error: { code, message } }`, validation details as paths, 5xx messages never
  * leaked (they are logged with the request id instead).
@@ -20,6 +26,7 @@ export const errorHandler = fp(async (app) => {
   app.setErrorHandler((err: FastifyError & { validation?: Array<{ instancePath: string, message?: string }>, validationContext?: string }, request, reply) => {
     const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
     let status = mapped?.statusCode ?? err.statusCode ?? 500
+    if (status === 500 && isStoreUnavailable(err)) { err.code = Errors.STORE_UNAVAILABLE.code; status = 503 }
     if (err instanceof SyntaxError && status === 500) status = 400
     if (status >= 500) {
       request.log.error({ err }, 'request failed')
