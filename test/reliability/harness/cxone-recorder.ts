@@ -1,6 +1,8 @@
 import Fastify, { type FastifyRequest } from 'fastify'
 import type { Test } from 'tap'
 import { join } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { sandboxPlugin } from '../../../core/sandbox/index.js'
 import { SqliteStore } from '../../../core/store/sqlite.js'
 import { CLIENT } from '../../helper.js'
@@ -41,7 +43,9 @@ const ACCESS = { accessKeyId: 'rel-ak', accessKeySecret: 'rel-as-0123456789' }
  * per-message scripted answers (F-8, F-9, F-14): the mock side of the invariant checks.
  */
 export async function startRecordingCxone (t: Test, channels: Array<{ id: string, name: string }>): Promise<RecordingCxone> {
-  const dir = t.testdir({})
+  // a directory of its own: t.testdir() is one per test and a later call (startHub) would wipe it
+  const dir = mkdtempSync(join(tmpdir(), 'byoc-cxone-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const store = new SqliteStore(join(dir, 'cxone.db'))
   const calls: CxoneCall[] = []
   const scripts = new Map<string, Array<number | { status: number, retryAfter?: string, location?: string }>>()

@@ -1,0 +1,49 @@
+import t from 'tap'
+import { eventually, http, startHub } from '../../helper.js'
+import { RedisStore } from '../../../core/store/redis.js'
+import { ownRedis } from '../../ha/own-redis.js'
+import { startRecordingCxone, liveCxone } from '../harness/cxone-recorder.js'
+import { startRecordingPlatform } from '../harness/platform-recorder.js'
+
+t.test('F-5 (latency): during a Redis outage ingress answers 503 fast, nothing hangs; afterwards nothing accepted is lost', async t => {
+  const dir = t.testdir({ redis: {} })
+  const redis = await ownRedis(t, `${dir}/redis`)
+  const store = await RedisStore.connect(redis.url, 'rel:')
+  t.teardown(() => store.close())
+  const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])
+  const platform = await startRecordingPlatform(t)
+  const hub = await startHub(t, {
+    cxone: liveCxone(cxone.url, cxone.url),
+    channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: { deliverUrl: platform.url } }]
+  }, { store, dir }) // the same dir: a second t.testdir() would wipe the Redis data
+  const post = async (id: string) => {
+    const t0 = performance.now()
+    const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: `mole-${id.length % 3}`, messageId: id, text: id })
+    return { ...res, ms: performance.now() - t0 }
+  }
+  const accepted: string[] = []
+  for (let i = 0; i < 10; i++) if ((await post(`before-${i}`)).status === 202) accepted.push(`before-${i}`)
+  t.equal(accepted.length, 10)
+
+  await redis.kill()
+  const outage: Array<{ status: number, ms: number }> = []
+  for (let i = 0; i < 20; i++) {
+    const res = await post(`during-${i}`)
+    outage.push({ status: res.status, ms: res.ms })
+    if (res.status === 202) accepted.push(`during-${i}`)
+  }
+  const slowest = Math.max(...outage.map(o => o.ms))
+  t.ok(outage.every(o => o.status === 503 || o.status === 202), `only 503 (or 202) during the outage: ${outage.map(o => o.status).join(',')}`)
+  t.ok(outage.filter(o => o.status === 503).length >= 18, 'refused, not accepted into a store that is gone')
+  t.ok(slowest <= 1000, `slowest answer ${slowest.toFixed(0)} ms (<= 1 s: nothing hangs)`)
+  const notReady = await http('GET', `${hub.url}/health/ready`)
+  t.equal(notReady.status, 503, 'not ready')
+
+  await redis.start()
+  await eventually(async () => (await http('GET', `${hub.url}/health/ready`)).status === 200, 30_000, 'ready again')
+  for (let i = 0; i < 10; i++) if ((await post(`after-${i}`)).status === 202) accepted.push(`after-${i}`)
+  await eventually(async () => (await store.outboxStats()).pending === 0, 30_000, 'drained')
+  const delivered = new Set(cxone.creates().filter(c => c.status < 300).map(c => c.key))
+  t.same(accepted.filter(id => !delivered.has(id)), [], 'every accepted message reached CXone')
+  t.comment(`F-5 latency: accepted=${accepted.length} outageRequests=20 refused503=${outage.filter(o => o.status === 503).length} slowestMs=${slowest.toFixed(0)} lost=0`)
+})
