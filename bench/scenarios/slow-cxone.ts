@@ -1,7 +1,7 @@
 import { request } from 'undici'
 import { paced, type HttpRequest, type LoadResult } from '../lib/load.js'
 import { WidgetPool } from '../lib/widgets.js'
-import { nowMs } from '../lib/probes.js'
+import { nowMs, type LagStats } from '../lib/probes.js'
 import { BOX, forwardedFor, json, round, type Ctx } from '../lib/context.js'
 import { WH_CHANNEL } from '../lib/constants.js'
 import { fetchToken, tokenBody } from '../lib/token.js'
@@ -63,11 +63,15 @@ export async function slowCxone (ctx: Ctx): Promise<void> {
     }
 
     ctx.log(`slow CXone: ${seconds} s of inbound ${inboundRate}/s + replies ${replyRate}/s + tokens ${tokenRate}/s`)
+    await hub.call('lag:start')
     const h = await mix(hub.url, BOX, hubToken, hubWidgets, async () => (await hub.call<{ pending: number }>('outbox')).pending)
+    const hubLag = await hub.call<LagStats>('lag:stop')
     const drainStart = Date.now()
     await drained(hub, 120_000)
     const drainS = (Date.now() - drainStart) / 1000
+    await ctx.baseline.call('lag:start')
     const b = await mix(ctx.baseline.url, '', baseToken, baseWidgets)
+    const baseLag = await ctx.baseline.call<LagStats>('lag:stop')
 
     const worst = (rs: LoadResult[]): number => Math.max(...rs.map(r => r.max))
     const failed = (rs: LoadResult[]): number => rs.reduce((n, r) => n + r.failed, 0)
@@ -77,6 +81,7 @@ export async function slowCxone (ctx: Ctx): Promise<void> {
       note: `p99 ${names.map((n, i) => `${n} ${round(h.results[i]!.p99)}/${round(b.results[i]!.p99)}`).join(', ')}; failed ${failed(h.results)}/${failed(b.results)}`,
       target: `none over ${BUDGET_MS} ms`, met: worst(h.results) < BUDGET_MS && failed(h.results) === 0
     })
+    ctx.add({ scenario: S, metric: 'event-loop lag p99', unit: 'ms', hub: hubLag.p99, baseline: baseLag.p99, note: `max ${round(hubLag.max)}/${round(baseLag.max)} ms` })
     const third = Math.max(1, Math.floor(h.depths.length / 3))
     const mean = (xs: number[]): number => xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length)
     const middle = mean(h.depths.slice(third, 2 * third))
