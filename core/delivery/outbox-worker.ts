@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Job, Store } from '../store/types.js'
 import { backoffDelay } from '../cxone/http-retry.js'
@@ -50,7 +51,10 @@ export class OutboxWorker {
   private retriesInFlight = 0
   readonly stats: WorkerStats = { deferredByBreaker: 0, deferredByBudget: 0, rateLimited: 0, maxRetriesInFlight: 0 }
 
-  constructor (private readonly opts: OutboxWorkerOptions) {}
+  constructor (private readonly opts: OutboxWorkerOptions) {
+    // every in-flight job listens on the one shutdown signal: as many listeners as the concurrency, by design
+    setMaxListeners(0, this.abort.signal)
+  }
 
   /** The breaker toward one upstream (created closed on first use). */
   breaker (upstream: string): CircuitBreaker {
