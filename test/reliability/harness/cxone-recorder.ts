@@ -29,6 +29,8 @@ export interface RecordingCxone {
   creates (): CxoneCall[]
   /** answer the next calls carrying this idOnExternalPlatform with these statuses, in turn, before letting one through */
   script (key: string, statuses: Array<number | { status: number, retryAfter?: string, location?: string }>): void
+  /** store the next createMessage with this key, then hold the answer back for `ms` (the duplicate window) */
+  hangAfterStore (key: string, ms: number): void
   /** answer every createMessage with this status (e.g. 400) until cleared with undefined */
   failAll (status: number | undefined): void
   /** the hub's port, once known, so CXone can call the hub back (agent replies) */
@@ -50,6 +52,7 @@ export async function startRecordingCxone (t: Test, channels: Array<{ id: string
   const calls: CxoneCall[] = []
   const scripts = new Map<string, Array<number | { status: number, retryAfter?: string, location?: string }>>()
   let failing: number | undefined
+  const hangs = new Map<string, number>()
   let hubUrl = 'http://127.0.0.1:9'
   const app = Fastify({ logger: false })
   const keyOf = (req: FastifyRequest): { key?: string, threadKey?: string, text?: string } => {
@@ -57,8 +60,19 @@ export async function startRecordingCxone (t: Test, channels: Array<{ id: string
     if (req.method !== 'POST' || !/\/dfo\/3\.0\/channels\/[^/]+\/messages$/.test(req.url) || !b) return {}
     return { ...(b.idOnExternalPlatform ? { key: b.idOnExternalPlatform } : {}), ...(b.thread?.idOnExternalPlatform ? { threadKey: b.thread.idOnExternalPlatform } : {}), ...(b.messageContent?.payload?.text !== undefined ? { text: b.messageContent.payload.text } : {}) }
   }
+  // a call is recorded when it arrives (CXone's order), keyed once its body is parsed, and given its status when
+  // answered; one the hub gave up on before the answer stays 499, like nginx's "client closed request"
+  const entries = new WeakMap<FastifyRequest, CxoneCall>()
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.includes('/dfo/3.0/')) return
+    const entry: CxoneCall = { at: Date.now(), method: req.method, path: req.url.split('?')[0]!, status: 499 }
+    calls.push(entry)
+    entries.set(req, entry)
+  })
   app.addHook('preHandler', async (req, reply) => {
-    const { key } = keyOf(req)
+    const { key, threadKey, text } = keyOf(req)
+    const entry = entries.get(req)
+    if (entry && key !== undefined) Object.assign(entry, { key, ...(threadKey !== undefined ? { threadKey } : {}), ...(text !== undefined ? { text: text.slice(0, 200) } : {}) })
     if (key === undefined) return
     if (failing !== undefined) return reply.code(failing).send({ errors: [{ message: 'scripted failure', parameters: { errorCode: 'scripted' } }] })
     const next = scripts.get(key)?.shift()
@@ -68,11 +82,19 @@ export async function startRecordingCxone (t: Test, channels: Array<{ id: string
     if (s.location) reply.header('location', s.location)
     return reply.code(s.status).send({ errors: [{ message: 'scripted answer', parameters: { errorCode: 'scripted' } }] })
   })
+  app.addHook('onSend', async (req, _reply, payload) => {
+    const key = entries.get(req)?.key
+    const ms = key !== undefined ? hangs.get(key) : undefined
+    if (ms !== undefined) {
+      hangs.delete(key!)
+      await new Promise(r => setTimeout(r, ms))
+      if (req.raw.socket?.destroyed) entries.delete(req) // the hub is gone: the entry stays 499
+    }
+    return payload
+  })
   app.addHook('onResponse', async (req, reply) => {
-    if (!req.url.includes('/dfo/3.0/')) return
-    const { text, ...keys } = keyOf(req)
-    // bounded: the fuzzer sends megabyte texts, and the recording must not be what grows the heap
-    calls.push({ at: Date.now(), method: req.method, path: req.url.split('?')[0]!, status: reply.statusCode, ...keys, ...(text !== undefined ? { text: text.slice(0, 200) } : {}) })
+    const entry = entries.get(req)
+    if (entry) entry.status = reply.statusCode
   })
   await app.register(sandboxPlugin, {
     prefix: '/sandbox', store,
@@ -86,6 +108,7 @@ export async function startRecordingCxone (t: Test, channels: Array<{ id: string
     url: `http://127.0.0.1:${port}/sandbox`, port, calls,
     creates: () => calls.filter(c => c.key !== undefined),
     script: (key, statuses) => { scripts.set(key, [...statuses]) },
+    hangAfterStore: (key, ms) => { hangs.set(key, ms) },
     failAll: (status) => { failing = status },
     setHubUrl: (url) => { hubUrl = url },
     close: () => app.close()
