@@ -142,7 +142,9 @@ export class OutboxWorker {
     const { store, log } = this.opts
     try {
       if (!handler) throw new JobFailure(`no handler for job kind '${job.kind}'`, { retryable: false })
-      await handler(job, this.abort.signal)
+      // a job must not outlive its lease: once the lease lapses another claim may run it too (a duplicate while
+      // this one still runs), so the handler is aborted a little before that and the job retried in order instead
+      await handler(job, AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.floor((this.opts.leaseMs ?? 30_000) * 0.9))]))
       breaker?.record(true)
       await store.completeJob(job.jobId, this.owner)
       this.opts.onOutcome?.(job.kind, 'done', performance.now() - started)
