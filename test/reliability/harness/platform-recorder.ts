@@ -16,6 +16,8 @@ export interface RecordingPlatform {
   failAll (status: number | undefined): void
   /** answer /messages with a redirect to this URL */
   redirectTo (url: string | undefined): void
+  /** answer every /messages this much later (a slow platform) */
+  setLatency (ms: number): void
   close (): Promise<void>
 }
 
@@ -30,8 +32,10 @@ export async function startRecordingPlatform (t: Test): Promise<RecordingPlatfor
   let requests = 0
   let failing: number | undefined
   let redirect: string | undefined
+  let latency = 0
   app.post('/messages', async (req, reply) => {
     requests++
+    if (latency) await new Promise(r => setTimeout(r, latency))
     if (redirect) return reply.code(308).header('location', redirect).send()
     if (failing !== undefined) return reply.code(failing).send({ error: 'scripted' })
     const b = req.body as { id: string, thread: string, text: string }
@@ -46,6 +50,7 @@ export async function startRecordingPlatform (t: Test): Promise<RecordingPlatfor
     url: `http://127.0.0.1:${port}`, port, deliveries, signals,
     get requests () { return requests },
     failAll: (s) => { failing = s },
+    setLatency: (ms) => { latency = ms },
     redirectTo: (u) => { redirect = u },
     close: () => app.close()
   }

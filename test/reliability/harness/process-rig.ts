@@ -28,9 +28,9 @@ export async function startProcessRig (t: Test, hubConfig: Record<string, unknow
   const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])
   const platform = await startRecordingPlatform(t)
   const port = await freePort()
-  const { cxone: cxoneExtra, delivery, ...rest } = hubConfig as { cxone?: Record<string, unknown>, delivery?: Record<string, unknown> }
+  const { cxone: cxoneExtra, delivery, server, ...rest } = hubConfig as { cxone?: Record<string, unknown>, delivery?: Record<string, unknown>, server?: Record<string, unknown> }
   const configPath = writeHubConfig(dir, 'hub', {
-    server: { host: '127.0.0.1', port, shutdownGrace: '5s' },
+    server: { host: '127.0.0.1', port, shutdownGrace: '5s', ...server },
     auth: { clients: [CLIENT] },
     cxone: liveCxone(cxone.url, cxone.url, { timeout: '5s', ...cxoneExtra }),
     delivery: { lease: '2s', ...delivery },

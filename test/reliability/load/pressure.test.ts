@@ -8,7 +8,7 @@ t.test('L-3: a saturated event loop answers fast 503 + Retry-After (health excep
   const rig = await startRig(t)
   t.equal((await rig.send('gazelle', 'l3-before')).status, 202)
   // CPU saturation: the loop runs ~300 ms late, over and over, as under a flood the hub cannot keep up with
-  const hog = setInterval(() => busy(300), 20)
+  const hog = setInterval(() => busy(400), 10)
   t.teardown(() => clearInterval(hog))
   const refused = await eventually(async () => {
     const res = await rig.send('gazelle', `l3-probe-${Date.now()}`)
