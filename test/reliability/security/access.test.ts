@@ -117,3 +117,22 @@ t.test('S-21: a reply for channel A cannot reach a thread of channel B', async t
   t.same(platformB.deliveries.map(d => d.text), ['right channel'], "B's customer got only B's reply")
   t.equal(platformA.deliveries.length, 0, "nothing went out on A's platform")
 })
+
+t.test('S-11: the client secret check is constant-time and takes the same path for unknown client ids', async t => {
+  const crypto = await import('node:crypto')
+  let compares = 0
+  const { authenticateClient, secretsEqual } = await t.mockImport<typeof import('../../../core/auth/client-credentials.js')>('../../../core/auth/client-credentials.js', {
+    'node:crypto': { ...crypto, timingSafeEqual: (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => { compares++; return crypto.timingSafeEqual(a, b) } }
+  })
+  const clients = [{ clientId: 'cxone-a', clientSecret: 'secret-a-0123456789' }, { clientId: 'cxone-b', clientSecret: 'secret-b-0123456789' }]
+  t.equal(secretsEqual('short', 'a much longer secret than that'), false, 'different lengths compare without throwing (digests first)')
+  const run = (id: string, secret: string) => { compares = 0; const r = authenticateClient(clients, id, secret); return { ok: !!r, compares } }
+  const known = run('cxone-a', 'wrong')
+  const unknown = run('no-such-client', 'wrong')
+  const good = run('cxone-b', 'secret-b-0123456789')
+  t.equal(known.compares, 4, 'a known id with a wrong secret: id and secret compared for every client')
+  t.equal(unknown.compares, known.compares, 'an unknown id takes exactly the same path')
+  t.equal(good.compares, known.compares, 'and so does a success')
+  t.ok(good.ok)
+  t.notOk(known.ok || unknown.ok)
+})
