@@ -93,3 +93,23 @@ t.test('F-13: CXone answers 503 to everything: retries in flight stay within the
   t.same(report.breaches, [])
   t.comment(figure('F-13', { sent: 60, lost: report.lost.length, duplicated: report.duplicates, attemptsWhileDown, maxRetriesInFlight: worker.stats.maxRetriesInFlight, deferredByBudget: worker.stats.deferredByBudget, deferredByBreaker: worker.stats.deferredByBreaker, p99Ms: p99.toFixed(1) }))
 })
+
+t.test('CXone flapping (up 700 ms, down 700 ms, for 8 s) while messages keep coming: nothing lost, order kept', async t => {
+  const rig = await startRig(t, { cxone: { timeout: '1s', retries: 20 } })
+  let down = false
+  let flips = 0
+  const flap = setInterval(() => { down = !down; flips++; rig.proxy.set(down ? { reset: true } : {}); if (down) rig.proxy.resetAll() }, 700)
+  t.teardown(() => clearInterval(flap))
+  const started = Date.now()
+  for (let i = 0; Date.now() - started < 8000; i++) {
+    t.equal((await rig.send(`flap-${i % 8}`, `flap-${String(i).padStart(4, '0')}`)).status, 202)
+    await new Promise(r => setTimeout(r, 40))
+  }
+  clearInterval(flap)
+  rig.proxy.set({})
+  await eventually(async () => (await rig.hub.store.outboxStats()).pending === 0, 90_000, 'drained after the flapping stopped')
+  const report = await checkInvariants({ accepted: rig.accepted, creates: rig.cxone.creates(), store: rig.hub.store })
+  t.same(report.breaches, [])
+  const worker = rig.hub.hub.worker
+  t.comment(figure('flapping', { sent: rig.accepted.length, lost: report.lost.length, duplicated: report.duplicates, flips, breakerOpens: worker.breaker('cxone').opens, deferred: worker.stats.deferredByBreaker }))
+})
