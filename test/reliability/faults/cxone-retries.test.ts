@@ -5,7 +5,9 @@ import { checkInvariants, figure } from '../harness/invariants.js'
 
 t.test('F-8: CXone answers 500 three times then 200: one copy each, 4 attempts under one key', async t => {
   const rig = await startRig(t)
-  const ids = Array.from({ length: 10 }, (_, i) => `f8-${i}`)
+  // three messages: with ten, 30 scripted 500s in a few seconds look like an outage and (rightly) open the circuit
+  // breaker, whose probes then meet more scripted 500s; F-12 covers that path
+  const ids = Array.from({ length: 3 }, (_, i) => `f8-${i}`)
   for (const id of ids) rig.cxone.script(id, [500, 500, 500])
   for (const [i, id] of ids.entries()) t.equal((await rig.send(`gnu-${i % 3}`, id)).status, 202)
   await eventually(async () => (await rig.hub.store.outboxStats()).pending === 0, 20_000, 'outbox drained')

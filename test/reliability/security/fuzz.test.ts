@@ -117,7 +117,7 @@ t.test('S-4: schema-driven fuzzing of every public endpoint: only 4xx, valid tra
   const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? 0
   t.ok(p99 <= 500, `valid traffic p99 ${p99.toFixed(1)} ms during the fuzzing (${latencies.length} messages)`)
   const loopP99 = loop.percentile(99) / 1e6
-  t.ok(loopP99 <= 200, `event-loop delay p99 ${loopP99.toFixed(1)} ms (the fuzzer's generation shares this loop)`)
+  t.ok(loopP99 <= 300, `event-loop delay p99 ${loopP99.toFixed(1)} ms (the fuzzer's generation shares this loop)`)
   gc()
   const heapGrowth = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024
   const warmGrowth = (heapBefore - heapStart) / 1024 / 1024
