@@ -67,7 +67,8 @@ t.test('a closed thread seen through cannotAddMoreMessagesToPost also ends the c
   await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'rhino', threadId, messageId: 'cl-2', text: 'two' })
   await eventually(async () => (await hub.store.getThread(threadId))?.status === 'closed', 10_000, 'closed by the DFO error')
   t.equal((await hub.store.getMessage('cl-2'))!.status, 'failed')
-  t.ok(platform.signals.find(s => s.type === 'thread-closed'))
+  // the platform hears of it through a durable job, shortly after the store records the close
+  t.ok(await eventually(() => platform.signals.find(s => s.type === 'thread-closed'), 10_000, 'thread-closed signal'))
 })
 
 t.test('agent messages reach the platform, retried when it is down, once each', async t => {
