@@ -9,7 +9,11 @@ const db = new Database(workerData.path)
 db.pragma('busy_timeout = 1000')
 const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)') } catch { /* busy: next round */ } }
 const timer = setInterval(checkpoint, workerData.intervalMs)
-parentPort.once('message', () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close() })
+parentPort.once('message', () => {
+  clearInterval(timer)
+  // whatever happens to the file (removed, busy), the port must close so the thread ends
+  try { checkpoint(); db.close() } catch { /* nothing left to save */ } finally { parentPort.close() }
+})
 `
 
 /**
@@ -35,7 +39,9 @@ export class WalCheckpointer {
     this.worker.ref() // keep the process alive until the worker is done (it is unref'd while idle)
     this.worker.postMessage('stop')
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([this.exited, new Promise(resolve => { timer = setTimeout(resolve, 5000) })])
+    const done = await Promise.race([this.exited.then(() => true), new Promise<false>(resolve => { timer = setTimeout(() => resolve(false), 5000) })])
     clearTimeout(timer)
+    // a worker that did not finish in time must not hold the process open
+    if (!done) await this.worker.terminate()
   }
 }

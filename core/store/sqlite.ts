@@ -343,7 +343,11 @@ export class SqliteStore implements Store {
 
   async close (): Promise<void> {
     if (!this.db.open) return
-    await this.checkpointer?.stop()
-    if (this.db.open) this.db.close()
+    try {
+      await this.checkpointer?.stop()
+    } finally {
+      // the connection closes even if the checkpointer could not finish
+      if (this.db.open) this.db.close()
+    }
   }
 }
