@@ -81,6 +81,9 @@ function crossFieldProblems (c: ByocConfig): string[] {
       seen.add(ch.id)
     }
   })
+  c.auth?.clients?.forEach((client, i) => client?.channels?.forEach((id, j) => {
+    if (!seen.has(id)) out.push(`/auth/clients/${i}/channels/${j}: '${id}' is not a configured channel id`)
+  }))
   if (c.cxone?.mode === 'live') {
     for (const key of ['authUrl', 'apiBaseUrl', 'accessKeyId', 'accessKeySecret'] as const) {
       if (!c.cxone[key]) out.push(`/cxone/${key}: required when cxone.mode is live`)

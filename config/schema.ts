@@ -20,7 +20,8 @@ const ServerSchema = Type.Object({
 
 const AuthClientSchema = Type.Object({
   clientId: Type.String({ minLength: 1 }),
-  clientSecret: Secret('secret CXone presents to /1.0/token')
+  clientSecret: Secret('secret CXone presents to /1.0/token'),
+  channels: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'channel ids this client may act on (one tenant per client); omit for all' }))
 }, { additionalProperties: false })
 
 const SigningKeySchema = Type.Object({

@@ -172,7 +172,10 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
       clients: config.auth.clients, keys, ttlSeconds: Math.round(ms(config.auth.tokenTtl) / 1000),
       issuer: config.auth.issuer, audience: config.auth.audience, onIssued: metrics?.onTokenRequest
     })
-    await scope.register(async (bearerScope) => cxoneRoutes(bearerScope, { channels, conversations, store, publicUrl: selfUrl }))
+    await scope.register(async (bearerScope) => cxoneRoutes(bearerScope, {
+      channels, conversations, store, publicUrl: selfUrl,
+      clientChannels: new Map(config.auth.clients.filter(c => c.channels).map(c => [c.clientId, new Set(c.channels)]))
+    }))
     await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store })
   }, { prefix: basePath })
 

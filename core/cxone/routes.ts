@@ -11,7 +11,14 @@ import {
 } from './route-schemas.js'
 
 type AgentBody = Static<typeof AgentMessageBodySchema>
-export interface CxoneRoutesOptions { channels: ChannelRegistry, conversations: ConversationService, store: Store, publicUrl: () => string }
+export interface CxoneRoutesOptions {
+  channels: ChannelRegistry
+  conversations: ConversationService
+  store: Store
+  publicUrl: () => string
+  /** clients bound to some channels only (auth.clients[].channels); a client not listed may act on every channel */
+  clientChannels?: ReadonlyMap<string, ReadonlySet<string>>
+}
 
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema }
 
@@ -22,9 +29,14 @@ export async function cxoneRoutes (app: FastifyInstance, opts: CxoneRoutesOption
   // CXone speaks JSON; anything else is refused with 415 instead of reaching validation as a string
   app.removeContentTypeParser('text/plain')
 
-  const channelOf = (cxoneChannelId: string): ChannelRuntime => {
+  /** A client bound to some channels sees the others as unknown: their existence is not revealed. */
+  const mayUse = (request: FastifyRequest, channel: ChannelRuntime): boolean => {
+    const bound = opts.clientChannels?.get((request.user as { sub?: string } | undefined)?.sub ?? '')
+    return !bound || bound.has(channel.id)
+  }
+  const channelOf = (request: FastifyRequest, cxoneChannelId: string): ChannelRuntime => {
     const channel = channels.getByCxoneId(cxoneChannelId) ?? channels.get(cxoneChannelId)
-    if (!channel) throw hubError('CHANNEL_UNKNOWN', cxoneChannelId)
+    if (!channel || !mayUse(request, channel)) throw hubError('CHANNEL_UNKNOWN', cxoneChannelId)
     return channel
   }
 
@@ -68,7 +80,7 @@ export async function cxoneRoutes (app: FastifyInstance, opts: CxoneRoutesOption
       response: { 200: OutboundResponseSchema, ...errors }
     }
   }, async (request) => {
-    const channel = channelOf(request.params.channelId)
+    const channel = channelOf(request, request.params.channelId)
     return once(request, `outbound:${channel.id}`, () => agentMessage(channel, request.body, request.body.thread?.idOnExternalPlatform))
   })
 
@@ -83,6 +95,7 @@ export async function cxoneRoutes (app: FastifyInstance, opts: CxoneRoutesOption
     if (!thread) throw hubError('THREAD_UNKNOWN', request.params.postId)
     const channel = channels.get(thread.channelId)
     if (!channel) throw hubError('CHANNEL_UNKNOWN', thread.channelId)
+    if (!mayUse(request, channel)) throw hubError('THREAD_UNKNOWN', request.params.postId)
     const result = await once(request, `reply:${channel.id}`, () => agentMessage(channel, request.body, thread.threadId))
     return { idOnExternalPlatform: result.message.idOnExternalPlatform }
   })
@@ -93,7 +106,7 @@ export async function cxoneRoutes (app: FastifyInstance, opts: CxoneRoutesOption
       params: ThreadParamsSchema, body: SenderActionBodySchema, response: { 204: { type: 'null' }, ...errors }
     }
   }, async (request, reply) => {
-    const channel = channelOf(request.params.channelId)
+    const channel = channelOf(request, request.params.channelId)
     await conversations.agentTyping(channel, request.params.threadId, request.body.senderAction.action === 'isTypingOn')
     return reply.code(204).send()
   })
@@ -104,7 +117,7 @@ export async function cxoneRoutes (app: FastifyInstance, opts: CxoneRoutesOption
       params: ChannelParamsSchema, body: RecipientValidationBodySchema
     }
   }, async (request, reply) => {
-    const channel = channelOf(request.params.channelId)
+    const channel = channelOf(request, request.params.channelId)
     const unknown: string[] = []
     for (const r of request.body.endUserRecipients) {
       if (!await store.getCustomer(channel.id, r.idOnExternalPlatform)) unknown.push(r.idOnExternalPlatform)

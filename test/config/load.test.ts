@@ -90,3 +90,11 @@ t.test('config/schema.json is generated from config/schema.ts and up to date', a
   const onDisk = JSON.parse(readFileSync(join(ROOT, 'config/schema.json'), 'utf8'))
   t.same(onDisk.properties, JSON.parse(JSON.stringify(ByocConfigSchema.properties)), 'run `npm run gen-schema` after changing config/schema.ts')
 })
+
+t.test('a client bound to an unknown channel is a config error', async t => {
+  const err = t.throws(() => validateConfig({
+    auth: { clients: [{ clientId: 'sandbox', clientSecret: 's', channels: ['nope'] }] },
+    channels: [{ id: 'real', plugin: './p', cxoneChannelId: 'c' }]
+  }, {})) as unknown as ConfigInvalidError
+  t.match(err.problems.join('\n'), "/auth/clients/0/channels/0: 'nope' is not a configured channel id")
+})

@@ -88,3 +88,26 @@ t.test('configured signing keys rotate: the first signs, every key verifies', as
     t.equal(res.status, 400, 'verified (then refused for the unknown recipient)')
   }
 })
+
+t.test('a client bound to some channels sees the others as unknown', async t => {
+  const channels = [
+    { id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: {} },
+    { id: 'other', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_other', config: {} }
+  ]
+  const tenantA = { clientId: 'tenant-a', clientSecret: 'tenant-a-secret-0123456789abcdef', channels: ['recorder'] }
+  const hub = await startHub(t, { channels, auth: { clients: [CLIENT, tenantA] } })
+  const tokenA = (await http('POST', `${hub.box}/1.0/token`, { client_id: tenantA.clientId, client_secret: tenantA.clientSecret })).body.access_token as string
+  const inbound = await http('POST', `${hub.url}/channels/other/inbound`, { customerId: 'okapi', messageId: 'o-1', text: 'hi' })
+  const otherThread = inbound.body.messages[0].threadId
+  const outbound = (channel: string, tok: string) => http('POST', `${hub.box}/2.0/channel/${channel}/outbound`, {
+    messageContent: { type: 'TEXT', payload: { text: 'hello' } }, endUserRecipients: [{ idOnExternalPlatform: 'okapi' }]
+  }, { authorization: `Bearer ${tok}` })
+  t.equal((await outbound('chat_recorder', tokenA)).status, 200, 'its own channel')
+  const refused = await outbound('chat_other', tokenA)
+  t.equal(refused.status, 404, 'another channel is unknown to it')
+  t.equal(refused.body.error.code, 'BYOC_ERR_CHANNEL_UNKNOWN')
+  const legacy = await http('POST', `${hub.box}/1.0/posts/${otherThread}/messages`, { messageContent: { type: 'TEXT', payload: { text: 'x' } } }, { authorization: `Bearer ${tokenA}` })
+  t.equal(legacy.status, 404, 'a thread of another channel is unknown to it')
+  const tokenAll = (await http('POST', `${hub.box}/1.0/token`, { client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret })).body.access_token as string
+  t.equal((await outbound('chat_other', tokenAll)).status, 200, 'an unbound client may use every channel')
+})
