@@ -91,18 +91,18 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   redisStore?.setConnectionLog(app.log)
   const bus = opts.bus ?? await openBus(config, app.log)
   const basePath = config.server.basePath
+  const listeningPort = (): number => {
+    const addr = app.server.address()
+    return addr && typeof addr === 'object' ? addr.port : config.server.port
+  }
   const selfUrl = (): string => {
     if (config.server.publicUrl) return config.server.publicUrl.replace(/\/$/, '')
-    const addr = app.server.address()
-    const port = addr && typeof addr === 'object' ? addr.port : config.server.port
     // listening on every interface: 'localhost' is what a person types; otherwise the exact address
     const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : '127.0.0.1'
-    return `http://${host}:${port}`
+    return `http://${host}:${listeningPort()}`
   }
-  const localUrl = (): string => {
-    const addr = app.server.address()
-    return addr && typeof addr === 'object' ? `http://127.0.0.1:${addr.port}` : selfUrl()
-  }
+  /** how the hub reaches itself (the sandbox in sandbox mode): always loopback, whatever publicUrl says */
+  const localUrl = (): string => `http://127.0.0.1:${listeningPort()}`
 
   await app.register(errorHandler)
   strictJson(app)

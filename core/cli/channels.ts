@@ -1,4 +1,4 @@
-import { cliDfoClient } from './cxone-client.js'
+import { cliCxone } from './cxone-client.js'
 import { dfoChannelFor } from '../cxone/channel-definition.js'
 import { loadChannelPlugin } from '../channels/loader.js'
 import { loadConfigFile } from '../../config/load.js'
@@ -6,7 +6,7 @@ import { loadConfigFile } from '../../config/load.js'
 /** byoc-hub channels list|create|delete [id]: DFO channel management with the hub's own credentials. */
 export async function channels (configPath: string, args: string[]): Promise<number> {
   const [sub, id] = args
-  const { client, config } = cliDfoClient(configPath)
+  const { dfo: client, close, config } = cliCxone(configPath)
   try {
     if (sub === 'list') {
       const list = await client.listChannels()
@@ -37,6 +37,6 @@ export async function channels (configPath: string, args: string[]): Promise<num
     console.error(`CXone call failed: ${(err as Error).message}`)
     return 1
   } finally {
-    await client.close()
+    await close()
   }
 }

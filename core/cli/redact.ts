@@ -1,8 +1,6 @@
-import { ByocConfigSchema } from '../../config/schema.js'
+const SECRET_KEYS = /secret|password|token/i
 
-const SECRET_KEYS = /secret|password|token|^secret$/i
-
-/** A copy of the config with every secret replaced, for printing. Keys marked x-secret in the schema or named like one. */
+/** A copy of the config with every secret replaced, for printing: any value under a key named like a secret. */
 export function redactConfig (value: unknown, key = ''): unknown {
   if (Array.isArray(value)) return value.map(v => redactConfig(v))
   if (value && typeof value === 'object') {
@@ -11,4 +9,3 @@ export function redactConfig (value: unknown, key = ''): unknown {
   if (typeof value === 'string' && SECRET_KEYS.test(key) && !/ttl|url|interval/i.test(key)) return '[redacted]'
   return value
 }
-export { ByocConfigSchema }

@@ -35,7 +35,7 @@ export class IdleRule {
     if (thread.status !== 'open' || thread.lastActivityAt > payload.setAt) return
     const now = this.now()
     const endsAt = now + channel.rules.idle.countdownMs
-    await this.store.setTimer({ key: countdownKey(thread.threadId), kind: 'idle-end', dueAt: endsAt, payload: { ...payload, setAt: payload.setAt } })
+    await this.store.setTimer({ key: countdownKey(thread.threadId), kind: 'idle-end', dueAt: endsAt, payload })
     await this.signal?.(channel, { type: 'idle-warning', threadId: thread.threadId, customerId: thread.customerId, endsAt, text: channel.rules.idle.warningText })
   }
 

@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyBaseLogger } from 'fastify'
-import type { Dispatcher } from 'undici'
 import type { Store } from '../store/types.js'
 import { DfoError, type CxoneTokenSource } from './dfo-types.js'
 import { raceSignal, sleep } from './http-retry.js'
-import { fetchToken, type CachedToken } from './token-fetch.js'
+import { fetchToken, type CachedToken, type TokenFetchOptions } from './token-fetch.js'
 
-export interface TokenSourceOptions {
-  readonly authUrl: string
-  readonly accessKeyId: string
-  readonly accessKeySecret: string
-  readonly clientId?: string
-  readonly clientSecret?: string
-  readonly timeoutMs: number
+export interface TokenSourceOptions extends TokenFetchOptions {
   /** refresh this long before expiry (default 60 s; at most half the token's lifetime) */
   readonly refreshSkewMs?: number
   /** share one token across instances through the store (doc `cxone-token/current`, lease `cxone-token-refresh`) */
   readonly store?: Store
-  readonly log?: FastifyBaseLogger
-  readonly onFetch?: (outcome: 'ok' | 'error', durationMs: number) => void
-  readonly dispatcher?: Dispatcher
   /** how often an instance waiting for another's refresh re-reads the shared doc (default 50 ms) */
   readonly sharedPollMs?: number
 }

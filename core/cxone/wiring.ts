@@ -22,7 +22,7 @@ export interface CxoneHooks {
  * The hub's way to CXone: live endpoints from config, or in sandbox mode the emulator mounted on the hub's own
  * listener at /sandbox (reached over real HTTP on loopback, like any CXone).
  */
-export function buildCxone (config: ByocConfig, deps: { store: Store, log: FastifyBaseLogger, localUrl: () => string, hooks?: CxoneHooks }): CxoneWiring {
+export function buildCxone (config: ByocConfig, deps: { store?: Store, log?: FastifyBaseLogger, localUrl: () => string, hooks?: CxoneHooks }): CxoneWiring {
   const c = config.cxone
   const sandbox = c.mode === 'sandbox'
   const timeoutMs = parseDuration(c.timeout) ?? 5000
@@ -35,8 +35,8 @@ export function buildCxone (config: ByocConfig, deps: { store: Store, log: Fasti
     ...(c.clientId ? { clientId: c.clientId } : {}),
     ...(c.clientSecret ? { clientSecret: c.clientSecret } : {}),
     timeoutMs,
-    store: deps.store,
-    log: deps.log,
+    ...(deps.store ? { store: deps.store } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
     ...(deps.hooks?.onTokenFetch ? { onFetch: deps.hooks.onTokenFetch } : {})
   }))
   const dfo = lazyDfoClient(() => (client = createDfoClient({
@@ -45,7 +45,7 @@ export function buildCxone (config: ByocConfig, deps: { store: Store, log: Fasti
     timeoutMs,
     retryBaseMs: parseDuration(c.retryBase) ?? 250,
     retryMaxMs: parseDuration(c.retryMax) ?? 60_000,
-    log: deps.log,
+    ...(deps.log ? { log: deps.log } : {}),
     ...(deps.hooks?.onCall ? { onCall: deps.hooks.onCall } : {})
   })))
   const lazyTokens: CxoneTokenSource = {
