@@ -84,9 +84,14 @@ const StoreSchema = Type.Union([
 export const RulesSchema = Type.Object({
   idle: Type.Object({
     enabled: Type.Boolean({ default: true }),
+    mode: Type.Union([Type.Literal('attentive'), Type.Literal('any-message')], {
+      default: 'attentive',
+      description: 'attentive: the clock runs while the customer is away or owes the agent an answer; any-message: from the last message of either side'
+    }),
     timeout: Duration('2m', 'idle time before "Are you still there?"'),
     countdown: Duration('20s', 'countdown after the warning before the conversation ends'),
-    warningText: Type.String({ default: 'Are you still there?' })
+    warningText: Type.String({ default: 'Are you still there?' }),
+    endText: Type.Optional(Type.String({ description: 'last line when the countdown runs out (default: "The chat ended after <countdown> without an answer")' }))
   }, { additionalProperties: false, default: {} }),
   blockAfterAgentClose: Type.Boolean({ default: true, description: 'reject customer messages on a thread the agent closed' })
 }, { additionalProperties: false, default: {} })
@@ -96,9 +101,11 @@ export type Rules = Static<typeof RulesSchema>
 const ChannelRulesSchema = Type.Object({
   idle: Type.Optional(Type.Object({
     enabled: Type.Optional(Type.Boolean()),
+    mode: Type.Optional(Type.Union([Type.Literal('attentive'), Type.Literal('any-message')])),
     timeout: Type.Optional(Type.Union([Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$' }), Type.Number({ minimum: 0 })])),
     countdown: Type.Optional(Type.Union([Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$' }), Type.Number({ minimum: 0 })])),
-    warningText: Type.Optional(Type.String())
+    warningText: Type.Optional(Type.String()),
+    endText: Type.Optional(Type.String())
   }, { additionalProperties: false })),
   blockAfterAgentClose: Type.Optional(Type.Boolean())
 }, { additionalProperties: false, description: 'overrides of the global rules for this channel' })

@@ -29,6 +29,7 @@ import { ChannelRegistry } from './channels/runtime.js'
 import { registerChannels } from './channels/register.js'
 import { ConversationService } from './conversations/service.js'
 import { IdleRule } from './conversations/idle-rule.js'
+import { PresenceBook } from './conversations/presence.js'
 import { TimerLoop, timerFireHandler } from './conversations/timer-loop.js'
 import { ThreadStatusPoller } from './conversations/status-poller.js'
 import { createJobHandlers } from './conversations/job-handlers.js'
@@ -130,17 +131,21 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
 
   const cxone = withRequestIds(buildCxone(config, { store, log: app.log, localUrl, hooks: metrics?.cxoneHooks }))
   const channels = new ChannelRegistry()
-  const idle = new IdleRule(store)
+  const presence = new PresenceBook(store)
+  const idle = new IdleRule(store, presence)
   const worker: { current?: OutboxWorker } = {}
   const conversations = new ConversationService({
-    store: tagJobsWithRequestId(store), bus, idle, log: app.log,
+    store: tagJobsWithRequestId(store), bus, idle, presence, log: app.log,
     kick: () => worker.current?.kick(),
     sendTyping: (channel, threadId, on) => {
       cxone.dfo.senderAction(channel.cxoneChannelId, threadId, on ? 'isTypingOn' : 'isTypingOff', { attempts: 1 })
         .catch(err => app.log.debug({ err }, 'customer typing not relayed'))
     }
   })
-  idle.onSignal((channel, s) => conversations.signal(channel, s, true))
+  idle.bind({
+    signal: (channel, s) => conversations.signal(channel, s, true),
+    recordWarning: (channel, thread, line) => conversations.recordIdleWarning(channel, thread, line)
+  })
   worker.current = new OutboxWorker({
     store, log: app.log,
     handlers: observedJobHandlers({

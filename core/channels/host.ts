@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ChannelHost, LiveEvent, ThreadInfo } from '../plugin-api/index.js'
+import type { ChannelHost, LiveEvent, PresenceState, ThreadInfo } from '../plugin-api/index.js'
 import type { Store } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
@@ -29,6 +29,7 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
     typing: (threadId: string, on: boolean) => conversations.customerTyping(channel, threadId, on),
     receipt: (messageId: string, status: 'delivered' | 'seen') => conversations.receipt(channel, messageId, status),
     activity: (threadId: string) => conversations.customerActivity(channel, threadId),
+    presence: (report: { customerId: string, connectionId: string, state: PresenceState }) => conversations.customerPresence(channel, report),
     customers: {
       upsert: async (p: { customerId: string, name: string, avatar?: string }) => {
         await store.upsertCustomer({ channelId: channel.id, customerId: p.customerId, name: p.name, ...(p.avatar ? { avatar: p.avatar } : {}) })

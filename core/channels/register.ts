@@ -5,6 +5,7 @@ import type { Store } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
 import type { ConversationService } from '../conversations/service.js'
+import { defaultEndText } from '../conversations/idle-texts.js'
 import { loadChannelPlugin } from './loader.js'
 import { createChannelHost } from './host.js'
 import type { ChannelRegistry, ChannelRuntime, ResolvedRules } from './runtime.js'
@@ -14,12 +15,15 @@ interface Deps { baseDir: string, registry: ChannelRegistry, store: Store, bus: 
 /** Global rules with the channel's overrides on top, durations in ms. */
 export function resolveRules (global: ByocConfig['rules'], own: ChannelRules | undefined): ResolvedRules {
   const r = { idle: { ...global.idle, ...own?.idle }, blockAfterAgentClose: own?.blockAfterAgentClose ?? global.blockAfterAgentClose }
+  const countdownMs = parseDuration(r.idle.countdown) ?? 20_000
   return {
     idle: {
       enabled: r.idle.enabled,
+      mode: r.idle.mode,
       timeoutMs: parseDuration(r.idle.timeout) ?? 120_000,
-      countdownMs: parseDuration(r.idle.countdown) ?? 20_000,
-      warningText: r.idle.warningText
+      countdownMs,
+      warningText: r.idle.warningText,
+      endText: r.idle.endText ?? defaultEndText(countdownMs)
     },
     blockAfterAgentClose: r.blockAfterAgentClose
   }

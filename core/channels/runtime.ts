@@ -3,7 +3,16 @@ import type { ChannelCapabilities, ChannelPlugin, ChannelRegistration } from '..
 
 /** Conversation rules of one channel, resolved to milliseconds. */
 export interface ResolvedRules {
-  readonly idle: { readonly enabled: boolean, readonly timeoutMs: number, readonly countdownMs: number, readonly warningText: string }
+  readonly idle: {
+    readonly enabled: boolean
+    /** attentive: the clock runs while the customer is away or owes an answer; any-message: from the last message */
+    readonly mode: 'attentive' | 'any-message'
+    readonly timeoutMs: number
+    readonly countdownMs: number
+    readonly warningText: string
+    /** the line that ends the conversation, recorded in CXone before the case is closed */
+    readonly endText: string
+  }
   readonly blockAfterAgentClose: boolean
 }
 

@@ -1,45 +1,98 @@
 import type { Store, Thread } from '../store/types.js'
 import type { ChannelRuntime } from '../channels/runtime.js'
 import type { ChannelSignal } from '../plugin-api/types.js'
+import type { PresenceBook } from './presence.js'
 
 export const idleKey = (threadId: string): string => `idle:${threadId}`
 export const countdownKey = (threadId: string): string => `idle-end:${threadId}`
 
-export interface IdleTimerPayload { readonly channelId: string, readonly threadId: string, readonly setAt: number }
+export interface IdleTimerPayload {
+  readonly channelId: string
+  readonly threadId: string
+  /** when this clock started; activity after it makes the timer stale */
+  readonly setAt: number
+  /** attentive mode: the agent spoke last, so the clock runs even while the customer looks on */
+  readonly owesAnswer?: boolean
+}
+
+/** What the countdown's start wrote into the conversation: the prompt, recorded in CXone too. */
+export interface IdleWarningLine { readonly text: string, readonly at: number, readonly endsAt: number, readonly clockStartedAt: number }
+
+type Signal = (channel: ChannelRuntime, s: ChannelSignal) => Promise<void>
+type RecordWarning = (channel: ChannelRuntime, thread: Thread, line: IdleWarningLine) => Promise<void>
 
 /**
  * The idle rule's clock lives in the store as timers, so it survives restarts and fires on one instance only.
- * Activity (customer or agent) pushes the warning back; activity during the countdown cancels it.
+ *
+ * - any-message: every message and every sign of life, from either side, restarts the clock.
+ * - attentive (default): the clock runs only while the customer is away (all their connections closed, hidden or
+ *   dropped: see PresenceBook) or owes an answer (the agent spoke last). A customer whose own message awaits an
+ *   answer, looking at the chat, has no clock at all. Whether an answer is owed is kept in the timer's payload: a
+ *   clock that runs because of it carries `owesAnswer`, and no clock means nothing is owed.
+ *
+ * In both modes customer activity during the countdown withdraws the prompt; so does an agent message, which then
+ * restarts the clock.
  */
 export class IdleRule {
-  private signal: ((channel: ChannelRuntime, s: ChannelSignal) => Promise<void>) | undefined
+  private signal: Signal | undefined
+  private recordWarning: RecordWarning | undefined
 
-  constructor (private readonly store: Store, private readonly now: () => number = Date.now) {}
+  constructor (private readonly store: Store, private readonly presence: PresenceBook, private readonly now: () => number = Date.now) {}
 
-  /** Set once the conversation service exists (it owns signalling). */
-  onSignal (fn: (channel: ChannelRuntime, s: ChannelSignal) => Promise<void>): void { this.signal = fn }
+  /** Set once the conversation service exists (it owns signalling and the conversation's lines). */
+  bind (hooks: { signal: Signal, recordWarning: RecordWarning }): void {
+    this.signal = hooks.signal
+    this.recordWarning = hooks.recordWarning
+  }
 
-  async activity (channel: ChannelRuntime, thread: Thread): Promise<void> {
-    const now = this.now()
-    await this.store.touchThread(thread.threadId, now)
-    if (!channel.rules.idle.enabled || thread.status !== 'open') return
-    const payload: IdleTimerPayload = { channelId: channel.id, threadId: thread.threadId, setAt: now }
-    await this.store.setTimer({ key: idleKey(thread.threadId), kind: 'idle-warning', dueAt: now + channel.rules.idle.timeoutMs, payload })
-    if (await this.store.cancelTimer(countdownKey(thread.threadId))) {
-      await this.signal?.(channel, { type: 'idle-cleared', threadId: thread.threadId, customerId: thread.customerId })
+  async agentMessage (channel: ChannelRuntime, thread: Thread): Promise<void> {
+    const now = await this.touch(thread)
+    if (!this.applies(channel, thread)) return
+    await this.withdrawPrompt(channel, thread)
+    await this.arm(channel, thread, now, channel.rules.idle.mode === 'attentive')
+  }
+
+  async customerMessage (channel: ChannelRuntime, thread: Thread): Promise<void> {
+    const now = await this.touch(thread)
+    if (!this.applies(channel, thread)) return
+    await this.withdrawPrompt(channel, thread)
+    if (channel.rules.idle.mode === 'any-message' || await this.presence.of(channel.id, thread.customerId) === 'away') await this.arm(channel, thread, now, false)
+    else await this.store.cancelTimer(idleKey(thread.threadId)) // answered, and looking on: no clock
+  }
+
+  /** Typing, "I'm still here", coming back to the chat: the clock starts over, or stops when nothing keeps it. */
+  async customerActivity (channel: ChannelRuntime, thread: Thread): Promise<void> {
+    const now = await this.touch(thread)
+    if (!this.applies(channel, thread)) return
+    const owesAnswer = await this.owesAnswer(thread.threadId)
+    await this.withdrawPrompt(channel, thread)
+    if (channel.rules.idle.mode === 'any-message' || owesAnswer || await this.presence.of(channel.id, thread.customerId) === 'away') {
+      await this.arm(channel, thread, now, owesAnswer)
+    } else {
+      await this.store.cancelTimer(idleKey(thread.threadId))
     }
   }
 
-  /** The warning fired: start the countdown unless activity came after the timer was set. */
-  async startCountdown (channel: ChannelRuntime, thread: Thread, payload: IdleTimerPayload): Promise<void> {
-    if (thread.status !== 'open' || thread.lastActivityAt > payload.setAt) return
-    const now = this.now()
-    const endsAt = now + channel.rules.idle.countdownMs
-    await this.store.setTimer({ key: countdownKey(thread.threadId), kind: 'idle-end', dueAt: endsAt, payload })
-    await this.signal?.(channel, { type: 'idle-warning', threadId: thread.threadId, customerId: thread.customerId, endsAt, text: channel.rules.idle.warningText })
+  /** Every connection of the customer is closed, hidden or gone: start the clock unless one already runs. */
+  async customerAway (channel: ChannelRuntime, thread: Thread): Promise<void> {
+    if (!this.applies(channel, thread) || channel.rules.idle.mode !== 'attentive') return
+    if (await this.store.getTimer(idleKey(thread.threadId)) || await this.store.getTimer(countdownKey(thread.threadId))) return
+    await this.arm(channel, thread, this.now(), false)
   }
 
-  /** True when the countdown ran out with no activity since the warning's clock started. */
+  /** The warning fired: start the countdown and say so in the conversation, unless activity came after the clock started. */
+  async startCountdown (channel: ChannelRuntime, thread: Thread, payload: IdleTimerPayload): Promise<void> {
+    if (thread.status !== 'open' || thread.lastActivityAt > payload.setAt) return
+    const at = this.now()
+    const endsAt = at + channel.rules.idle.countdownMs
+    // the prompt is a line of the conversation, written at `at`: the countdown's own clock starts there
+    await this.store.setTimer({ key: countdownKey(thread.threadId), kind: 'idle-end', dueAt: endsAt, payload: { ...payload, setAt: at } })
+    const text = channel.rules.idle.warningText
+    await this.recordWarning?.(channel, thread, { text, at, endsAt, clockStartedAt: payload.setAt })
+    await this.signal?.(channel, { type: 'idle-warning', threadId: thread.threadId, customerId: thread.customerId, endsAt, text })
+  }
+
+  /** True when the countdown ran out with no activity since it started. */
   shouldEnd (thread: Thread, payload: IdleTimerPayload): boolean {
     return thread.status === 'open' && thread.lastActivityAt <= payload.setAt
   }
@@ -47,5 +100,31 @@ export class IdleRule {
   async cancel (threadId: string): Promise<void> {
     await this.store.cancelTimer(idleKey(threadId))
     await this.store.cancelTimer(countdownKey(threadId))
+  }
+
+  private applies (channel: ChannelRuntime, thread: Thread): boolean {
+    return channel.rules.idle.enabled && thread.status === 'open'
+  }
+
+  private async touch (thread: Thread): Promise<number> {
+    const now = this.now()
+    await this.store.touchThread(thread.threadId, now)
+    return now
+  }
+
+  private async arm (channel: ChannelRuntime, thread: Thread, now: number, owesAnswer: boolean): Promise<void> {
+    const payload: IdleTimerPayload = { channelId: channel.id, threadId: thread.threadId, setAt: now, ...(owesAnswer ? { owesAnswer } : {}) }
+    await this.store.setTimer({ key: idleKey(thread.threadId), kind: 'idle-warning', dueAt: now + channel.rules.idle.timeoutMs, payload })
+  }
+
+  private async owesAnswer (threadId: string): Promise<boolean> {
+    const timer = await this.store.getTimer(idleKey(threadId)) ?? await this.store.getTimer(countdownKey(threadId))
+    return (timer?.payload as IdleTimerPayload | undefined)?.owesAnswer === true
+  }
+
+  private async withdrawPrompt (channel: ChannelRuntime, thread: Thread): Promise<void> {
+    if (await this.store.cancelTimer(countdownKey(thread.threadId))) {
+      await this.signal?.(channel, { type: 'idle-cleared', threadId: thread.threadId, customerId: thread.customerId })
+    }
   }
 }

@@ -34,8 +34,8 @@ export function createJobHandlers ({ store, channels, dfo, conversations }: Deps
         const result = await dfo.createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
         const contactId = result.consumerContact?.id
         await store.touchThread(message.threadId, message.createdAt, contactId !== undefined ? String(contactId) : undefined)
-        if (await store.setMessageStatus(messageId, 'sent')) {
-          // the customer's tick: CXone has the message
+        if (await store.setMessageStatus(messageId, 'sent') && message.direction === 'inbound') {
+          // the customer's tick: CXone has the message (the hub's own lines have no tick)
           const thread = await store.getThread(message.threadId)
           if (thread) await conversations.signal(channel, { type: 'message-status', threadId: thread.threadId, customerId: thread.customerId, messageId, status: 'delivered' }, false)
         }

@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Value } from 'typebox/value'
-import { CxoneInboundMessageSchema, type CxoneInboundMessage, type LiveEvent, type ChannelSignal } from '../plugin-api/index.js'
+import { CxoneInboundMessageSchema, type CxoneInboundMessage, type LiveEvent, type ChannelSignal, type PresenceState } from '../plugin-api/index.js'
 import type { Store, Thread, StoredMessage } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { ChannelRuntime } from '../channels/runtime.js'
 import { hubError } from '../errors.js'
 import { toTimelineEntry } from './timeline.js'
-import type { IdleRule } from './idle-rule.js'
+import type { IdleRule, IdleWarningLine } from './idle-rule.js'
+import type { PresenceBook } from './presence.js'
+import { systemLine, type SystemLineKind } from './system-lines.js'
 import { Jobs } from './job-kinds.js'
 
 export interface ConversationDeps {
   store: Store
   bus: EventBus
   idle: IdleRule
+  presence: PresenceBook
   log: FastifyBaseLogger
   /** wakes the outbox worker after an enqueue */
   kick: () => void
@@ -71,7 +74,7 @@ export class ConversationService {
     this.d.kick()
     if (created) {
       await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(message) })
-      await this.d.idle.activity(channel, thread)
+      await this.d.idle.customerMessage(channel, thread)
     }
     return { messageId: message.messageId, threadId: message.threadId, seq: message.seq, duplicate: !created }
   }
@@ -126,7 +129,7 @@ export class ConversationService {
     }, { kind: Jobs.PLATFORM_DELIVER, orderKey: `platform:${thread.threadId}`, dedupeKey: `deliver:${messageId}`, payload: { channelId: channel.id, messageId } })
     this.d.kick()
     await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(message) })
-    if (thread.status === 'open') await this.d.idle.activity(channel, thread)
+    if (thread.status === 'open') await this.d.idle.agentMessage(channel, thread)
     return { message, thread }
   }
 
@@ -145,12 +148,29 @@ export class ConversationService {
   async customerTyping (channel: ChannelRuntime, threadId: string, on: boolean): Promise<void> {
     const thread = await this.requireOpenThread(channel, threadId)
     this.d.sendTyping(channel, threadId, on)
-    await this.d.idle.activity(channel, thread)
+    await this.d.idle.customerActivity(channel, thread)
   }
 
   async customerActivity (channel: ChannelRuntime, threadId: string): Promise<void> {
     const thread = await this.requireOpenThread(channel, threadId)
-    await this.d.idle.activity(channel, thread)
+    await this.d.idle.customerActivity(channel, thread)
+  }
+
+  /** One connection's presence: coming back counts as activity; the last connection leaving starts the idle clock. */
+  async customerPresence (channel: ChannelRuntime, report: { customerId: string, connectionId: string, state: PresenceState }): Promise<void> {
+    const previous = await this.d.presence.report(channel.id, report.customerId, report.connectionId, report.state)
+    const thread = await this.d.store.findOpenThread(channel.id, report.customerId)
+    if (!thread) return
+    if (report.state === 'present') {
+      if (previous !== 'present') await this.d.idle.customerActivity(channel, thread)
+    } else if (await this.d.presence.of(channel.id, report.customerId) === 'away') {
+      await this.d.idle.customerAway(channel, thread)
+    }
+  }
+
+  /** "Are you still there?" as a line of the conversation: in the transcript, and in CXone for the agent. */
+  async recordIdleWarning (channel: ChannelRuntime, thread: Thread, line: IdleWarningLine): Promise<void> {
+    await this.writeSystemLine(channel, thread, { kind: 'idle-warning', text: line.text, at: line.at, stamp: line.clockStartedAt })
   }
 
   /** A customer-side receipt for an agent message, reported to DFO as message status. */
@@ -172,12 +192,21 @@ export class ConversationService {
     const { store } = this.d
     if (!await store.closeThread(thread.threadId, reason)) return false
     await this.d.idle.cancel(thread.threadId)
+    // the end line goes to CXone before the close below (same order key): after the close it would open a new case
+    if (reason === 'idle') await this.writeSystemLine(channel, thread, { kind: 'idle-end', text: channel.rules.idle.endText, at: Date.now(), stamp: 0 })
     if (reason !== 'agent') {
       await store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${thread.threadId}`, dedupeKey: `close:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } })
     }
     await this.signal(channel, { type: 'thread-closed', threadId: thread.threadId, customerId: thread.customerId, reason }, true)
     this.d.log.info({ channel: channel.id, threadId: thread.threadId, reason }, 'conversation ended')
     return true
+  }
+
+  private async writeSystemLine (channel: ChannelRuntime, thread: Thread, line: { kind: SystemLineKind, text: string, at: number, stamp: number }): Promise<void> {
+    const { message, job } = systemLine(channel, thread, line)
+    const stored = await this.d.store.insertMessage(message, job)
+    this.d.kick()
+    if (stored.created) await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(stored.message) })
   }
 
   /** Live to connected clients at once; durably to the platform transport when `durable`. */

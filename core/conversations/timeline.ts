@@ -1,5 +1,8 @@
 import type { StoredMessage, Thread } from '../store/types.js'
 import type { CxoneOutboundMessage, ThreadInfo, TimelineEntry } from '../plugin-api/index.js'
+import { systemLineKind } from './system-lines.js'
+
+const withSystem = (kind: TimelineEntry['system']): Pick<TimelineEntry, 'system'> => kind !== undefined ? { system: kind } : {}
 
 export const toTimelineEntry = (m: StoredMessage): TimelineEntry => ({
   messageId: m.messageId,
@@ -10,7 +13,8 @@ export const toTimelineEntry = (m: StoredMessage): TimelineEntry => ({
   attachments: m.attachments,
   ...(m.authorName !== undefined ? { authorName: m.authorName } : {}),
   createdAt: m.createdAt,
-  status: m.status
+  status: m.status,
+  ...withSystem(systemLineKind(m.messageId))
 })
 
 export const toThreadInfo = (t: Thread): ThreadInfo => ({

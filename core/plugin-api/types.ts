@@ -48,6 +48,15 @@ export interface ChannelTransport<TMsg> {
   signal? (event: ChannelSignal, opts: { readonly signal: AbortSignal }): Promise<void>
 }
 
+/**
+ * Where one connection of a customer is (a widget tab, an app session): 'present' (the chat is open and in view),
+ * 'away' (still connected, but the chat is closed or the page hidden), 'gone' (the connection ended). Since API 1.2.
+ */
+export type PresenceState = 'present' | 'away' | 'gone'
+
+/** A 'present' report holds this long unless repeated; repeat it while true (the watering hole does every 20 s). */
+export const PRESENCE_TTL_MS = 60_000
+
 export interface CustomerProfile { readonly customerId: string, readonly name: string, readonly avatar?: string }
 
 export interface TimelineEntry {
@@ -60,6 +69,8 @@ export interface TimelineEntry {
   readonly authorName?: string
   readonly createdAt: number
   readonly status: string
+  /** a line the hub itself wrote into the conversation (the idle prompt, the end line), not an agent's. Since API 1.2. */
+  readonly system?: 'idle-warning' | 'idle-end'
 }
 
 export interface ThreadInfo {
@@ -93,7 +104,13 @@ export interface ChannelHost<TConfig, TEvent = unknown> {
   receipt (messageId: string, status: 'delivered' | 'seen'): Promise<void>
   /** Any sign of life from the customer (focus, "I'm here"): resets the idle clock. */
   activity (threadId: string): Promise<void>
-  /** The customer left (widget closed, page left): the idle clock keeps running from the last activity. */
+  /**
+   * Optional, for platforms that know whether the customer is looking (widgets, apps). The customer is present while
+   * any of their connections is, on any instance; once all are away or gone, the idle rule's clock runs (attentive
+   * mode). Coming back ('present' from a connection that was not) counts as activity. A platform that never reports
+   * presence is judged by answers alone: its customers are idle only when they owe the agent one. Since API 1.2.
+   */
+  presence? (report: { readonly customerId: string, readonly connectionId: string, readonly state: PresenceState }): Promise<void>
   customers: {
     upsert (profile: CustomerProfile): Promise<void>
     get (customerId: string): Promise<CustomerProfile | undefined>

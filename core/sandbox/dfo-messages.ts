@@ -67,11 +67,14 @@ export function messageRoutes (state: SandboxState): FastifyPluginAsync {
         if (first) return first
         return dfoError(reply, 409, 'messageBeingCreated', 'A message with this idOnExternalPlatform is being created')
       }
-      await state.putCustomer({
-        channelId, idOnExternalPlatform: author.idOnExternalPlatform, name: customerName(author),
-        ...(author.firstName ? { firstName: author.firstName } : {}), ...(author.lastName ? { lastName: author.lastName } : {}),
-        ...(author.image !== undefined ? { image: author.image } : {})
-      })
+      // an outbound line (the brand speaking, e.g. the hub's idle prompt) names the end user only to file it: their profile stays
+      if (body.direction === 'inbound') {
+        await state.putCustomer({
+          channelId, idOnExternalPlatform: author.idOnExternalPlatform, name: customerName(author),
+          ...(author.firstName ? { firstName: author.firstName } : {}), ...(author.lastName ? { lastName: author.lastName } : {}),
+          ...(author.image !== undefined ? { image: author.image } : {})
+        })
+      }
       const contact = await state.activeContact(thread)
       const message: SbMessage = {
         ...state.newMessage({
@@ -85,7 +88,7 @@ export function messageRoutes (state: SandboxState): FastifyPluginAsync {
       }
       await state.putMessage(message)
       await state.markInboundSeen(channelId, body.idOnExternalPlatform, claim)
-      await Promise.all([state.touch(thread.id), state.setCustomerTyping(thread.id, false)])
+      await Promise.all([state.touch(thread.id), ...(body.direction === 'inbound' ? [state.setCustomerTyping(thread.id, false)] : [])])
       return createdResponse(thread, contact, message)
     })
 

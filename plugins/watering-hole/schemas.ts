@@ -55,6 +55,11 @@ export const ClientFrameSchemas = {
     status: Type.Optional(Type.Union([Type.Literal('delivered'), Type.Literal('seen')]))
   }, { additionalProperties: false }),
   activity: Type.Object({ type: Type.Literal('activity') }, { additionalProperties: false }),
+  /** where this tab is: chat open and in view, chat closed, page hidden, page being left */
+  presence: Type.Object({
+    type: Type.Literal('presence'),
+    state: Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('hidden'), Type.Literal('unload')])
+  }, { additionalProperties: false }),
   'new-chat': Type.Object({ type: Type.Literal('new-chat') }, { additionalProperties: false })
 }
 export type ClientFrame = { [K in keyof typeof ClientFrameSchemas]: Static<typeof ClientFrameSchemas[K]> }[keyof typeof ClientFrameSchemas]

@@ -51,6 +51,9 @@ legend { font-weight: 600; margin-bottom: 8px; }
 .wh-msg.wh-failed .wh-bubble { background: #f5d3cf; color: var(--wh-danger); }
 .wh-bubble img { display: block; max-width: 220px; max-height: 180px; border-radius: 10px; margin-top: 6px; }
 .wh-bubble a { color: inherit; font-weight: 600; }
+.wh-system .wh-bubble { background: #fff4d6; border: 1px dashed var(--wh-line); font-style: italic; }
+.wh-line-countdown { display: block; font-style: normal; font-weight: 700; color: var(--wh-danger); }
+.wh-line-countdown:empty { display: none; }
 .wh-divider { align-self: center; font-size: .75rem; color: var(--wh-muted); background: #f1e6cf; border-radius: 999px; padding: 3px 10px; }
 .wh-typing { margin: 0 16px 6px; font-size: .8rem; color: var(--wh-muted); }
 .wh-dots i { display: inline-block; width: 6px; height: 6px; margin-right: 2px; border-radius: 50%; background: var(--wh-muted); animation: wh-blink 1.2s infinite; }

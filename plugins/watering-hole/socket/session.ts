@@ -6,6 +6,7 @@ import { clientMessageIdOf, type WateringHoleEvent } from '../inbound.js'
 import type { ClientFrame } from '../schemas.js'
 import { parseClientFrame } from '../frames.js'
 import { FrameBudget } from './rate-limit.js'
+import { SocketPresence } from './presence.js'
 
 type Host = ChannelHost<WateringHoleConfig, WateringHoleEvent>
 type HelloFrame = Extract<ClientFrame, { type: 'hello' }>
@@ -41,8 +42,11 @@ export class WidgetSession {
   private chain: Promise<void> = Promise.resolve()
   private closed = false
   private readonly budget = new FrameBudget(60, 10_000)
+  private readonly presence: SocketPresence
 
-  constructor (private readonly host: Host, private readonly io: SessionIo) {}
+  constructor (private readonly host: Host, private readonly io: SessionIo) {
+    this.presence = new SocketPresence(host, () => this.customerId)
+  }
 
   onData (data: string): void {
     if (!this.budget.take()) { this.error(WhErrorCodes.rateLimited, 'Too many frames; slow down.'); return }
@@ -55,6 +59,10 @@ export class WidgetSession {
     this.closed = true
     this.unsubscribe?.()
     this.unsubscribe = undefined
+    // after any report still in flight, so 'gone' is the last word of this connection
+    this.chain = this.chain.then(() => this.presence.gone()).catch(err => {
+      this.host.log.warn({ err, customerId: this.customerId }, 'watering-hole presence not recorded')
+    })
   }
 
   private run (job: () => Promise<void>): void {
@@ -80,6 +88,7 @@ export class WidgetSession {
       case 'message': return await this.message(frame)
       case 'typing': if (this.threadId !== undefined && this.threadOpen) await this.host.typing(this.threadId, frame.on); return
       case 'activity': if (this.threadId !== undefined && this.threadOpen) await this.host.activity(this.threadId); return
+      case 'presence': return await this.presence.report(frame)
       case 'read':
         // Only receipts for agent messages this socket showed: nobody marks another animal's messages read.
         if (this.agentMessageIds.has(frame.messageId)) await this.host.receipt(frame.messageId, frame.status ?? 'seen')

@@ -2,7 +2,7 @@ import { Connection, type ConnectionState } from './connection.js'
 import { byId } from './dom.js'
 import { IdleBanner } from './idle-banner.js'
 import { forgetIdentity, introduce, loadIdentity, type StoredIdentity } from './identity-store.js'
-import { THREAD_CLOSED, TOKEN_INVALID, type EntryView, type ServerFrame, type ThreadView } from './protocol.js'
+import { THREAD_CLOSED, TOKEN_INVALID, type EntryView, type PresenceFrameState, type ServerFrame, type ThreadView } from './protocol.js'
 import { Transcript } from './transcript.js'
 import { Uploads } from './uploads.js'
 
@@ -55,7 +55,7 @@ function setEnded (reason: string | null): void {
 
 // ---- receipts: "delivered" when an agent message reaches the widget, "seen" once the panel shows it
 function receive (e: EntryView): void {
-  if (e.direction !== 'outbound' || seenSent.has(e.messageId)) return
+  if (e.direction !== 'outbound' || e.system !== undefined || seenSent.has(e.messageId)) return
   connection?.send({ type: 'read', messageId: e.messageId, status: 'delivered' })
   unseen.add(e.messageId)
   markSeen()
@@ -100,7 +100,7 @@ function onFrame (f: ServerFrame): void {
     case 'ack': transcript.acked(f.clientMessageId, f.messageId); return
     case 'status': transcript.setStatus(f.messageId, f.status); return
     case 'typing': typingNote.hidden = !f.on; return
-    case 'idle-warning': idle.show(f.endsAt, f.now, f.text); return
+    case 'idle-warning': idle.show(f.endsAt, f.now, f.text, transcript.promptCountdown()); return
     case 'idle-cleared': idle.hide(); return
     case 'thread-closed': if (f.threadId === threadId) setEnded(f.reason); return
     case 'error':
@@ -118,7 +118,7 @@ function connect (id: StoredIdentity): void {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
   connection = new Connection(`${proto}//${location.host}${base}/ws`, id.token, {
     frame: onFrame,
-    state: s => { conn.textContent = STATE_TEXT[s] },
+    state: s => { conn.textContent = STATE_TEXT[s]; if (s === 'online') reportPresence(true) },
     rejected: () => { connection = undefined; forgetIdentity(); showIntro('Please introduce yourself again.') }
   })
   connection.start()
@@ -186,23 +186,32 @@ byId<HTMLFormElement>('wh-identity-form').addEventListener('submit', ev => {
   introduce(base, name, avatar).then(connect, (err: Error) => { byId('wh-intro-error').textContent = err.message })
 })
 
-// ---- presence: focus counts as activity; hiding the panel only stops it (the hub's idle clock runs on)
+// ---- presence: the hub's idle clock runs while the customer is away (chat closed, page hidden or left) or owes an
+// answer; this tab says which it is. Focus and reopening also count as activity.
 let lastActivity = 0
+let reported: PresenceFrameState | undefined
 function activity (): void {
   if (Date.now() - lastActivity < 10_000) return
   lastActivity = Date.now()
   connection?.send({ type: 'activity' })
 }
+function reportPresence (newConnection = false): void {
+  const state: PresenceFrameState = document.visibilityState !== 'visible' ? 'hidden' : panelOpen ? 'open' : 'closed'
+  if (!newConnection && state === reported) return
+  if (connection?.send({ type: 'presence', state }) === true) reported = state
+}
 window.addEventListener('focus', () => { activity(); markSeen() })
-document.addEventListener('visibilitychange', markSeen)
+document.addEventListener('visibilitychange', () => { reportPresence(); markSeen() })
+window.addEventListener('pagehide', () => { connection?.send({ type: 'presence', state: 'unload' }) })
 window.addEventListener('message', ev => {
   if (ev.source !== window.parent || window.parent === window) return
   const type = (ev.data as { type?: unknown } | null)?.type
-  if (type === 'wh-open') { panelOpen = true; activity(); markSeen(); input.focus() }
-  if (type === 'wh-hidden') panelOpen = false
+  if (type === 'wh-open') { panelOpen = true; reportPresence(); activity(); markSeen(); input.focus() }
+  if (type === 'wh-hidden') { panelOpen = false; reportPresence() }
 })
 byId('wh-close').addEventListener('click', () => {
   panelOpen = false
+  reportPresence()
   setTyping(false)
   window.parent.postMessage({ type: 'wh-close' }, '*')
 })

@@ -9,13 +9,17 @@ export class IdleBanner {
   private readonly text = byId('wh-idle-text')
   private readonly seconds = byId('wh-idle-seconds')
   private timer: ReturnType<typeof setInterval> | undefined
+  private line: HTMLElement | undefined
 
-  show (endsAt: number, serverNow: number, text: string): void {
+  /** `line`: the prompt's own line in the transcript, which counts down too. */
+  show (endsAt: number, serverNow: number, text: string, line?: HTMLElement): void {
     const deadline = performance.now() + Math.max(0, endsAt - serverNow)
     this.text.textContent = text
+    this.line = line
     const tick = (): void => {
       const left = Math.max(0, Math.ceil((deadline - performance.now()) / 1000))
       this.seconds.textContent = String(left)
+      if (this.line !== undefined) this.line.textContent = `This chat ends in ${left} s`
       if (left === 0) this.stopTimer()
     }
     this.stopTimer()
@@ -27,6 +31,8 @@ export class IdleBanner {
   hide (): void {
     this.stopTimer()
     this.box.hidden = true
+    if (this.line !== undefined) this.line.textContent = ''
+    this.line = undefined
   }
 
   private stopTimer (): void {

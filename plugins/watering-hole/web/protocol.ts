@@ -13,6 +13,8 @@ export interface EntryView {
   authorName?: string
   createdAt: number
   status: string
+  /** a line the hub wrote (the idle prompt, the end line) */
+  system?: 'idle-warning' | 'idle-end'
   /** present on the customer's own messages */
   clientMessageId?: string
 }
@@ -31,6 +33,8 @@ export type ServerFrame =
   | { type: 'thread-closed', threadId: string, reason: string }
   | { type: 'error', code: string, message: string, clientMessageId?: string }
 
+export type PresenceFrameState = 'open' | 'closed' | 'hidden' | 'unload'
+
 export interface MessageFrame { type: 'message', clientMessageId: string, text: string, attachments?: SealedAttachment[] }
 
 export type ClientFrame =
@@ -39,6 +43,7 @@ export type ClientFrame =
   | { type: 'typing', on: boolean }
   | { type: 'read', messageId: string, status?: 'delivered' | 'seen' }
   | { type: 'activity' }
+  | { type: 'presence', state: PresenceFrameState }
   | { type: 'new-chat' }
 
 export const THREAD_CLOSED = 'BYOC_WATERING_HOLE_ERR_THREAD_CLOSED'

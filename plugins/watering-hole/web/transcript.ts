@@ -20,6 +20,7 @@ interface Row { li: HTMLLIElement, ticks?: HTMLSpanElement, status: string }
 export class Transcript {
   private readonly rows = new Map<string, Row>()
   private readonly pending = new Map<string, Row>()
+  private prompt: HTMLElement | undefined
 
   constructor (private readonly log: HTMLOListElement, private readonly avatar: () => string) {}
 
@@ -27,7 +28,11 @@ export class Transcript {
     this.log.replaceChildren()
     this.rows.clear()
     this.pending.clear()
+    this.prompt = undefined
   }
+
+  /** Where the latest "Are you still there?" line shows its countdown. */
+  promptCountdown (): HTMLElement | undefined { return this.prompt }
 
   has (messageId: string): boolean { return this.rows.has(messageId) }
 
@@ -60,6 +65,12 @@ export class Transcript {
     }
     const row = this.render(entry)
     row.li.dataset.messageId = entry.messageId
+    if (entry.system !== undefined) row.li.classList.add('wh-system')
+    if (entry.system === 'idle-warning') {
+      this.prompt = el('span', 'wh-line-countdown')
+      this.prompt.setAttribute('aria-live', 'off')
+      row.li.querySelector('.wh-bubble')?.insertBefore(this.prompt, row.li.querySelector('.wh-meta'))
+    }
     this.rows.set(entry.messageId, row)
     this.log.append(row.li)
     this.scroll()
