@@ -8,11 +8,19 @@ const hubWith = async (t: Parameters<typeof startHub>[0], deliverUrl: string, ru
   rules: { idle: { timeout: '400ms', countdown: '400ms' }, ...rules }
 })
 
-t.test('idle rule: warning, countdown, then the conversation ends in CXone and the platform is told', async t => {
+/** The agent answers in the CXone console (the sandbox), so CXone holds the reply as an agent would see it. */
+const agentSays = async (hub: Awaited<ReturnType<typeof hubWith>>, threadId: string, text: string) => {
+  const view = await eventually(() => sandboxThread(hub.sandboxUrl, threadId), 10_000, 'thread in CXone')
+  const r = await http('POST', `${hub.sandboxUrl}/console/api/threads/${encodeURIComponent(view.thread.id)}/reply`, { text })
+  if (r.status !== 200) throw new Error(`agent reply: ${r.status}`)
+}
+
+t.test('idle rule (attentive): the agent spoke, no answer: warning, countdown, prompt and end line in CXone, then the case closes', async t => {
   const platform = await startFakePlatform(t)
   const hub = await hubWith(t, platform.url)
   const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'meerkat', messageId: 'idle-1', text: 'anyone?' })
   const threadId = res.body.messages[0].threadId
+  await agentSays(hub, threadId, 'How can I help?')
   const warning = await eventually(() => platform.signals.find(s => s.type === 'idle-warning' && s.threadId === threadId), 10_000, 'idle warning')
   t.equal(warning.text, 'Are you still there?')
   t.ok(warning.endsAt > Date.now() - 5000)
@@ -23,6 +31,9 @@ t.test('idle rule: warning, countdown, then the conversation ends in CXone and t
     return v && v.thread.status === 'closed' && v.thread.contactStatus === 'closed' ? v : undefined
   }, 10_000, 'CXone thread and contact closed')
   t.equal(view.thread.status, 'closed')
+  t.same(view.messages.map((m: any) => [m.direction, m.text]), [
+    ['inbound', 'anyone?'], ['outbound', 'How can I help?'], ['outbound', 'Are you still there?'], ['outbound', 'The chat ended after 400 milliseconds without an answer']
+  ], 'the agent sees what the customer saw, in order, on the one case')
   const late = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'meerkat', threadId, messageId: 'idle-2', text: 'wait!' })
   t.equal(late.status, 409)
   t.equal(late.body.error.code, 'BYOC_ERR_THREAD_CLOSED')
@@ -31,15 +42,43 @@ t.test('idle rule: warning, countdown, then the conversation ends in CXone and t
   t.not(fresh.body.messages[0].threadId, threadId, 'a new chat opens a new thread')
 })
 
+t.test('idle rule (attentive): a customer waiting for the agent is never prompted', async t => {
+  const platform = await startFakePlatform(t)
+  const hub = await hubWith(t, platform.url)
+  const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'aardvark', messageId: 'wait-1', text: 'a question' })
+  const threadId = res.body.messages[0].threadId
+  // the clock would have fired twice over by now; what proves it never ran is the store: no timer for this thread
+  await eventually(async () => (await hub.store.outboxStats()).pending === 0, 10_000, 'the message reached CXone')
+  t.equal(await hub.store.countTimers(), 0, 'no idle clock')
+  t.equal((await hub.store.getThread(threadId))!.status, 'open')
+  t.notOk(platform.signals.some(s => s.type === 'idle-warning'))
+})
+
+t.test('idle rule (any-message): the clock runs from the customer\'s own message, as before', async t => {
+  const platform = await startFakePlatform(t)
+  const hub = await hubWith(t, platform.url, { idle: { mode: 'any-message', timeout: '400ms', countdown: '400ms', endText: 'Bye for now' } })
+  const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'okapi', messageId: 'any-1', text: 'anyone?' })
+  const threadId = res.body.messages[0].threadId
+  await eventually(() => platform.signals.find(s => s.type === 'idle-warning' && s.threadId === threadId), 10_000, 'idle warning')
+  await eventually(() => platform.signals.find(s => s.type === 'thread-closed' && s.reason === 'idle'), 10_000, 'ended')
+  const view = await eventually(async () => {
+    const v = await sandboxThread(hub.sandboxUrl, threadId)
+    return v && v.thread.contactStatus === 'closed' ? v : undefined
+  }, 10_000, 'case closed')
+  t.same(view.messages.map((m: any) => m.text), ['anyone?', 'Are you still there?', 'Bye for now'], 'endText as configured')
+})
+
 t.test('activity during the countdown cancels it', async t => {
   const platform = await startFakePlatform(t)
   const hub = await hubWith(t, platform.url, { idle: { timeout: '300ms', countdown: '1500ms' } })
   const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'lemur', messageId: 'act-1', text: 'hi' })
   const threadId = res.body.messages[0].threadId
+  await agentSays(hub, threadId, 'Hello lemur')
   await eventually(() => platform.signals.find(s => s.type === 'idle-warning'), 10_000, 'warning')
   await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'lemur', threadId, messageId: 'act-2', text: 'still here' })
   await eventually(() => platform.signals.find(s => s.type === 'idle-cleared'), 10_000, 'cleared')
   t.equal((await hub.store.getThread(threadId))!.status, 'open', 'not ended')
+  t.equal(await hub.store.countTimers(), 0, 'answered: no clock left')
 })
 
 t.test('agent ends the conversation in CXone: the hub learns it, tells the platform, refuses the customer', async t => {
