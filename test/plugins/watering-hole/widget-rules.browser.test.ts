@@ -17,6 +17,9 @@ t.test('idle: "Are you still there?" counts down, "I\'m still here" cancels it, 
   await say(page, 'Just checking in')
   await log(page).getByText('Just checking in').waitFor()
   const thread = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'open thread')
+  // attentive mode (the default): the clock runs once the agent has spoken and the customer owes an answer
+  const sbThread = await sandboxThread(hub.sandboxUrl, thread.threadId)
+  t.equal((await http('POST', `${hub.sandboxUrl}/console/api/threads/${sbThread.id}/reply`, { text: 'Hello! How can I help?' })).status, 200)
 
   const banner = page.getByRole('alertdialog', { name: 'Are you still there?' })
   await banner.waitFor({ state: 'visible', timeout: 15_000 })
@@ -34,8 +37,7 @@ t.test('idle: "Are you still there?" counts down, "I\'m still here" cancels it, 
   t.ok(await page.getByLabel('Message').isDisabled(), 'input disabled')
   t.ok(await page.getByRole('button', { name: 'Send' }).isDisabled(), 'send disabled')
   t.equal((await hub.store.getThread(thread.threadId))?.status, 'closed')
-  const sb = await sandboxThread(hub.sandboxUrl, thread.threadId)
-  await eventually(async () => (await http('GET', `${hub.sandboxUrl}/console/api/threads/${sb.id}`)).body.thread.status === 'closed', 10_000, 'closed in CXone')
+  await eventually(async () => (await http('GET', `${hub.sandboxUrl}/console/api/threads/${sbThread.id}`)).body.thread.status === 'closed', 10_000, 'closed in CXone')
 
   // a new chat opens a new thread
   await page.getByRole('button', { name: 'Start a new chat' }).click()
