@@ -129,6 +129,9 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   await app.register(bearerAuth, { keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance), onRejected: metrics?.onBearerRejected })
 
   const cxone = withRequestIds(buildCxone(config, { store, log: app.log, localUrl, hooks: metrics?.cxoneHooks }))
+  if (config.cxone.mode === 'live' && !config.cxone.channelIntegrationId) {
+    app.log.warn('cxone.channelIntegrationId is not set: messages flow, but the Add action and `byoc-hub channels create` refuse to create channels')
+  }
   const channels = new ChannelRegistry()
   const idle = new IdleRule(store)
   const worker: { current?: OutboxWorker } = {}
