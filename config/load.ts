@@ -85,8 +85,12 @@ function crossFieldProblems (c: ByocConfig): string[] {
     if (!seen.has(id)) out.push(`/auth/clients/${i}/channels/${j}: '${id}' is not a configured channel id`)
   }))
   if (c.cxone?.mode === 'live') {
-    for (const key of ['authUrl', 'apiBaseUrl', 'accessKeyId', 'accessKeySecret'] as const) {
+    for (const key of ['accessKeyId', 'accessKeySecret'] as const) {
       if (!c.cxone[key]) out.push(`/cxone/${key}: required when cxone.mode is live`)
+    }
+    // region discovery finds what is not given; without a tenant id both must be given
+    if (!c.cxone.tenantId && (!c.cxone.authUrl || !c.cxone.apiBaseUrl)) {
+      out.push('/cxone/tenantId: live mode needs cxone.tenantId (region discovery) or both cxone.authUrl and cxone.apiBaseUrl')
     }
   }
   if (c.cxone?.mode === 'sandbox' && c.auth?.clients && c.sandbox && !c.auth.clients.some(cl => cl.clientId === c.sandbox.clientId)) {

@@ -40,13 +40,16 @@ const AuthSchema = Type.Object({
 
 const CxoneSchema = Type.Object({
   mode: Type.Union([Type.Literal('sandbox'), Type.Literal('live')], { default: 'sandbox' }),
-  authUrl: Type.Optional(Type.String({ description: 'full token URL, e.g. https://cxone.niceincontact.com/auth/token' })),
-  apiBaseUrl: Type.Optional(Type.String({ description: 'DFO base, e.g. https://api-de-na1.niceincontact.com; /dfo/3.0 is appended' })),
+  tenantId: Type.Optional(Type.String({ minLength: 1, description: 'CXone tenant id: with it, authUrl and apiBaseUrl are discovered (region discovery)' })),
+  discoveryUrl: Type.String({ default: 'https://cxone.niceincontact.com', description: 'CXone issuer that answers /.well-known/cxone-configuration and /.well-known/openid-configuration' }),
+  authUrl: Type.Optional(Type.String({ description: 'full token URL, e.g. https://cxone.niceincontact.com/auth/token; discovered when omitted' })),
+  apiBaseUrl: Type.Optional(Type.String({ description: 'DFO base, e.g. https://api-de-na1.niceincontact.com; /dfo/3.0 is appended; discovered when omitted' })),
   accessKeyId: Type.Optional(Type.String()),
   accessKeySecret: Type.Optional(Secret('CXone access key secret')),
   clientId: Type.Optional(Type.String()),
   clientSecret: Type.Optional(Secret('CXone application client secret')),
-  channelIntegrationId: Type.Optional(Type.String({ description: 'the Integration ID CXone gave the BYOC integration' })),
+  channelIntegrationId: Type.Optional(Type.String({ minLength: 1, description: 'the Integration ID CXone gave the BYOC integration; needed to create channels' })),
+  attachmentCopyMaxBytes: Type.Integer({ minimum: 0, maximum: 100 * 1024 * 1024, default: 10 * 1024 * 1024, description: 'largest agent attachment the hub keeps a copy of (0: none); larger ones are served from CXone while its link lasts' }),
   timeout: Duration('5s', 'per-call timeout toward CXone'),
   retries: Type.Integer({ minimum: 0, maximum: 20, default: 8, description: 'attempts before a message becomes a dead letter' }),
   retryBase: Duration('250ms', 'first retry delay (doubles, with jitter)'),
@@ -61,6 +64,7 @@ const SandboxSchema = Type.Object({
   accessKeySecret: Type.String({ default: 'sandbox-secret', 'x-secret': true }),
   tokenTtl: Duration('1h', 'lifetime of the tokens the emulated CXone issues'),
   brandId: Type.Integer({ default: 1001 }),
+  attachmentUrlTtl: Duration('15m', 'how long the emulator\'s signed attachment URLs stay valid (DFO\'s expire too)'),
   faults: Type.Object({
     latency: Duration('0ms', 'added to every DFO call'),
     errorRate: Type.Number({ minimum: 0, maximum: 1, default: 0 }),

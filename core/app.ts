@@ -35,6 +35,8 @@ import { ThreadStatusPoller } from './conversations/status-poller.js'
 import { createJobHandlers } from './conversations/job-handlers.js'
 import { OutboxWorker } from './delivery/outbox-worker.js'
 import { kHub } from './symbols.js'
+import { AttachmentKeeper } from './attachments/keeper.js'
+import { attachmentRoutes } from './attachments/routes.js'
 
 export interface BuildOptions {
   /** directory relative plugin paths resolve against (the config file's folder) */
@@ -130,12 +132,19 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   await app.register(bearerAuth, { keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance), onRejected: metrics?.onBearerRejected })
 
   const cxone = withRequestIds(buildCxone(config, { store, log: app.log, localUrl, hooks: metrics?.cxoneHooks }))
+  if (config.cxone.mode === 'live' && !config.cxone.channelIntegrationId) {
+    app.log.warn('cxone.channelIntegrationId is not set: messages flow, but the Add action and `byoc-hub channels create` refuse to create channels')
+  }
   const channels = new ChannelRegistry()
+  const keeper = new AttachmentKeeper({
+    store, selfUrl, cxoneBase: async () => (await cxone.endpoints.get()).apiBaseUrl,
+    maxBytes: config.cxone.attachmentCopyMaxBytes, timeoutMs: ms(config.cxone.timeout), log: app.log
+  })
   const presence = new PresenceBook(store)
   const idle = new IdleRule(store, presence)
   const worker: { current?: OutboxWorker } = {}
   const conversations = new ConversationService({
-    store: tagJobsWithRequestId(store), bus, idle, presence, log: app.log,
+    store: tagJobsWithRequestId(store), bus, idle, presence, log: app.log, attachments: keeper,
     kick: () => worker.current?.kick(),
     sendTyping: (channel, threadId, on) => {
       cxone.dfo.senderAction(channel.cxoneChannelId, threadId, on ? 'isTypingOn' : 'isTypingOff', { attempts: 1 })
@@ -149,7 +158,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   worker.current = new OutboxWorker({
     store, log: app.log,
     handlers: observedJobHandlers({
-      ...createJobHandlers({ store, channels, dfo: cxone.dfo, conversations }),
+      ...createJobHandlers({ store, channels, dfo: cxone.dfo, conversations, attachments: keeper }),
       'timer.fire': timerFireHandler({ store, channels, conversations, idle, ...(metrics ? { onFired: metrics.onTimerFired } : {}) })
     }, { metrics, log: app.log, channels }),
     onOutcome: metrics?.onJobOutcome,
@@ -184,6 +193,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store })
   }, { prefix: basePath })
 
+  await app.register(attachmentRoutes, { keeper, timeoutMs: ms(config.cxone.timeout) })
   await registerChannels(app, config, { baseDir: opts.baseDir, registry: channels, store, bus, dfo: cxone.dfo, conversations })
 
   if (config.cxone.mode === 'sandbox') {
@@ -201,6 +211,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
       accessKeyId: config.sandbox.accessKeyId,
       accessKeySecret: config.sandbox.accessKeySecret,
       tokenTtlMs: ms(config.sandbox.tokenTtl),
+      attachmentUrlTtlMs: ms(config.sandbox.attachmentUrlTtl),
       brandId: config.sandbox.brandId,
       channels: config.channels.filter(c => c.enabled).map(c => ({ id: c.cxoneChannelId, name: c.name ?? c.id })),
       faults: {

@@ -36,6 +36,10 @@ export const Errors = {
   ATTACHMENTS_UNSUPPORTED: e('BYOC_ERR_ATTACHMENTS_UNSUPPORTED', 422, 'The channel cannot carry attachments'),
   /** Channel management (Add/Reconnect/Remove action URLs) */
   ACTION_TOKEN_INVALID: e('BYOC_ERR_ACTION_TOKEN_INVALID', 403, 'The one-time token could not be verified with CXone'),
+  CHANNEL_INTEGRATION_ID_MISSING: e('BYOC_ERR_CHANNEL_INTEGRATION_ID_MISSING', 409, 'cxone.channelIntegrationId is not set: the hub cannot create channels until it names the Integration ID CXone gave the BYOC integration'),
+  /** Agent attachments kept by the hub */
+  ATTACHMENT_UNKNOWN: e('BYOC_ERR_ATTACHMENT_UNKNOWN', 404, 'No such attachment'),
+  ATTACHMENT_NOT_KEPT: e('BYOC_ERR_ATTACHMENT_NOT_KEPT', 410, 'The file was larger than the hub keeps (cxone.attachmentCopyMaxBytes) and CXone\'s link to it has expired; ask the agent to send it again'),
   /** Service state */
   NOT_READY: e('BYOC_ERR_NOT_READY', 503, 'The hub is starting or shutting down'),
   STORE_UNAVAILABLE: e('BYOC_ERR_STORE_UNAVAILABLE', 503, 'The store is unreachable; try again'),

@@ -1,5 +1,6 @@
 import { cliCxone } from './cxone-client.js'
-import { dfoChannelFor } from '../cxone/channel-definition.js'
+import { channelIntegrationId, dfoChannelFor } from '../cxone/channel-definition.js'
+import { HubError } from '../errors.js'
 import { loadChannelPlugin } from '../channels/loader.js'
 import { loadConfigFile } from '../../config/load.js'
 
@@ -20,6 +21,7 @@ export async function channels (configPath: string, args: string[]): Promise<num
       return 1
     }
     if (sub === 'create') {
+      channelIntegrationId(config)
       const { baseDir } = loadConfigFile(configPath)
       const { plugin } = await loadChannelPlugin(entry!, config.channels.indexOf(entry!), baseDir)
       const created = await client.createChannel(dfoChannelFor({ id: entry!.id, name: entry!.name ?? entry!.id, cxoneChannelId: entry!.cxoneChannelId, capabilities: plugin.capabilities }, config))
@@ -34,7 +36,8 @@ export async function channels (configPath: string, args: string[]): Promise<num
     console.error('Usage: byoc-hub channels list|create|delete [id]')
     return 1
   } catch (err) {
-    console.error(`CXone call failed: ${(err as Error).message}`)
+    if (err instanceof HubError) console.error(`${err.code}: ${err.message}`)
+    else console.error(`CXone call failed: ${(err as Error).message}`)
     return 1
   } finally {
     await close()

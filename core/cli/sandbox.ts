@@ -1,6 +1,7 @@
 import { loadConfigFile } from '../../config/load.js'
 import { parseDuration } from '../../config/duration.js'
 import { openStore } from '../store/index.js'
+import { SANDBOX_TENANT_ID } from '../sandbox/tokens.js'
 
 /** The CXone emulator alone, for a hub in live mode elsewhere or a community plugin's tests. */
 export async function sandbox (configPath: string, port: string | undefined): Promise<number> {
@@ -19,9 +20,11 @@ export async function sandbox (configPath: string, port: string | undefined): Pr
     accessKeySecret: config.sandbox.accessKeySecret,
     tokenTtlMs: parseDuration(config.sandbox.tokenTtl) ?? 3_600_000,
     brandId: config.sandbox.brandId,
+    attachmentUrlTtlMs: parseDuration(config.sandbox.attachmentUrlTtl) ?? 15 * 60_000,
     channels: config.channels.map(c => ({ id: c.cxoneChannelId, name: c.name ?? c.id }))
   })
   console.log(`CXone sandbox running.
+  region discovery:               cxone.tenantId: ${SANDBOX_TENANT_ID}, cxone.discoveryUrl: ${running.url}
   authUrl (cxone.authUrl):        ${running.url}/auth/token
   apiBaseUrl (cxone.apiBaseUrl):  ${running.url}
   access key id / secret:         ${config.sandbox.accessKeyId} / (sandbox.accessKeySecret)

@@ -1,4 +1,4 @@
-import type { Job, Store } from '../store/types.js'
+import type { Job, Store, StoredMessage } from '../store/types.js'
 import type { ChannelRegistry, ChannelRuntime } from '../channels/runtime.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
 import { DfoError } from '../cxone/dfo-types.js'
@@ -9,7 +9,11 @@ import { toCxoneOutbound } from './timeline.js'
 import { splitText } from './split-text.js'
 import { Jobs } from './job-kinds.js'
 
-interface Deps { store: Store, channels: ChannelRegistry, dfo: DfoClient, conversations: ConversationService }
+interface Deps {
+  store: Store, channels: ChannelRegistry, dfo: DfoClient, conversations: ConversationService
+  /** copies agent attachments into the store before the platform gets their hub URLs */
+  attachments?: { keep (threadId: string, attachments: StoredMessage['attachments']): Promise<void> }
+}
 
 /** DfoError -> what the worker should do: retry (with DFO's Retry-After) or give up. */
 function asFailure (err: unknown): unknown {
@@ -23,7 +27,7 @@ function channelOf (channels: ChannelRegistry, job: Job): ChannelRuntime {
   return channel
 }
 
-export function createJobHandlers ({ store, channels, dfo, conversations }: Deps): Record<string, JobHandler> {
+export function createJobHandlers ({ store, channels, dfo, conversations, attachments }: Deps): Record<string, JobHandler> {
   return {
     [Jobs.DFO_CREATE_MESSAGE]: async (job, signal) => {
       const channel = channelOf(channels, job)
@@ -76,6 +80,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations }: Deps
       const thread = message && await store.getThread(message.threadId)
       if (!message || !thread) return
       const registration = channel.registration!
+      await attachments?.keep(thread.threadId, message.attachments)
       const full = toCxoneOutbound(message, thread.customerId)
       // degrade for platforms that cannot carry it: attachments as links, long text in parts
       const text = (full.messageContent.payload.text ?? '') +

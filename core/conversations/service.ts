@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Value } from 'typebox/value'
 import { CxoneInboundMessageSchema, type CxoneInboundMessage, type LiveEvent, type ChannelSignal, type PresenceState } from '../plugin-api/index.js'
-import type { Store, Thread, StoredMessage } from '../store/types.js'
+import type { Attachment, Store, Thread, StoredMessage } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { ChannelRuntime } from '../channels/runtime.js'
 import { hubError } from '../errors.js'
@@ -22,6 +22,8 @@ export interface ConversationDeps {
   kick: () => void
   /** fire-and-forget customer typing toward DFO (ephemeral: not worth a durable job) */
   sendTyping: (channel: ChannelRuntime, threadId: string, on: boolean) => void
+  /** swaps CXone's expiring attachment links for the hub's own (core/attachments/keeper.ts) */
+  attachments?: { adopt (threadId: string, attachments: readonly Attachment[]): Promise<Attachment[]> }
 }
 
 export interface AgentMessageInput {
@@ -122,7 +124,7 @@ export class ConversationService {
       channelId: channel.id,
       direction: 'outbound',
       text: input.text,
-      attachments: input.attachments,
+      attachments: this.d.attachments ? await this.d.attachments.adopt(thread.threadId, input.attachments) : input.attachments,
       ...(input.authorName ? { authorName: input.authorName } : {}),
       createdAt: Date.now(),
       raw: input.raw

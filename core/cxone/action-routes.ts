@@ -7,7 +7,7 @@ import type { DfoClient } from './dfo-types.js'
 import type { Store } from '../store/types.js'
 import { hubError } from '../errors.js'
 import { renderActionPage } from './action-page.js'
-import { dfoChannelFor } from './channel-definition.js'
+import { channelIntegrationId, dfoChannelFor } from './channel-definition.js'
 
 const ActionQuerySchema = Type.Object({
   userId: Type.String({ pattern: '^\\d{1,18}$' }),
@@ -46,6 +46,8 @@ export async function actionRoutes (app: FastifyInstance, opts: { config: ByocCo
       schema: { tags: ['cxone'], summary: `${action} a channel (CXone ${action} action URL)`, querystring: ActionQuerySchema } as object
     }, async (request, reply) => {
       const q = request.query
+      // refuse before the one-time token is spent: the admin can retry once the key is set
+      if (action === 'add') channelIntegrationId(config)
       let accessToken: string
       try {
         // apiHost comes from the browser: never call it (SSRF); the configured CXone is the only one we talk to

@@ -72,6 +72,7 @@ export type DfoErrorCode =
   | 'BYOC_ERR_CXONE_UNAVAILABLE'        // 5xx
   | 'BYOC_ERR_CXONE_TIMEOUT'
   | 'BYOC_ERR_CXONE_NETWORK'
+  | 'BYOC_ERR_CXONE_DISCOVERY'          // region discovery failed (cxone.tenantId): retried with back-off
 
 export class DfoError extends Error {
   constructor (
@@ -84,7 +85,7 @@ export class DfoError extends Error {
   /** network errors, timeouts, 5xx and 429 are worth another try; other 4xx are not */
   get retryable (): boolean {
     return this.code === 'BYOC_ERR_CXONE_RATE_LIMITED' || this.code === 'BYOC_ERR_CXONE_UNAVAILABLE' ||
-      this.code === 'BYOC_ERR_CXONE_TIMEOUT' || this.code === 'BYOC_ERR_CXONE_NETWORK'
+      this.code === 'BYOC_ERR_CXONE_TIMEOUT' || this.code === 'BYOC_ERR_CXONE_NETWORK' || this.code === 'BYOC_ERR_CXONE_DISCOVERY'
   }
 }
 

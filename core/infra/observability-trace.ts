@@ -28,7 +28,7 @@ export function withRequestIds (wiring: CxoneWiring): CxoneWiring {
       }
     }
   })
-  return { dfo, tokens: wiring.tokens, close: () => wiring.close() }
+  return { ...wiring, dfo, close: () => wiring.close() }
 }
 
 const tag = (job: NewJob, requestId: string | undefined): NewJob =>

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { checkBody, dfoError, sendDfoError } from './dfo-errors.js'
 import { SANDBOX_AGENT, sandboxBrand } from './identity.js'
 import { consumeOneTimeToken } from './one-time-tokens.js'
 import type { SandboxOptions } from './options.js'
-import { issueToken } from './tokens.js'
+import { issueToken, sameSecret } from './tokens.js'
 import { PUBLIC, PUBLIC_FILE } from './route-flags.js'
 
 const ATTACHMENTS = 'sandbox:attachments'
@@ -25,6 +25,10 @@ const FieldDefinitionSchema = Type.Object({
 }, { additionalProperties: true })
 
 interface AttachmentDoc { content: string, mimeType: string, expireAt: number }
+
+/** Like DFO's signed links: the URL carries its expiry and an HMAC over id and expiry, and stops working then. */
+const signature = (secret: string, id: string, expires: number): string =>
+  createHmac('sha256', `attachment-url:${secret}`).update(`${id}.${expires}`).digest('base64url')
 
 /** C10 one-time-token verification, C16 temporary attachments, C14 customer custom-field definitions. */
 export function miscRoutes (opts: SandboxOptions): FastifyPluginAsync {
@@ -46,12 +50,18 @@ export function miscRoutes (opts: SandboxOptions): FastifyPluginAsync {
       const id = randomUUID()
       const expireAt = Date.now() + ATTACHMENT_TTL_MS
       await store.putDoc(ATTACHMENTS, id, { content: checked.value.content, mimeType: checked.value.mimeType, expireAt } satisfies AttachmentDoc)
-      const url = `${req.protocol}://${req.host}${app.prefix}/attachments/${id}`
-      return { id, url, expireAt: new Date(expireAt).toISOString() }
+      const expires = Math.min(expireAt, Date.now() + (opts.attachmentUrlTtlMs ?? 15 * 60_000))
+      const url = `${req.protocol}://${req.host}${app.prefix}/attachments/${id}?expires=${expires}&signature=${signature(opts.accessKeySecret, id, expires)}`
+      return { id, url, expireAt: new Date(expires).toISOString() }
     })
 
     // The URL is handed to agents and platforms, so it needs no token (like CXone's signed URLs).
-    app.get<{ Params: { id: string } }>('/attachments/:id', { config: PUBLIC_FILE }, async (req, reply) => {
+    app.get<{ Params: { id: string }, Querystring: { expires?: string, signature?: string } }>('/attachments/:id', { config: PUBLIC_FILE }, async (req, reply) => {
+      const expires = Number(req.query.expires)
+      if (!Number.isFinite(expires) || !sameSecret(req.query.signature ?? '', signature(opts.accessKeySecret, req.params.id, expires))) {
+        return dfoError(reply, 403, 'attachmentUrlInvalid', 'The signature of this link is invalid')
+      }
+      if (expires <= Date.now()) return dfoError(reply, 403, 'attachmentUrlExpired', 'This link has expired')
       const doc = await store.getDoc<AttachmentDoc>(ATTACHMENTS, req.params.id)
       if (!doc || doc.expireAt <= Date.now()) return dfoError(reply, 404, 'attachmentNotFound', 'Attachment not found or expired')
       return reply.type(doc.mimeType).send(Buffer.from(doc.content, 'base64'))

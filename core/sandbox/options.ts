@@ -31,6 +31,8 @@ export interface SandboxOptions {
   accessKeyId: string
   accessKeySecret: string
   tokenTtlMs: number
+  /** how long a signed attachment URL works (DFO's links expire; default 15 min) */
+  attachmentUrlTtlMs?: number
   brandId: number
   /** seeded at start (as if an admin created them) unless present */
   channels?: Array<{ id: string, name: string }>

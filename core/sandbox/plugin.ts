@@ -6,6 +6,7 @@ import { consoleStatic } from './console-static.js'
 import { seedChannel } from './dfo-channels.js'
 import { dfoError } from './dfo-errors.js'
 import { dfoRoutes } from './dfo-routes.js'
+import { discoveryRoutes } from './discovery-routes.js'
 import { faultRoutes, setFaults } from './faults.js'
 import { HubClient } from './hub-client.js'
 import type { SandboxOptions } from './options.js'
@@ -31,6 +32,7 @@ export const sandboxPlugin: FastifyPluginAsync<SandboxOptions> = async (app, opt
 
   const agent = new Agent(opts, state, new HubClient(opts.store, opts.hub))
   await app.register(authRoutes(opts))
+  await app.register(discoveryRoutes)
   await app.register(dfoRoutes(opts, state), { prefix: '/dfo/3.0' })
   await app.register(faultRoutes(opts.store))
   await app.register(consoleStatic)

@@ -51,9 +51,21 @@ secret: \${MISSING_VAR}
   const err = t.throws(() => loadConfigFile(join(dir, 'bad.yaml'), {})) as unknown as ConfigInvalidError
   t.type(err, ConfigInvalidError)
   const text = err.problems.join('\n')
-  for (const path of ['/server/port', '/server: must not have additional properties: colour', '/auth/clients', '/cxone/timeout', '/cxone/authUrl', '/channels/0/id', '/channels/2/id: duplicate', 'unknownTop', 'MISSING_VAR']) {
+  for (const path of ['/server/port', '/server: must not have additional properties: colour', '/auth/clients', '/cxone/timeout', '/cxone/tenantId', '/channels/0/id', '/channels/2/id: duplicate', 'unknownTop', 'MISSING_VAR']) {
     t.match(text, path, `reports ${path}`)
   }
+})
+
+t.test('live mode needs cxone.tenantId (region discovery) or both authUrl and apiBaseUrl', async t => {
+  const base = { auth: { clients: [{ clientId: 'c', clientSecret: 's' }] } }
+  const live = (cxone: Record<string, string>): string[] => {
+    try { validateConfig({ ...base, cxone: { mode: 'live', accessKeyId: 'k', accessKeySecret: 's', ...cxone } }, {}); return [] } catch (err) { return (err as ConfigInvalidError).problems }
+  }
+  t.same(live({ tenantId: 't-1' }), [], 'a tenant id is enough: the endpoints are discovered')
+  t.same(live({ authUrl: 'https://a/auth/token', apiBaseUrl: 'https://b' }), [], 'both endpoints given: no discovery needed')
+  t.match(live({ authUrl: 'https://a/auth/token' }).join('\n'), /\/cxone\/tenantId: live mode needs cxone.tenantId .* or both cxone.authUrl and cxone.apiBaseUrl/)
+  t.match(live({}).join('\n'), '/cxone/tenantId')
+  t.equal(validateConfig({ ...base, cxone: { mode: 'live', tenantId: 't', accessKeyId: 'k', accessKeySecret: 's' } }, {}).cxone.discoveryUrl, 'https://cxone.niceincontact.com', 'discovery defaults to NICE\'s global issuer')
 })
 
 t.test('YAML syntax errors name the line', async t => {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startFakeHub } from './fake-hub.js'
-import { startSandboxApp } from './helper.js'
+import { startSandboxApp, until } from './helper.js'
 
 t.test('one-time tokens minted by the console verify once, for their brand and user', async t => {
   const fake = await startFakeHub(t)
@@ -44,15 +44,15 @@ t.test('integrations need the hub action URLs', async t => {
   t.equal(res.json().error.code, 'BYOC_ERR_SANDBOX_NOT_CONFIGURED')
 })
 
-t.test('temporary attachments are stored and served without a token', async t => {
-  const sb = await startSandboxApp(t)
+t.test('temporary attachments are served without a token at a signed URL that expires, like DFO\'s', async t => {
+  const sb = await startSandboxApp(t, { attachmentUrlTtlMs: 1000 })
   const content = Buffer.from('hello file').toString('base64')
   const up = await fetch(`${sb.url}/dfo/3.0/attachments/temporary`, {
     method: 'POST', headers: { authorization: `Bearer ${sb.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ content, mimeType: 'text/plain' })
   })
   t.equal(up.status, 200)
   const { id, url, expireAt } = await up.json() as { id: string, url: string, expireAt: string }
-  t.equal(url, `${sb.url}/dfo/3.0/attachments/${id}`)
+  t.match(url, new RegExp(`^${sb.url}/dfo/3.0/attachments/${id}\\?expires=\\d+&signature=[\\w-]+$`))
   t.ok(id)
   t.ok(Date.parse(expireAt) > Date.now())
   const res = await fetch(url)
@@ -60,7 +60,11 @@ t.test('temporary attachments are stored and served without a token', async t =>
   t.match(res.headers.get('content-type'), /^text\/plain/)
   t.equal(await res.text(), 'hello file')
   t.equal((await sb.dfo('POST', '/attachments/temporary', { mimeType: 'text/plain' })).statusCode, 400)
-  t.equal((await fetch(url.replace(id, 'nope'))).status, 404)
+  t.equal((await fetch(url.replace(id, 'nope'))).status, 403, 'the signature covers the id')
+  t.equal((await fetch(url.replace(/expires=\d+/, 'expires=99999999999999'))).status, 403, 'and the expiry')
+  const expired = await until(async () => { const r = await fetch(url); return r.status !== 200 && r }, 'the link to expire')
+  t.equal(expired.status, 403)
+  t.match(await expired.json(), { errors: [{ parameters: { errorCode: 'attachmentUrlExpired' } }] })
 })
 
 t.test('customer custom-field definitions upsert by ident', async t => {

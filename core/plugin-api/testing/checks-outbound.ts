@@ -33,7 +33,8 @@ export async function checkOutbound (t: Test, s: ContractSession, plugin: Channe
   })
 
   await t.test(`attachments are ${caps.attachments ? 'delivered' : 'degraded to links'}`, async t => {
-    const url = `${s.hub.url}/sandbox/contract-files/menu-${Date.now()}.pdf`
+    // not on CXone's origin, so the hub hands it on as it is (CXone's own file links become hub copies: core/attachments)
+    const url = `https://files.example/contract-files/menu-${Date.now()}.pdf`
     const text = `contract attachment ${Date.now()}`
     await s.agent.outbound(requireThread(s), text, [{ friendlyName: 'menu.pdf', url, mimeType: 'application/pdf' }])
     const got = await waitForMessage(list, text, s.timeoutMs)

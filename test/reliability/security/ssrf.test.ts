@@ -43,12 +43,13 @@ t.test('F-15/S-20: redirects from a platform or from CXone are failures, never f
 })
 
 t.test('S-19: no outbound request goes to a URL taken from a message or a browser', async t => {
-  const rig = await startRig(t)
+  // with an Integration ID, so the Add action goes as far as verifying the one-time token
+  const rig = await startRig(t, { cxone: { channelIntegrationId: 'integration-1' } })
   const target = await trap(t)
   await rig.send('kudu', 'ssrf-seed')
   const threadId = rig.accepted[0]!.threadId
   const auth = { authorization: `Bearer ${await cxoneToken(rig.hub)}` }
-  // agent attachments are links handed to the platform, not fetched by the hub
+  // agent attachments not on CXone's own origin are links handed to the platform, not fetched by the hub
   const res = await http('POST', `${rig.hub.box}/2.0/channel/chat_recorder/outbound`, {
     thread: { idOnExternalPlatform: threadId }, messageContent: { type: 'TEXT', payload: { text: 'see file' } },
     attachments: [{ friendlyName: 'meta.json', url: 'http://169.254.169.254/latest/meta-data/' }, { friendlyName: 'local', url: `${target.url}/secret` }]
@@ -63,5 +64,5 @@ t.test('S-19: no outbound request goes to a URL taken from a message or a browse
   t.ok(rig.cxone.calls.slice(before).some(c => c.path.endsWith('/one-time-token/verification')), 'verified with the configured CXone')
   // the redirect to backUrl is the admin's browser going back, not a request by the hub
   t.equal(target.hits(), 0, 'attachment, metadata and apiHost URLs never fetched by the hub')
-  t.comment('S-19: the hub has no code path that fetches a message- or browser-supplied URL; outbound hosts come from config only')
+  t.comment('S-19: the hub fetches no message- or browser-supplied URL beyond CXone\'s own file links (core/attachments/cxone-origin.ts); outbound hosts come from config only')
 })
