@@ -176,7 +176,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
       channels, conversations, store, publicUrl: selfUrl,
       clientChannels: new Map(config.auth.clients.filter(c => c.channels).map(c => [c.clientId, new Set(c.channels)]))
     }))
-    await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store })
+    await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store, selfUrl })
   }, { prefix: basePath })
 
   await registerChannels(app, config, { baseDir: opts.baseDir, registry: channels, store, bus, dfo: cxone.dfo, conversations })
