@@ -17,6 +17,7 @@ import { tokenRoute } from './auth/token-route.js'
 import { cxoneRoutes } from './cxone/routes.js'
 import { actionRoutes } from './cxone/action-routes.js'
 import { errorHandler } from './infra/error-handler.js'
+import { securityHeaders } from './infra/security-headers.js'
 import { strictJson } from './infra/strict-json.js'
 import { pressureGuard } from './infra/pressure-guard.js'
 import { loggerOptions } from './infra/logger.js'
@@ -105,6 +106,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   const localUrl = (): string => `http://127.0.0.1:${listeningPort()}`
 
   await app.register(errorHandler)
+  await app.register(securityHeaders)
   strictJson(app)
   pressureGuard(app)
   await app.register(openApi, { config })
