@@ -19,7 +19,7 @@ export function attachmentRoutes (scope: FastifyInstance, host: ChannelHost<Wate
   // base64 grows 4/3; a little room for the JSON around it. Larger bodies are cut off before buffering all.
   const bodyLimit = Math.ceil(max / 3) * 4 + 4096
   scope.post<{ Body: AttachmentBody }>('/attachments', { bodyLimit, schema: { body: AttachmentBodySchema } }, async (request, reply) => {
-    const customerId = customerFromRequest(host.config.identitySecret, request)
+    const customerId = await customerFromRequest(host, request)
     const content = Buffer.from(request.body.contentBase64, 'base64')
     if (content.length === 0) throw whError(WhErrorCodes.attachmentInvalid, 'The file is empty.')
     if (content.length > max) throw whError(WhErrorCodes.attachmentTooLarge, `Files can be at most ${max} bytes.`, 413)
