@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
-# byoc-hub: build with `docker build -t byoc-hub .`, run with `docker run -p 8080:8080 byoc-hub`
-# (the shipped config: sandbox mode, SQLite in /app/data). Production: mount your own config at
-# /app/config/byoc-hub.yaml (or set BYOC_CONFIG) and see docs/production.md.
+# byoc-hub: build with `docker build -t byoc-hub .`, run with `docker run --env-file .env -p 8080:8080 byoc-hub`.
+# The built-in config (deploy/docker/byoc-hub.yaml) is live mode, SQLite in /app/data: it needs the CXone and client
+# secrets in the environment and opens nothing without them. The CXone sandbox only when asked:
+#   docker run -e BYOC_CONFIG=/app/config/byoc-hub.yaml -p 8080:8080 byoc-hub
+# Your own config: mount it and point BYOC_CONFIG at it; see docs/production.md.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # --- build: all dependencies, TypeScript -> dist/, then drop the dev dependencies -------------------------------
@@ -19,6 +21,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.web.json ./
 COPY scripts scripts
 COPY config config
+COPY deploy/docker deploy/docker
 COPY core core
 COPY plugins plugins
 COPY test/fixtures/plugins test/fixtures/plugins
@@ -31,7 +34,7 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
     METRICS_HOST=0.0.0.0 \
-    BYOC_CONFIG=/app/config/byoc-hub.yaml \
+    BYOC_CONFIG=/app/deploy/docker/byoc-hub.yaml \
     BYOC_DB=/app/data/byoc-hub.db
 WORKDIR /app
 COPY --from=build /app/package.json ./
@@ -42,6 +45,7 @@ COPY --from=build /app/plugins/watering-hole/package.json plugins/watering-hole/
 COPY --from=build /app/plugins/generic-webhook/package.json plugins/generic-webhook/
 COPY --from=build /app/dist dist
 COPY --from=build /app/config config
+COPY --from=build /app/deploy/docker deploy/docker
 COPY bin bin
 # the only writable path the hub needs (SQLite driver); with store.driver redis the root filesystem can be read-only
 RUN mkdir -p /app/data && chown node:node /app/data

@@ -17,6 +17,7 @@ import { tokenRoute } from './auth/token-route.js'
 import { cxoneRoutes } from './cxone/routes.js'
 import { actionRoutes } from './cxone/action-routes.js'
 import { errorHandler } from './infra/error-handler.js'
+import { securityHeaders } from './infra/security-headers.js'
 import { strictJson } from './infra/strict-json.js'
 import { pressureGuard } from './infra/pressure-guard.js'
 import { loggerOptions } from './infra/logger.js'
@@ -108,6 +109,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   const localUrl = (): string => `http://127.0.0.1:${listeningPort()}`
 
   await app.register(errorHandler)
+  await app.register(securityHeaders)
   strictJson(app)
   pressureGuard(app)
   await app.register(openApi, { config })
@@ -190,7 +192,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
       channels, conversations, store, publicUrl: selfUrl,
       clientChannels: new Map(config.auth.clients.filter(c => c.channels).map(c => [c.clientId, new Set(c.channels)]))
     }))
-    await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store })
+    await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store, selfUrl })
   }, { prefix: basePath })
 
   await app.register(attachmentRoutes, { keeper, timeoutMs: ms(config.cxone.timeout) })

@@ -8,6 +8,7 @@ import { toThreadInfo, toTimelineEntry } from '../conversations/timeline.js'
 import { hubError } from '../errors.js'
 import { countdownKey } from '../conversations/idle-rule.js'
 import type { ChannelRuntime } from './runtime.js'
+import { customerTokensNotBefore } from './customer-tokens.js'
 
 interface HostDeps { store: Store, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
 
@@ -37,7 +38,8 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
       get: async (customerId: string) => {
         const c = await store.getCustomer(channel.id, customerId)
         return c && { customerId: c.customerId, name: c.name, ...(c.avatar ? { avatar: c.avatar } : {}) }
-      }
+      },
+      tokensNotBefore: (customerId: string) => customerTokensNotBefore(store, channel.id, customerId)
     },
     threads: {
       current: async (customerId: string) => toThreadInfo((await store.openThread(channel.id, customerId, `th-${randomUUID()}`)).thread),

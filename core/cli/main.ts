@@ -10,6 +10,7 @@ Commands:
   sandbox [--port N]            run the CXone emulator alone
   channels list|create|delete [id]   manage DFO channels with the hub's own CXone credentials
   dead-letters list|replay [jobId|--all]   show or replay messages that exhausted their retries
+  customers revoke-tokens <channel> <customer>   log one customer out everywhere (their tokens stop working)
   create-plugin <name> [dir]    scaffold a channel plugin package (byoc-hub-plugin-<name>) that passes the contract kit
 
 The config file is --config FILE, else $BYOC_CONFIG, else config/byoc-hub.yaml.`
@@ -30,6 +31,7 @@ export async function main (argv: string[]): Promise<number> {
     case 'channels': return (await import('./channels.js')).channels(configPath, rest)
     case 'create-plugin': return (await import('./create-plugin.js')).createPlugin(rest)
     case 'dead-letters': return (await import('./dead-letters.js')).deadLetters(configPath, rest, values.all ?? false)
+    case 'customers': return (await import('./customers.js')).customers(configPath, rest)
     default:
       console.error(`Unknown command '${command}'.\n\n${USAGE}`)
       return 1

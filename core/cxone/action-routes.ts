@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { randomBytes } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import type { ByocConfig } from '../../config/schema.js'
@@ -6,7 +6,8 @@ import type { ChannelRegistry } from '../channels/runtime.js'
 import type { DfoClient } from './dfo-types.js'
 import type { Store } from '../store/types.js'
 import { hubError } from '../errors.js'
-import { renderActionPage } from './action-page.js'
+import { actionPageHeaders, renderActionPage, renderDonePage, renderErrorPage } from './action-page.js'
+import { formActionSources, returnHosts } from './action-return.js'
 import { channelIntegrationId, dfoChannelFor } from './channel-definition.js'
 
 const ActionQuerySchema = Type.Object({
@@ -22,24 +23,33 @@ const ActionFormSchema = Type.Object({
 }, { additionalProperties: false })
 
 type Action = 'add' | 'reconnect' | 'remove'
-interface ActionSession { action: Action, accessToken: string, backUrl?: string, expiresAt: number }
+interface ActionSession { action: Action, accessToken: string, backUrl?: string, refusedBackUrl?: string, expiresAt: number }
 const SESSION_TTL_MS = 10 * 60_000
+
+/** A person's browser (the admin's) rather than a script: such errors get a page, not JSON. */
+const wantsHtml = (request: FastifyRequest): boolean => String(request.headers.accept ?? '').includes('text/html')
 
 /**
  * M6/M7: CXone opens these in the admin's browser with a one-time token. The hub verifies it with DFO, keeps the
  * resulting CXone token server-side (a short session in the store, never in the page), lets the admin pick a
- * configured channel, then creates/updates or deletes the DFO channel and redirects to backUrl.
+ * configured channel, then creates/updates or deletes the DFO channel and sends the admin back to backUrl when it is
+ * on a CXone host (action-return.ts); otherwise the admin stays on a page saying what happened.
  */
-export async function actionRoutes (app: FastifyInstance, opts: { config: ByocConfig, channels: ChannelRegistry, dfo: DfoClient, store: Store }): Promise<void> {
+export async function actionRoutes (app: FastifyInstance, opts: { config: ByocConfig, channels: ChannelRegistry, dfo: DfoClient, store: Store, selfUrl: () => string }): Promise<void> {
   const { config, channels, dfo, store } = opts
+  const hosts = returnHosts(config, opts.selfUrl)
 
-  const safeBackUrl = (url: string | undefined): string | undefined => {
-    if (!url) return undefined
-    try {
-      const u = new URL(url)
-      return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined
-    } catch { return undefined }
-  }
+  // browsers get the error as a page with the same headers as the others; API clients keep the coded JSON
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (!wantsHtml(request)) throw err
+    const status = err.validation ? 400 : err.statusCode ?? 500
+    if (status >= 500) request.log.error({ err }, 'action failed')
+    const code = err.validation ? 'BYOC_ERR_VALIDATION' : typeof err.code === 'string' && err.code.startsWith('BYOC_') ? err.code : 'BYOC_ERR_INTERNAL'
+    const message = status >= 500 ? 'CXone or the hub could not complete this; try again from CXone.' : err.message
+    const backUrl = (request.query as { backUrl?: unknown } | undefined)?.backUrl
+    const refused = typeof backUrl === 'string' && !hosts.check(backUrl, request.host) ? backUrl : undefined
+    return reply.code(status).headers(actionPageHeaders()).send(renderErrorPage(status, code, message, refused))
+  })
 
   for (const action of ['add', 'reconnect', 'remove'] as const) {
     app.get<{ Querystring: Static<typeof ActionQuerySchema> }>(`/actions/${action}`, {
@@ -48,26 +58,28 @@ export async function actionRoutes (app: FastifyInstance, opts: { config: ByocCo
       const q = request.query
       // refuse before the one-time token is spent: the admin can retry once the key is set
       if (action === 'add') channelIntegrationId(config)
+      const back = hosts.check(q.backUrl, request.host)
+      const refused = q.backUrl !== undefined && !back ? q.backUrl : undefined
+      if (refused) request.log.warn({ backUrl: refused }, 'action backUrl is not on a CXone host; not followed')
       let accessToken: string
       try {
         // apiHost comes from the browser: never call it (SSRF); the configured CXone is the only one we talk to
         accessToken = (await dfo.verifyOneTimeToken({ brandId: Number(q.brandId), userId: Number(q.userId), token: q.token, purpose: 'channel-integration' }, { attempts: 1 })).accessToken
       } catch (err) {
         request.log.warn({ err: (err as Error).message }, 'one-time token refused')
-        const back = safeBackUrl(q.backUrl)
         if (back) return reply.redirect(back, 302)
         throw hubError('ACTION_TOKEN_INVALID')
       }
       const session = randomBytes(24).toString('base64url')
-      const back = safeBackUrl(q.backUrl)
-      await store.putDoc('action-sessions', session, { action, accessToken, ...(back ? { backUrl: back } : {}), expiresAt: Date.now() + SESSION_TTL_MS } satisfies ActionSession)
+      await store.putDoc('action-sessions', session, {
+        action, accessToken, ...(back ? { backUrl: back } : {}), ...(refused ? { refusedBackUrl: refused } : {}), expiresAt: Date.now() + SESSION_TTL_MS
+      } satisfies ActionSession)
       const existing = action === 'add' ? [] : await dfo.listChannels({ accessToken, attempts: 1 }).catch(() => [])
       const choices = channels.all()
         .filter(c => action === 'add' || existing.length === 0 || existing.some(e => e.id === c.cxoneChannelId))
         .map(c => ({ id: c.id, name: c.name, cxoneChannelId: c.cxoneChannelId }))
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-        .send(renderActionPage(action, session, choices))
+      return reply.headers(actionPageHeaders(formActionSources(hosts.list(request.host))))
+        .send(renderActionPage(action, session, choices, refused))
     })
 
     app.post<{ Body: Static<typeof ActionFormSchema> }>(`/actions/${action}`, {
@@ -81,10 +93,8 @@ export async function actionRoutes (app: FastifyInstance, opts: { config: ByocCo
       if (action === 'remove') await dfo.deleteChannel(channel.cxoneChannelId, { accessToken: session.accessToken, attempts: 1 })
       else await dfo.createChannel(dfoChannelFor(channel, config), { accessToken: session.accessToken, attempts: 1 })
       request.log.info({ channel: channel.id, action }, 'channel action done')
-      if (session.backUrl) return reply.redirect(session.backUrl, 303)
-      return reply.type('text/html; charset=utf-8').send(`<!doctype html><title>Done</title><p>Channel ${escapeHtml(channel.name)}: ${action} done. You can close this page.</p>`)
+      if (session.backUrl) return reply.redirect(session.backUrl, 303) // checked against the CXone hosts when stored
+      return reply.headers(actionPageHeaders()).send(renderDonePage(action, channel.name, session.refusedBackUrl))
     })
   }
 }
-
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!))

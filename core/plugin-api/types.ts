@@ -114,6 +114,11 @@ export interface ChannelHost<TConfig, TEvent = unknown> {
   customers: {
     upsert (profile: CustomerProfile): Promise<void>
     get (customerId: string): Promise<CustomerProfile | undefined>
+    /**
+     * Epoch ms before which tokens the plugin issued to this customer must be refused (the customer's tokens were
+     * revoked, e.g. on erasure), or undefined. Since API 1.2.
+     */
+    tokensNotBefore (customerId: string): Promise<number | undefined>
   }
   threads: {
     /** The customer's open thread, opened (with a new id) when there is none. Safe under concurrency. */

@@ -1,10 +1,20 @@
 import { Type, type Static } from '@byoc-hub/plugin-api'
+import { DEFAULT_ALLOWED_MIME_TYPES } from './file-type.js'
 
 export const WateringHoleConfigSchema = Type.Object({
   identitySecret: Type.String({
     minLength: 32,
     'x-secret': true,
     description: 'HMAC key that signs customer ids; changing it logs every animal out (new identity on next visit)'
+  }),
+  allowedMimeTypes: Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9!#$&^_.+-]*/([a-z0-9][a-z0-9!#$&^_.+-]*|\\*)$' }), {
+    default: DEFAULT_ALLOWED_MIME_TYPES,
+    description: 'types a customer may attach (type/* for a family); checked against the file\'s first bytes where known'
+  }),
+  identityTtl: Type.String({
+    pattern: '^\\d+(s|m|h|d)$',
+    default: '30d',
+    description: 'how long a customer token lives without use; each connection renews it (e.g. 30d, 12h)'
   }),
   maxAttachmentBytes: Type.Integer({ minimum: 1, maximum: 40 * 1024 * 1024, default: 5 * 1024 * 1024, description: 'largest file a customer may attach' }),
   allowedOrigins: Type.Array(Type.String({ minLength: 1 }), {

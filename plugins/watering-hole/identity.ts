@@ -1,9 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
-// A customer token is `<customerId>.<HMAC(secret, customerId)>`: stateless, so any instance can check it,
-// and nobody without the secret can mint one for another animal's id.
+// A customer token is `<customerId>.<issued-at, base36 ms>.<HMAC(secret, customerId.issuedAt)>`: stateless, so any
+// instance can check it, and nobody without the secret can mint one for another animal's id or move its issue time.
+// The issue time makes tokens expire (identityTtl) and lets one customer's tokens be revoked (a "not before" time).
 const CUSTOMER_ID_PATTERN = /^a_[A-Za-z0-9_-]{16}$/
-const DOMAIN = 'watering-hole/customer/v1:'
+const ISSUED_AT_PATTERN = /^[0-9a-z]{1,11}$/
+// v2: tokens with an issue time. v1 tokens (no issue time, never expiring) no longer verify: one logout on upgrade.
+const DOMAIN = 'watering-hole/customer/v2:'
+/** Another instance's clock may run a little ahead of ours. */
+const CLOCK_SKEW_MS = 5 * 60_000
 
 export function newCustomerId (): string {
   return 'a_' + randomBytes(12).toString('base64url')
@@ -13,22 +18,35 @@ function mac (secret: string, data: string): Buffer {
   return createHmac('sha256', secret).update(DOMAIN + data).digest()
 }
 
-export function signCustomerToken (secret: string, customerId: string): string {
+export function signCustomerToken (secret: string, customerId: string, issuedAt = Date.now()): string {
   if (!CUSTOMER_ID_PATTERN.test(customerId)) throw new TypeError('malformed customer id')
-  return `${customerId}.${mac(secret, customerId).toString('base64url')}`
+  const iat = Math.floor(issuedAt).toString(36)
+  return `${customerId}.${iat}.${mac(secret, `${customerId}.${iat}`).toString('base64url')}`
 }
 
-/** The customer id a token proves, or undefined for anything forged, truncated or malformed. */
-export function verifyCustomerToken (secret: string, token: unknown): string | undefined {
+export interface CustomerTokenClaims { readonly customerId: string, readonly issuedAt: number }
+
+/** Who a token proves and since when, or undefined for anything forged, truncated, malformed or expired. */
+export function verifyCustomerToken (secret: string, token: unknown, opts: { ttlMs: number, now?: number }): CustomerTokenClaims | undefined {
   if (typeof token !== 'string' || token.length > 200) return undefined
-  const dot = token.indexOf('.')
-  if (dot < 0) return undefined
-  const customerId = token.slice(0, dot)
-  if (!CUSTOMER_ID_PATTERN.test(customerId)) return undefined
-  const given = Buffer.from(token.slice(dot + 1), 'base64url')
-  const expected = mac(secret, customerId)
+  const [customerId, iat, sig, ...extra] = token.split('.')
+  if (extra.length > 0 || sig === undefined || !CUSTOMER_ID_PATTERN.test(customerId!) || !ISSUED_AT_PATTERN.test(iat!)) return undefined
+  const given = Buffer.from(sig, 'base64url')
+  const expected = mac(secret, `${customerId}.${iat}`)
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
-  return customerId
+  const issuedAt = parseInt(iat!, 36)
+  const now = opts.now ?? Date.now()
+  if (issuedAt > now + CLOCK_SKEW_MS || issuedAt + opts.ttlMs <= now) return undefined
+  return { customerId: customerId!, issuedAt }
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** '30d', '12h', '90m', '45s' → ms (the config schema allows only these). */
+export function ttlMs (ttl: string): number {
+  const m = /^(\d+)(s|m|h|d)$/.exec(ttl)
+  if (!m) throw new TypeError(`invalid duration '${ttl}'`)
+  return Number(m[1]) * UNIT_MS[m[2]!]!
 }
 
 /**

@@ -37,11 +37,14 @@ t.test('Add and Remove action URLs: one-time token verified with DFO, a channel 
   t.notOk((await channelIds(hub)).includes('chat_recorder'), 'DFO channel deleted')
 })
 
-t.test('a bad one-time token goes back to backUrl, or 403 without one', async t => {
+t.test('a bad one-time token goes back to a CXone backUrl, or 403 without one (or with a foreign one)', async t => {
   const hub = await startHub(t, recorder)
-  const withBack = await http('GET', `${hub.box}/actions/add?userId=1&brandId=1001&token=forged&backUrl=${encodeURIComponent('https://cxone.example/back')}`)
+  const withBack = await http('GET', `${hub.box}/actions/add?userId=1&brandId=1001&token=forged&backUrl=${encodeURIComponent(`${hub.sandboxUrl}/console/`)}`)
   t.equal(withBack.status, 302)
-  t.equal(withBack.headers.location, 'https://cxone.example/back')
+  t.equal(withBack.headers.location, `${hub.sandboxUrl}/console/`)
+  const foreign = await http('GET', `${hub.box}/actions/add?userId=1&brandId=1001&token=forged&backUrl=${encodeURIComponent('https://cxone.example/back')}`)
+  t.equal(foreign.status, 403, 'a backUrl off the CXone hosts is not followed')
+  t.equal(foreign.body.error.code, 'BYOC_ERR_ACTION_TOKEN_INVALID')
   const without = await http('GET', `${hub.box}/actions/add?userId=1&brandId=1001&token=forged`)
   t.equal(without.status, 403)
   t.equal(without.body.error.code, 'BYOC_ERR_ACTION_TOKEN_INVALID')

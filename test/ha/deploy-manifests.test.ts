@@ -1,8 +1,9 @@
 import t from 'tap'
+import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, parseAllDocuments } from 'yaml'
-import { validateConfig } from '../../config/load.js'
+import { loadConfigFile, validateConfig } from '../../config/load.js'
 import { parseDuration } from '../../config/duration.js'
 import { ROOT } from '../helper.js'
 
@@ -86,4 +87,40 @@ t.test('Dockerfile: multi-stage, non-root, health-checked, exposing the configur
   const config = validateConfig(parse(load('configmap.yaml').data['byoc-hub.yaml']), load('secret.example.yaml').stringData)
   t.match(runtime, new RegExp(`^EXPOSE ${config.server.port} ${config.metrics.port}$`, 'm'))
   t.notMatch(runtime, /COPY (?!--from=build)(?!bin )/, 'the runtime stage takes only build output (and bin/)')
+})
+
+t.test('pods carry no Kubernetes API token, and a NetworkPolicy fences them', async t => {
+  const dep = load('deployment.yaml')
+  const pod = dep.spec.template
+  t.equal(pod.spec.automountServiceAccountToken, false, 'automountServiceAccountToken: false')
+  t.ok(load('kustomization.yaml').resources.includes('networkpolicy.yaml'), 'the policy is applied')
+  const np = load('networkpolicy.yaml')
+  t.equal(np.kind, 'NetworkPolicy')
+  t.ok(matches(np.spec.podSelector.matchLabels, pod.metadata.labels), 'it selects the hub\'s pods')
+  t.same(np.spec.policyTypes, ['Ingress', 'Egress'], 'both directions default-deny beyond its rules')
+  const portNames = new Set(pod.spec.containers[0].ports.map((p: any) => p.name))
+  for (const rule of np.spec.ingress) {
+    for (const p of rule.ports) t.ok(portNames.has(p.port), `ingress port ${p.port} is a container port`)
+    if (rule.ports.some((p: any) => p.port === 'metrics')) t.ok(rule.from?.length > 0, 'metrics only from a named source')
+  }
+  t.same(np.spec.ingress.filter((r: any) => !r.from).flatMap((r: any) => r.ports.map((p: any) => p.port)), ['http'], 'only http is open to all')
+  const open = np.spec.egress.flatMap((r: any) => (r.to ?? []).filter((to: any) => to.ipBlock?.cidr === '0.0.0.0/0'))
+  t.ok(open.length > 0 && open.every((to: any) => to.ipBlock.except?.includes('169.254.169.254/32')), 'never the cloud metadata service')
+})
+
+t.test('the image\'s built-in config is live mode; the sandbox only when BYOC_CONFIG asks for it', async t => {
+  const docker = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')
+  const runtime = docker.slice(docker.indexOf('AS runtime'))
+  const builtIn = /BYOC_CONFIG=\/app\/(\S+)/.exec(runtime)?.[1]
+  t.ok(builtIn, 'the runtime sets BYOC_CONFIG')
+  t.match(runtime, new RegExp(`COPY --from=build /app/${builtIn!.split('/').slice(0, -1).join('/')} `), 'and the image holds that file')
+  const path = join(ROOT, builtIn!)
+  const vars = [...readFileSync(path, 'utf8').matchAll(/\$\{([A-Z0-9_]+)\}/g)].map(m => m[1]!)
+  const env: Record<string, string> = Object.fromEntries(vars.map(v => [v, v.endsWith('_URL') ? `https://${v.toLowerCase().replace(/_/g, '-')}.example` : randomBytes(24).toString('hex')]))
+  const config = loadConfigFile(path, env).config
+  t.equal(config.cxone.mode, 'live', 'live mode')
+  t.equal(config.channels.length > 0 && config.channels.every(c => c.plugin.startsWith('/app/')), true, 'plugin paths inside the image')
+  t.throws(() => loadConfigFile(path, {}), /BYOC_CLIENT_SECRET is not set/, 'without its secrets the image does not start')
+  t.match(docker, /-e BYOC_CONFIG=\/app\/config\/byoc-hub\.yaml/, 'the Dockerfile says how to ask for the sandbox')
+  t.equal(loadConfigFile(join(ROOT, 'config/byoc-hub.yaml'), {}).config.cxone.mode, 'sandbox', 'and that config is sandbox mode')
 })

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ChannelHost } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
 import { WhErrorCodes, whError } from '../errors.js'
+import { checkFileType } from '../file-type.js'
 import { sealAttachment } from '../identity.js'
 import { AttachmentBodySchema, type AttachmentBody } from '../schemas.js'
 import { customerFromRequest } from './identity.js'
@@ -18,12 +19,14 @@ export function attachmentRoutes (scope: FastifyInstance, host: ChannelHost<Wate
   // base64 grows 4/3; a little room for the JSON around it. Larger bodies are cut off before buffering all.
   const bodyLimit = Math.ceil(max / 3) * 4 + 4096
   scope.post<{ Body: AttachmentBody }>('/attachments', { bodyLimit, schema: { body: AttachmentBodySchema } }, async (request, reply) => {
-    const customerId = customerFromRequest(host.config.identitySecret, request)
+    const customerId = await customerFromRequest(host, request)
     const content = Buffer.from(request.body.contentBase64, 'base64')
     if (content.length === 0) throw whError(WhErrorCodes.attachmentInvalid, 'The file is empty.')
     if (content.length > max) throw whError(WhErrorCodes.attachmentTooLarge, `Files can be at most ${max} bytes.`, 413)
-    const friendlyName = cleanName(request.body.friendlyName)
     const mimeType = request.body.mimeType
+    const verdict = checkFileType(content, mimeType, host.config.allowedMimeTypes)
+    if (!verdict.ok) throw whError(WhErrorCodes.attachmentType, verdict.reason, 415)
+    const friendlyName = cleanName(request.body.friendlyName)
     const { url } = await host.uploadAttachment(content, mimeType, friendlyName)
     const attachment = { friendlyName, url, mimeType }
     void reply.code(201)

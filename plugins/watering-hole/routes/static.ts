@@ -41,16 +41,19 @@ export function staticRoutes (scope: FastifyInstance, host: ChannelHost<Watering
     }
   }
 
-  const security = {
+  // The embed view is what widget.js puts in an iframe on the customer's pages, so those pages (allowedOrigins) may
+  // frame it; the standalone page is never framed (a framed page is a clickjacking target). The embed loader itself
+  // is a script on the host page and needs no frame rights.
+  const security = (embedded: boolean) => ({
     'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: http: https:; " +
-      `connect-src 'self'; frame-ancestors ${frameAncestors(host.config.allowedOrigins)}; base-uri 'none'; form-action 'none'`,
+      `connect-src 'self'; frame-ancestors ${embedded ? frameAncestors(host.config.allowedOrigins) : "'none'"}; base-uri 'none'; form-action 'none'; object-src 'none'`,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer'
-  }
+  })
 
   scope.get<{ Querystring: { embed?: string } }>('/', async (request, reply) => {
     const embedded = request.query.embed === '1'
-    return await reply.headers(security).type('text/html; charset=utf-8')
+    return await reply.headers(security(embedded)).type('text/html; charset=utf-8')
       .send(chatPage({ base: scope.prefix, title: host.config.title, embedded }))
   })
 

@@ -1,7 +1,8 @@
 import type { ChannelHost, LiveEvent, ThreadInfo, TimelineEntry } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
 import { WhErrorCodes, type WhErrorCode } from '../errors.js'
-import { checkAttachmentSeal, verifyCustomerToken } from '../identity.js'
+import { checkAttachmentSeal } from '../identity.js'
+import { customerOfToken, renewedToken } from '../customer-token.js'
 import { clientMessageIdOf, type WateringHoleEvent } from '../inbound.js'
 import type { ClientFrame } from '../schemas.js'
 import { parseClientFrame } from '../frames.js'
@@ -99,7 +100,7 @@ export class WidgetSession {
 
   private async hello (frame: HelloFrame): Promise<void> {
     if (this.customerId !== undefined) { this.error(WhErrorCodes.invalidFrame, 'hello was already sent on this connection'); return }
-    const customerId = verifyCustomerToken(this.host.config.identitySecret, frame.token)
+    const customerId = await customerOfToken(this.host, frame.token)
     const profile = customerId === undefined ? undefined : await this.host.customers.get(customerId)
     if (customerId === undefined || profile === undefined) {
       this.error(WhErrorCodes.tokenInvalid, 'Your identity token is not valid here; please introduce yourself again.')
@@ -114,7 +115,8 @@ export class WidgetSession {
     this.unsubscribe = this.host.subscribe(customerId, event => this.run(() => this.onLive(event)))
     const thread = await this.host.threads.findOpen(customerId) ?? latest(await this.host.threads.list(customerId))
     const lastSeq = thread === undefined ? 0 : frame.lastSeq?.[thread.threadId] ?? 0
-    this.send({ type: 'welcome', customer: { customerId, name: profile.name, avatar: profile.avatar ?? null } })
+    // renewal while in use: each hello gets a fresh token, which the widget keeps for its next visit
+    this.send({ type: 'welcome', customer: { customerId, name: profile.name, avatar: profile.avatar ?? null }, token: renewedToken(this.host, customerId) })
     await this.show(thread, lastSeq)
   }
 

@@ -1,7 +1,7 @@
 import { Connection, type ConnectionState } from './connection.js'
 import { byId } from './dom.js'
 import { IdleBanner } from './idle-banner.js'
-import { forgetIdentity, introduce, loadIdentity, type StoredIdentity } from './identity-store.js'
+import { forgetIdentity, introduce, loadIdentity, renewIdentity, type StoredIdentity } from './identity-store.js'
 import { THREAD_CLOSED, TOKEN_INVALID, type EntryView, type PresenceFrameState, type ServerFrame, type ThreadView } from './protocol.js'
 import { Transcript } from './transcript.js'
 import { Uploads } from './uploads.js'
@@ -86,6 +86,7 @@ function showThread (thread: ThreadView | null, resume: boolean): void {
 
 function onFrame (f: ServerFrame): void {
   switch (f.type) {
+    case 'welcome': if (identity !== undefined) identity = renewIdentity(identity, f.token); return
     case 'history':
       showThread(f.thread, f.resume)
       for (const e of f.entries) { transcript.upsert(e); receive(e) }

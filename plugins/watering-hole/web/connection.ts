@@ -27,7 +27,7 @@ export class Connection {
   readonly lastSeq: Record<string, number> = {}
   private readonly outbox = new Map<string, MessageFrame>()
 
-  constructor (private readonly url: string, private readonly token: string, private readonly on: ConnectionHandlers) {
+  constructor (private readonly url: string, private token: string, private readonly on: ConnectionHandlers) {
     try {
       for (const f of JSON.parse(localStorage.getItem(OUTBOX_KEY) ?? '[]') as MessageFrame[]) this.outbox.set(f.clientMessageId, f)
     } catch { /* a corrupt outbox is dropped */ }
@@ -89,6 +89,7 @@ export class Connection {
     ws.onmessage = (ev) => {
       let frame: ServerFrame
       try { frame = JSON.parse(String(ev.data)) as ServerFrame } catch { return }
+      if (frame.type === 'welcome') this.token = frame.token // renewed by the hub: the next hello uses it
       this.track(frame)
       this.on.frame(frame)
       if (frame.type === 'history' && !this.ready) {

@@ -15,6 +15,13 @@ export function loadIdentity (): StoredIdentity | undefined {
 
 export function forgetIdentity (): void { localStorage.removeItem(KEY) }
 
+/** The hub renews the token on every connection (it expires after identityTtl without use): keep the new one. */
+export function renewIdentity (identity: StoredIdentity, token: string): StoredIdentity {
+  const renewed = { ...identity, token }
+  localStorage.setItem(KEY, JSON.stringify(renewed))
+  return renewed
+}
+
 export async function introduce (base: string, name: string, avatar: string, token?: string): Promise<StoredIdentity> {
   const res = await fetch(`${base}/identity`, {
     method: 'POST',

@@ -22,7 +22,7 @@ export interface EntryView {
 export interface ThreadView { threadId: string, status: 'open' | 'closed', closedReason: string | null, createdAt: number }
 
 export type ServerFrame =
-  | { type: 'welcome', customer: { customerId: string, name: string, avatar: string | null } }
+  | { type: 'welcome', customer: { customerId: string, name: string, avatar: string | null }, token: string }
   | { type: 'history', thread: ThreadView | null, resume: boolean, entries: EntryView[] }
   | { type: 'message', entry: EntryView }
   | { type: 'ack', clientMessageId: string, messageId: string, threadId: string, seq: number, duplicate: boolean }

@@ -32,8 +32,8 @@ t.test('a forged token, or another animal\'s id with my signature, is refused', 
   const hub = await startHub(t)
   const me = await identify(hub.url)
   const victim = await identify(hub.url, 'Leo', 'lion')
-  const sig = me.token.split('.')[1]
-  for (const token of [`${victim.customerId}.${sig}`, `${me.customerId}.${sig.slice(0, -1)}A`, 'nonsense']) {
+  const [, iat, sig] = me.token.split('.')
+  for (const token of [`${victim.customerId}.${iat}.${sig}`, `${me.customerId}.${iat}.${sig.slice(0, -1)}A`, 'nonsense']) {
     const ws = await WidgetClient.open(hub.url)
     ws.send({ type: 'hello', token })
     const err = await ws.next(f => f.type === 'error')

@@ -4,22 +4,7 @@ import { connect } from 'node:net'
 import { CLIENT, cxoneToken, eventually, http, startHub } from '../../helper.js'
 import { liveCxone, startRecordingCxone } from '../harness/cxone-recorder.js'
 import { startRecordingPlatform } from '../harness/platform-recorder.js'
-
-/** Full paths and methods from Fastify's route tree (printRoutes draws it with box characters). */
-function routesOf (tree: string): Array<{ path: string, methods: string[] }> {
-  const out: Array<{ path: string, methods: string[] }> = []
-  const stack: string[] = []
-  for (const line of tree.split('\n')) {
-    const m = /^([│ ]*)[├└]── (.*?)(?: \(([^)]*)\))?$/.exec(line)
-    if (!m) continue
-    const depth = m[1]!.length / 4
-    stack.length = depth
-    const path = (stack[depth - 1] ?? '') + m[2]!
-    stack.push(path)
-    if (m[3]) out.push({ path, methods: m[3].split(',').map(s => s.trim()) })
-  }
-  return out
-}
+import { routesOf } from '../harness/route-inventory.js'
 
 t.test('S-22: route inventory: everything but health, docs, token, action pages and platform webhooks needs the bearer token', async t => {
   const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])

@@ -1,0 +1,54 @@
+import type { ByocConfig } from '../../config/schema.js'
+
+/**
+ * Where an action page may send the admin back to. CXone passes `backUrl` in the query string, so anyone can craft
+ * an action link that would bounce a logged-in admin to their own site (an open redirect with the hub's name on it).
+ * Only CXone's own hosts are trusted: in sandbox mode the hub itself (it serves the sandbox), in live mode the hosts
+ * of the configured CXone URLs, plus whatever `cxone.actionReturnHosts` adds (CXone's UI lives on other hosts than
+ * its API).
+ */
+export interface ReturnHosts {
+  /** the trusted hosts for a request that reached the hub as `requestHost` (lower case, host[:port] or *.domain) */
+  list (requestHost: string): string[]
+  /** `url` when it is http(s) on a trusted host, otherwise undefined */
+  check (url: string | undefined, requestHost: string): string | undefined
+}
+
+const hostOf = (url: string | undefined): string[] => {
+  if (!url) return []
+  try { return [new URL(url).host.toLowerCase()] } catch { return [] }
+}
+
+export function returnHosts (config: ByocConfig, selfUrl: () => string): ReturnHosts {
+  const extra = config.cxone.actionReturnHosts.map(h => h.toLowerCase())
+  const cxone = config.cxone.mode === 'live' ? [...hostOf(config.cxone.authUrl), ...hostOf(config.cxone.apiBaseUrl)] : []
+  const list = (requestHost: string): string[] => {
+    // sandbox mode: the sandbox is on the hub's own listener, reached by whatever host the browser used (a Host
+    // header a victim's browser sets itself, so an attacker cannot choose it) or the configured public URL
+    const own = config.cxone.mode === 'sandbox' ? [requestHost.toLowerCase(), ...hostOf(selfUrl())] : []
+    return [...new Set([...own, ...cxone, ...extra])]
+  }
+  return {
+    list,
+    check (url, requestHost) {
+      if (!url) return undefined
+      let u: URL
+      try { u = new URL(url) } catch { return undefined }
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined
+      if (u.username || u.password) return undefined
+      return list(requestHost).some(h => hostMatches(h, u.host.toLowerCase())) ? u.href : undefined
+    }
+  }
+}
+
+/** CSP host-source semantics: `*.example.com` covers subdomains only, never the apex; a port must match exactly. */
+export function hostMatches (pattern: string, host: string): boolean {
+  if (!pattern.startsWith('*.')) return pattern === host
+  const suffix = pattern.slice(1)
+  return host.endsWith(suffix) && host.length > suffix.length
+}
+
+/** The value of form-action: the page posts to itself, and that post's redirect goes to one of these hosts. */
+export function formActionSources (hosts: readonly string[]): string {
+  return ["'self'", ...hosts].join(' ')
+}
