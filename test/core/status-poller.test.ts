@@ -5,6 +5,7 @@ import { createDfoClient } from '../../core/cxone/dfo-client.js'
 import { createTokenSource } from '../../core/cxone/token-client.js'
 import { CONTACTS_PAGE_SIZE } from '../../core/sandbox/contact-search.js'
 import { eventually, http, startHub, type StartedHub } from '../helper.js'
+import { agentEnds, sandboxToken } from '../sandbox-view.js'
 
 const CHANNEL = { id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', name: 'Recorder', config: {} }
 
@@ -39,15 +40,6 @@ async function say (hub: StartedHub, customerId: string, threadId: string): Prom
   if (res.status !== 202) throw new Error(`inbound answered ${res.status}: ${JSON.stringify(res.body)}`)
 }
 
-/** the agent's "End conversation" in the sandbox console, for the hub thread id */
-async function agentEnds (hub: StartedHub, threadId: string): Promise<void> {
-  const threads = (await http('GET', `${hub.sandboxUrl}/console/api/threads`)).body as Array<{ id: string, idOnExternalPlatform: string }>
-  const sb = threads.find(x => x.idOnExternalPlatform === threadId)
-  if (!sb) throw new Error(`no sandbox thread for ${threadId}`)
-  const res = await http('POST', `${hub.sandboxUrl}/console/api/threads/${sb.id}/end`)
-  if (res.status !== 204) throw new Error(`end answered ${res.status}`)
-}
-
 const pages = (k: number) => Math.max(1, Math.ceil(k / CONTACTS_PAGE_SIZE))
 
 t.test('the check costs the same at any number of open threads, and grows with the cases that ended', async t => {
@@ -59,7 +51,7 @@ t.test('the check costs the same at any number of open threads, and grows with t
   for (let i = 0; i < 3; i++) t.same(await look(), first, 'the same every look, whatever the number of open threads')
 
   const k = 30
-  for (let i = 0; i < k; i++) await agentEnds(hub, `th-${String(i).padStart(4, '0')}`)
+  for (let i = 0; i < k; i++) await agentEnds(hub.sandboxUrl, `th-${String(i).padStart(4, '0')}`)
   const after = await look()
   t.equal(after.closed, k, 'every ended case ends its conversation')
   t.equal(after.searchContacts, pages(k), `${k} ended cases: ${pages(k)} pages of ${CONTACTS_PAGE_SIZE}`)
@@ -78,14 +70,14 @@ t.test('a closed older case does not end a thread that has a newer case; the new
   await look()
   const threadId = 'th-0000'
   const before = (await hub.store.getThread(threadId))!
-  await agentEnds(hub, threadId)
+  await agentEnds(hub.sandboxUrl, threadId)
   // the customer writes before the hub looked: CXone opens a new case on the same thread
   await say(hub, 'cust-0', threadId)
   const renewed = await eventually(async () => { const x = await hub.store.getThread(threadId); return x?.contactId !== before.contactId && x }, 15_000, 'new case number stored')
   t.equal((await look()).closed, 0)
   t.equal((await hub.store.getThread(threadId))?.status, 'open', 'the conversation goes on under its new case')
 
-  await agentEnds(hub, threadId)
+  await agentEnds(hub.sandboxUrl, threadId)
   t.equal((await look()).closed, 1)
   t.match(await hub.store.getThread(threadId), { status: 'closed', closedReason: 'agent', contactId: renewed.contactId })
   t.equal((await hub.store.getThread('th-0001'))?.status, 'open')
@@ -94,7 +86,7 @@ t.test('a closed older case does not end a thread that has a newer case; the new
 t.test('a thread archived in CXone (C11) is found by the sweep, one call per look', async t => {
   const open = SWEEP_BATCH + 10
   const { hub, look } = await setup(t, open)
-  const token = (await http('POST', `${hub.sandboxUrl}/auth/token`, `grant_type=password&username=${hub.config.sandbox.accessKeyId}&password=${hub.config.sandbox.accessKeySecret}`, { 'content-type': 'application/x-www-form-urlencoded' })).body.access_token
+  const token = await sandboxToken(hub.sandboxUrl, hub.config.sandbox)
   const archived = `th-${String(open - 1).padStart(4, '0')}`
   const put = await http('PUT', `${hub.sandboxUrl}/dfo/3.0/channels/chat_recorder/threads/${archived}`, { canAddMoreMessages: false }, { authorization: `Bearer ${token}` })
   t.equal(put.status, 200)
