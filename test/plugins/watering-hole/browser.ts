@@ -98,3 +98,10 @@ export async function forceSend (page: Page, text: string): Promise<void> {
   await page.evaluate(() => { for (const id of ['wh-message', 'wh-send']) (document.getElementById(id) as HTMLInputElement).disabled = false })
   await say(page, text)
 }
+
+/** "Start a new chat" after an ended one: waits for the input to come back, then sends the first message. */
+export async function startNewChat (page: Page, text: string): Promise<void> {
+  await page.getByRole('button', { name: 'Start a new chat' }).click()
+  await eventually(async () => !await page.getByLabel('Message').isDisabled(), 5000, 'input enabled')
+  await say(page, text)
+}

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { eventually, http } from '../../helper.js'
 import { startLiveRig } from '../../live-rig.js'
-import { forceSend, launch, log, newAnimal, sandboxThread, say, sendOnOwnSocket } from './browser.js'
+import { forceSend, launch, log, newAnimal, sandboxThread, say, sendOnOwnSocket, startNewChat } from './browser.js'
 
 const INTERVAL_MS = 1000
 // the bound the issue sets: threadStatusInterval plus a few seconds (generous: two cores shared by many test runs)
@@ -41,9 +41,7 @@ t.test('live mode, CXone semantics: the agent closes the case, the widget ends t
   t.equal((await http('GET', api)).body.thread.contactId, atAgent.contactId, 'no new case was opened')
 
   // "Start a new chat" opens a new thread, which reaches CXone as a thread of its own
-  await page.getByRole('button', { name: 'Start a new chat' }).click()
-  await eventually(async () => !await page.getByLabel('Message').isDisabled(), 5000, 'input enabled')
-  await say(page, 'About that pond')
+  await startNewChat(page, 'About that pond')
   const next = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'the new thread')
   t.not(next.threadId, thread.threadId)
   await log(page).getByText('About that pond').waitFor()

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { eventually, http, startHub } from '../../helper.js'
-import { forceSend, launch, log, newAnimal, online, openWidget, sandboxThread, say, sendOnOwnSocket } from './browser.js'
+import { forceSend, launch, log, newAnimal, online, openWidget, sandboxThread, say, sendOnOwnSocket, startNewChat } from './browser.js'
 
 // Rules set on the channel entry: core fills a channel's own `rules` with defaults, which then hide the
 // global ones (reported to the lead), so the global `rules` key does not reach the channel today.
@@ -38,9 +38,7 @@ t.test('idle: "Are you still there?" counts down, "I\'m still here" cancels it, 
   await eventually(async () => (await http('GET', `${hub.sandboxUrl}/console/api/threads/${sb.id}`)).body.thread.status === 'closed', 10_000, 'closed in CXone')
 
   // a new chat opens a new thread
-  await page.getByRole('button', { name: 'Start a new chat' }).click()
-  await eventually(async () => !await page.getByLabel('Message').isDisabled(), 5000, 'input enabled')
-  await say(page, 'Me again')
+  await startNewChat(page, 'Me again')
   const next = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'new thread')
   t.not(next.threadId, thread.threadId)
   await log(page).getByText('Me again').waitFor()
