@@ -14,7 +14,8 @@ const CHANNEL = { id: 'recorder', plugin: './test/fixtures/plugins/recorder', cx
  * call by operation. The hub's own poller is kept out of the way (interval 1h).
  */
 async function setup (t: Test, open: number) {
-  const hub = await startHub(t, { cxone: { threadStatusInterval: '1h' }, rules: { idle: { enabled: false } }, channels: [CHANNEL] })
+  // hundreds of calls from one address in a minute: the per-IP rate limit is not what this test is about
+  const hub = await startHub(t, { server: { rateLimit: { max: 100_000 } }, cxone: { threadStatusInterval: '1h' }, rules: { idle: { enabled: false } }, channels: [CHANNEL] })
   const calls: string[] = []
   const tokens = createTokenSource({ authUrl: `${hub.sandboxUrl}/auth/token`, accessKeyId: hub.config.sandbox.accessKeyId, accessKeySecret: hub.config.sandbox.accessKeySecret, timeoutMs: 5000 })
   const dfo = createDfoClient({ apiBaseUrl: hub.sandboxUrl, tokens, timeoutMs: 5000, retryBaseMs: 10, retryMaxMs: 100, onCall: (op) => calls.push(op) })
