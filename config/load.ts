@@ -6,6 +6,7 @@ import { Settings } from 'typebox/system'
 import type { TSchema } from 'typebox'
 import { ByocConfigSchema, type ByocConfig } from './schema.js'
 import { interpolateEnv } from './interpolate.js'
+import { parseDuration } from './duration.js'
 
 /** A config that fails validation; `problems` lists every error as "/path: message". */
 export class ConfigInvalidError extends Error {
@@ -93,6 +94,8 @@ function crossFieldProblems (c: ByocConfig): string[] {
       out.push('/cxone/tenantId: live mode needs cxone.tenantId (region discovery) or both cxone.authUrl and cxone.apiBaseUrl')
     }
   }
+  const statusEvery = parseDuration(c.cxone?.threadStatusInterval)
+  if (statusEvery !== undefined && statusEvery < 1000) out.push('/cxone/threadStatusInterval: must be at least 1s')
   if (c.cxone?.mode === 'sandbox' && c.auth?.clients && c.sandbox && !c.auth.clients.some(cl => cl.clientId === c.sandbox.clientId)) {
     out.push(`/sandbox/clientId: '${c.sandbox.clientId}' is not one of auth.clients, so the sandbox could not call the hub`)
   }

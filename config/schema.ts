@@ -54,7 +54,7 @@ const CxoneSchema = Type.Object({
   retries: Type.Integer({ minimum: 0, maximum: 20, default: 8, description: 'attempts before a message becomes a dead letter' }),
   retryBase: Duration('250ms', 'first retry delay (doubles, with jitter)'),
   retryMax: Duration('1m', 'longest retry delay'),
-  threadStatusInterval: Duration('15s', 'how often open threads are checked for closure by an agent'),
+  threadStatusInterval: Duration('15s', 'how often the hub reads CXone for conversations an agent ended (at least 1s)'),
   actionReturnHosts: Type.Array(Type.String({ pattern: '^(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:\\d{1,5})?$' }), {
     default: [],
     description: 'hosts (host or host:port, *.domain for subdomains) the Add/Reconnect/Remove pages may send the admin back to, besides the configured CXone\'s own'

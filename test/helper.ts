@@ -31,7 +31,7 @@ export function testConfig (dir: string, overrides: Record<string, unknown> = {}
   const base: Record<string, unknown> = {
     server: { host: '127.0.0.1', port: 0 },
     auth: { clients: [CLIENT], tokenTtl: '1h' },
-    cxone: { mode: 'sandbox', retryBase: '20ms', retryMax: '200ms', threadStatusInterval: '200ms', timeout: '2s' },
+    cxone: { mode: 'sandbox', retryBase: '20ms', retryMax: '200ms', threadStatusInterval: '1s', timeout: '2s' },
     sandbox: { clientId: CLIENT.clientId },
     store: { driver: 'sqlite', path: join(dir, 'hub.db') },
     log: { level: process.env.TEST_LOG ?? 'silent' },

@@ -1,26 +1,39 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Store } from '../store/types.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
-import type { DfoClient } from '../cxone/dfo-types.js'
+import type { DfoClient, DfoContact } from '../cxone/dfo-types.js'
 import type { ConversationService } from './service.js'
+import { EndedCaseFeed } from './case-feed.js'
+import { ArchivedThreadSweep } from './thread-sweep.js'
+
+/** how far back the very first look goes when open threads are older than that (a hub upgraded in place) */
+const FIRST_LOOK_MAX_MS = 24 * 3600_000
 
 /**
- * CXone never calls the hub when an agent ends a conversation, so the hub asks: every interval, one instance
- * (holding a lease) checks the open threads' status in DFO and ends those CXone closed for new messages.
+ * CXone never calls the hub when an agent ends a conversation, so the hub asks. Every interval, one instance
+ * (holding a lease) reads which cases ended since its last look (one contacts search, C19, more pages only when
+ * many cases ended) and which threads were archived (one thread search, C11, over the next 50 open threads), and
+ * ends those conversations for the customer. The third signal, DFO refusing a message with
+ * cannotAddMoreMessagesToPost, costs nothing extra: the create-message job acts on it.
  */
 export class ThreadStatusPoller {
   private handle: NodeJS.Timeout | undefined
   private busy: Promise<void> | undefined
   private readonly owner = `poller-${process.pid}-${Math.random().toString(36).slice(2)}`
+  private readonly cases: EndedCaseFeed
+  private readonly sweep: ArchivedThreadSweep
 
   constructor (
     private readonly store: Store,
     private readonly channels: ChannelRegistry,
-    private readonly dfo: DfoClient,
+    dfo: DfoClient,
     private readonly conversations: ConversationService,
     private readonly log: FastifyBaseLogger,
     private readonly intervalMs: number
-  ) {}
+  ) {
+    this.cases = new EndedCaseFeed(store, dfo)
+    this.sweep = new ArchivedThreadSweep(store, channels, dfo)
+  }
 
   start (): void {
     this.handle = setInterval(() => {
@@ -38,21 +51,49 @@ export class ThreadStatusPoller {
     }
   }
 
-  /** One pass over every channel's open threads, 50 per DFO call. */
+  /** One look: ended cases, then one batch of the archived-thread sweep. Returns how many conversations it ended. */
   async poll (): Promise<number> {
+    const channels = this.channels.all()
+    if (channels.length === 0) return 0
     let closed = 0
-    for (const channel of this.channels.all()) {
-      const open = await this.store.listThreads({ channelId: channel.id, status: 'open' })
-      for (let i = 0; i < open.length; i += 50) {
-        const batch = open.slice(i, i + 50)
-        const found = await this.dfo.searchThreads({ channelId: channel.cxoneChannelId, threadIds: batch.map(t => t.threadId) }, { attempts: 1 })
-        const shut = new Set(found.filter(t => t.canAddMoreMessages === false).map(t => t.idOnExternalPlatform))
-        for (const thread of batch) {
-          if (shut.has(thread.threadId) && await this.conversations.closeThread(channel, thread, 'agent')) closed++
-        }
-      }
+    const { cases, mark } = await this.cases.read(
+      [...new Set(channels.map(c => c.cxoneChannelId))], () => this.firstLookFrom(),
+      () => this.log.warn('more ended cases than one look reads; older ones are skipped')
+    )
+    for (const contact of cases) if (await this.endForCase(contact)) closed++
+    await this.cases.commit(mark)
+    for (const { channel, thread } of await this.sweep.next()) {
+      if (await this.conversations.closeThread(channel, thread, 'agent')) closed++
     }
     return closed
+  }
+
+  /**
+   * Ends the conversation an ended case belongs to, unless the thread has moved on: a case that is not the one the
+   * hub holds for the thread, or a message on the thread after the case ended (CXone opens a new case for it), means
+   * an older case closed, and the conversation goes on.
+   */
+  private async endForCase (contact: DfoContact): Promise<boolean> {
+    const threadId = contact.threadIdOnExternalPlatform
+    if (threadId === undefined) return false
+    const thread = await this.store.getThread(threadId)
+    if (!thread || thread.status !== 'open') return false
+    const channel = this.channels.get(thread.channelId)
+    if (!channel || (contact.channelId !== undefined && contact.channelId !== channel.cxoneChannelId)) return false
+    if (thread.contactId !== undefined && thread.contactId !== contact.id) return false
+    const endedAt = contact.statusUpdatedAt === undefined ? Number.NaN : Date.parse(contact.statusUpdatedAt)
+    if (thread.lastActivityAt > endedAt) return false
+    return this.conversations.closeThread(channel, thread, 'agent')
+  }
+
+  /** No watermark yet: start at the oldest open conversation (no earlier close can end one), at most a day back. */
+  private async firstLookFrom (): Promise<number> {
+    const now = Date.now()
+    let oldest = now
+    for (const channel of this.channels.all()) {
+      for (const t of await this.store.listThreads({ channelId: channel.id, status: 'open' })) oldest = Math.min(oldest, t.createdAt)
+    }
+    return Math.max(oldest, now - FIRST_LOOK_MAX_MS)
   }
 
   async stop (): Promise<void> {

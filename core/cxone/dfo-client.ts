@@ -2,6 +2,7 @@ import { Agent, type Dispatcher } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
 import { DfoError, type CreateMessageResult, type CxoneTokenSource, type DfoChannel, type DfoClient, type DfoThread } from './dfo-types.js'
 import { createDfoRequester, type DfoCallOptions } from './dfo-request.js'
+import { contactSearchQuery, toContact, toContactPage } from './dfo-contacts.js'
 
 export interface DfoClientOptions {
   /** DFO base, e.g. https://api-de-na1.niceincontact.com; /dfo/3.0 is appended */
@@ -25,7 +26,7 @@ export type ClosableDfoClient = DfoClient & { close (): Promise<void> }
 const seg = encodeURIComponent
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** DFO calls of §3.3 (C1..C16) over undici with retries; see dfo-request.ts for the retry and auth policy. */
+/** DFO calls of §3.3 (C1..C20) over undici with retries; see dfo-request.ts for the retry and auth policy. */
 export function createDfoClient (opts: DfoClientOptions): ClosableDfoClient {
   const owned = opts.dispatcher === undefined
     ? new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 })
@@ -67,6 +68,16 @@ export function createDfoClient (opts: DfoClientOptions): ClosableDfoClient {
       const r = await call({ operation: 'searchThreads', method: 'GET', path: '/threads', query: params.join('&'), auth: 'bearer', opts: o })
       const data = isObject(r) ? r.data : r
       return (Array.isArray(data) ? data.filter(isObject) : []) as DfoThread[]
+    },
+    async searchContacts (q, o) {
+      const r = await call({ operation: 'searchContacts', method: 'GET', path: '/contacts', query: contactSearchQuery(q), auth: 'bearer', opts: o })
+      return toContactPage(r)
+    },
+    async getContact (contactId, o) {
+      const r = await call({ operation: 'getContact', method: 'GET', path: `/contacts/${seg(contactId)}`, auth: 'bearer', opts: o })
+      const contact = toContact(r)
+      if (contact === undefined) throw malformed('getContact', r)
+      return contact
     },
     async listChannels (o?: DfoCallOptions) {
       const r = await call({ operation: 'listChannels', method: 'GET', path: '/channels', auth: 'bearer', opts: o })

@@ -13,8 +13,12 @@ export interface DfoClient {
   senderAction (channelId: string, threadId: string, action: 'isTypingOn' | 'isTypingOff', opts?: CallOptions): Promise<void>
   updateMessageStatus (channelId: string, messageId: string, status: 'delivered' | 'seen' | 'failed', updatedAt: string, opts?: CallOptions): Promise<void>
   updateThread (channelId: string, threadId: string, body: { canAddMoreMessages: boolean }, opts?: CallOptions): Promise<void>
-  updateContactStatus (contactId: string, status: 'closed' | 'resolved' | 'open' | 'pending' | 'escalated' | 'new' | 'trashed', opts?: CallOptions): Promise<void>
+  updateContactStatus (contactId: string, status: ContactStatus, opts?: CallOptions): Promise<void>
   searchThreads (query: { channelId?: string, threadIds?: string[] }, opts?: CallOptions): Promise<DfoThread[]>
+  /** C19: one page of cases; pass the answer's scrollToken (with the same query) for the next page */
+  searchContacts (query: ContactSearchQuery, opts?: CallOptions): Promise<ContactPage>
+  /** C20: one case by its contact number */
+  getContact (contactId: string, opts?: CallOptions): Promise<DfoContact>
   listChannels (opts?: CallOptions & { accessToken?: string, apiBaseUrl?: string }): Promise<DfoChannel[]>
   createChannel (channel: NewDfoChannel, opts?: CallOptions & { accessToken?: string, apiBaseUrl?: string }): Promise<DfoChannel>
   deleteChannel (channelId: string, opts?: CallOptions & { accessToken?: string, apiBaseUrl?: string }): Promise<void>
@@ -42,6 +46,41 @@ export interface DfoThread {
   readonly channelId?: string
   readonly canAddMoreMessages?: boolean
   readonly [k: string]: unknown
+}
+
+export type ContactStatus = 'closed' | 'resolved' | 'open' | 'pending' | 'escalated' | 'new' | 'trashed'
+/** the statuses in which a case is over: the agent (or CXone) ended the conversation */
+export const FINAL_CONTACT_STATUSES: readonly ContactStatus[] = ['closed', 'resolved', 'trashed']
+
+/** A DFO contact (case), the fields the hub reads; the rest is kept as sent. */
+export interface DfoContact {
+  readonly id: string
+  readonly status?: string
+  /** ISO-8601 */
+  readonly statusUpdatedAt?: string
+  readonly createdAt?: string
+  readonly channelId?: string
+  readonly threadId?: string
+  readonly threadIdOnExternalPlatform?: string
+  readonly authorEndUserIdentity?: { readonly idOnExternalPlatform?: string, readonly [k: string]: unknown }
+  readonly [k: string]: unknown
+}
+
+export interface ContactSearchQuery {
+  readonly channelIds?: readonly string[]
+  readonly statuses?: readonly ContactStatus[]
+  readonly endUserIds?: readonly string[]
+  /** not in CXone's published schema; the names NICE's own agent code sends (see docs/cxone-contract.md, C19) */
+  readonly sorting?: 'createdAt' | 'statusUpdatedAt'
+  readonly sortingType?: 'asc' | 'desc'
+  readonly scrollToken?: string
+}
+
+export interface ContactPage {
+  readonly contacts: DfoContact[]
+  readonly hits?: number
+  /** absent on the last page */
+  readonly scrollToken?: string
 }
 
 export interface DfoChannel {

@@ -8,7 +8,7 @@ import type { HubMetrics } from './metrics.js'
 
 /** Where each DfoClient method takes its CallOptions; a Record, so a new method cannot be forgotten here. */
 const OPTIONS_AT: Record<keyof DfoClient, number> = {
-  createMessage: 2, senderAction: 3, updateMessageStatus: 4, updateThread: 3, updateContactStatus: 2, searchThreads: 1,
+  createMessage: 2, senderAction: 3, updateMessageStatus: 4, updateThread: 3, updateContactStatus: 2, searchThreads: 1, searchContacts: 1, getContact: 1,
   listChannels: 0, createChannel: 1, deleteChannel: 1, verifyOneTimeToken: 1, uploadTemporaryAttachment: 2, putCustomFieldDefinition: 1
 }
 

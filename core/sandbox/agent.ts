@@ -2,7 +2,7 @@ import type { SandboxOptions } from './options.js'
 import { SandboxError } from './errors.js'
 import { HubCallError, type HubClient } from './hub-client.js'
 import { SANDBOX_AGENT, sandboxBrand } from './identity.js'
-import type { SbCustomer, SbMessage, SbThread } from './model.js'
+import { FINAL_CONTACT_STATUSES, type SbCustomer, type SbMessage, type SbThread } from './model.js'
 import type { SandboxState } from './state.js'
 
 const enc = encodeURIComponent
@@ -57,12 +57,15 @@ export class Agent {
     })
   }
 
-  /** "End conversation": the thread takes no more messages and its contact is closed (the hub finds out by polling C11). */
+  /**
+   * "End conversation", as a CXone agent does it: the case (contact) is closed. The thread is not archived
+   * (canAddMoreMessages stays true), so a later customer message on it opens a new case. The hub learns of the
+   * close only by reading case status (C19/C20): CXone does not call it.
+   */
   async end (threadId: string): Promise<void> {
     const thread = await this.thread(threadId)
-    await this.state.setOpen(thread.id, false)
     const contact = await this.state.threadContact(thread.id)
-    if (contact) await this.state.setContactStatus(contact, 'closed')
+    if (contact && !FINAL_CONTACT_STATUSES.includes(contact.status)) await this.state.setContactStatus(contact, 'closed')
   }
 
   private async afterAgentMessage (thread: SbThread): Promise<void> {

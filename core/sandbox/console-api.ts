@@ -4,6 +4,7 @@ import { Value } from 'typebox/value'
 import type { Agent } from './agent.js'
 import { SandboxError } from './errors.js'
 import { SANDBOX_AGENT } from './identity.js'
+import { FINAL_CONTACT_STATUSES } from './model.js'
 import { mintOneTimeToken } from './one-time-tokens.js'
 import type { SandboxOptions } from './options.js'
 import type { SandboxState, ThreadView } from './state.js'
@@ -31,7 +32,9 @@ export function consoleApi (opts: SandboxOptions, state: SandboxState, agent: Ag
     channelName: names.get(v.channelId) ?? v.channelId,
     customerId: v.customerId,
     customerName: (await state.getCustomer(v.channelId, v.customerId))?.name ?? v.customerId,
-    status: v.canAddMoreMessages ? 'open' : 'closed',
+    // ended for the agent when the thread is archived or its case is closed (a new customer message reopens it)
+    status: v.canAddMoreMessages && !(v.contact && FINAL_CONTACT_STATUSES.includes(v.contact.status)) ? 'open' : 'closed',
+    canAddMoreMessages: v.canAddMoreMessages,
     contactId: v.contact?.id,
     contactStatus: v.contact?.status,
     customerTyping: v.customerTyping,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { requireBearer } from './auth-routes.js'
 import { channelRoutes } from './dfo-channels.js'
+import { contactRoutes } from './dfo-contacts.js'
 import { messageRoutes } from './dfo-messages.js'
 import { miscRoutes } from './dfo-misc.js'
 import { threadRoutes } from './dfo-threads.js'
@@ -8,7 +9,6 @@ import { injectFaults } from './faults.js'
 import { routeFlags } from './route-flags.js'
 import type { SandboxOptions } from './options.js'
 import type { SandboxState } from './state.js'
-
 
 /** Everything under /dfo/3.0: faults first (as a struggling CXone would answer), then the bearer check. */
 export function dfoRoutes (opts: SandboxOptions, state: SandboxState): FastifyPluginAsync {
@@ -20,6 +20,7 @@ export function dfoRoutes (opts: SandboxOptions, state: SandboxState): FastifyPl
     await app.register(messageRoutes(state))
     await app.register(channelRoutes(state))
     await app.register(threadRoutes(state))
+    await app.register(contactRoutes(state))
     await app.register(miscRoutes(opts))
   }
 }

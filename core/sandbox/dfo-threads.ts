@@ -1,16 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { checkBody, dfoError, sendDfoError } from './dfo-errors.js'
-import { CONTACT_STATUSES } from './model.js'
 import type { SandboxState } from './state.js'
 
 const UpdateThreadSchema = Type.Object({ canAddMoreMessages: Type.Optional(Type.Boolean()) }, { additionalProperties: true })
-const ContactStatusSchema = Type.Object({
-  status: Type.Union(CONTACT_STATUSES.map(s => Type.Literal(s))),
-  updatedByUserId: Type.Optional(Type.Union([Type.String(), Type.Number()]))
-}, { additionalProperties: true })
 
-/** C7 update thread, C11 search threads, C12 contact status. */
+/** C7 update thread, C11 search threads. */
 export function threadRoutes (state: SandboxState): FastifyPluginAsync {
   return async (app) => {
     app.put<{ Params: { channelId: string, threadId: string } }>('/channels/:channelId/threads/:threadId', async (req, reply) => {
@@ -34,15 +29,6 @@ export function threadRoutes (state: SandboxState): FastifyPluginAsync {
           id: v.id, idOnExternalPlatform: v.idOnExternalPlatform, threadName: v.threadName ?? '', channelId: v.channelId, canAddMoreMessages: v.canAddMoreMessages
         }))
       }
-    })
-
-    app.put<{ Params: { contactId: string } }>('/contacts/:contactId/status', async (req, reply) => {
-      const checked = checkBody(ContactStatusSchema, req.body)
-      if (!checked.ok) return sendDfoError(reply, 400, checked.items)
-      const contact = await state.getContact(req.params.contactId)
-      if (!contact) return dfoError(reply, 404, 'contactNotFound', `Contact ${req.params.contactId} not found`)
-      await state.setContactStatus(contact, checked.value.status)
-      return reply.code(200).send({})
     })
   }
 }

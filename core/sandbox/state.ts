@@ -105,6 +105,7 @@ export class SandboxState {
 
   // contacts (cases)
   getContact (id: string): Promise<SbContact | undefined> { return this.store.getDoc<SbContact>(C.contacts, id) }
+  listContacts (): Promise<SbContact[]> { return this.store.listDocs<SbContact>(C.contacts) }
 
   async threadContact (threadId: string): Promise<SbContact | undefined> {
     const ref = await this.store.getDoc<{ contactId: string }>(C.threadContact, threadId)

@@ -110,3 +110,12 @@ t.test('a client bound to an unknown channel is a config error', async t => {
   }, {})) as unknown as ConfigInvalidError
   t.match(err.problems.join('\n'), "/auth/clients/0/channels/0: 'nope' is not a configured channel id")
 })
+
+t.test('cxone.threadStatusInterval accepts 1s and nothing shorter', async t => {
+  const config = (interval: string | number) => ({ auth: { clients: [{ clientId: 'sandbox', clientSecret: 's' }] }, cxone: { threadStatusInterval: interval } })
+  t.equal(validateConfig(config('1s'), {}).cxone.threadStatusInterval, '1s')
+  for (const short of ['999ms', 500]) {
+    const err = t.throws(() => validateConfig(config(short), {})) as unknown as ConfigInvalidError
+    t.match(err.problems.join('\n'), '/cxone/threadStatusInterval: must be at least 1s')
+  }
+})

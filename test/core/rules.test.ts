@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startHub, http, eventually, cxoneToken } from '../helper.js'
 import { startFakePlatform } from '../fake-platform.js'
-import { sandboxThread } from '../sandbox-view.js'
+import { sandboxThread, sandboxToken } from '../sandbox-view.js'
 
 const hubWith = async (t: Parameters<typeof startHub>[0], deliverUrl: string, rules: Record<string, unknown> = {}) => startHub(t, {
   channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: { deliverUrl } }],
@@ -94,15 +94,17 @@ t.test('agent ends the conversation in CXone: the hub learns it, tells the platf
   t.equal(refused.body.error.code, 'BYOC_ERR_THREAD_CLOSED')
 })
 
-t.test('a closed thread seen through cannotAddMoreMessagesToPost also ends the conversation', async t => {
+t.test('a thread archived in CXone, seen through cannotAddMoreMessagesToPost, also ends the conversation', async t => {
   const platform = await startFakePlatform(t)
   const hub = await hubWith(t, platform.url, { idle: { enabled: false } })
   // status polling off, so only the DFO error can reveal the close
   await hub.hub.poller.stop()
   const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'rhino', messageId: 'cl-1', text: 'one' })
   const threadId = res.body.messages[0].threadId
-  const view = await eventually(() => sandboxThread(hub.sandboxUrl, threadId), 10_000, 'thread in CXone')
-  await http('POST', `${hub.sandboxUrl}/console/api/threads/${encodeURIComponent(view.thread.id)}/end`, {})
+  await eventually(() => sandboxThread(hub.sandboxUrl, threadId), 10_000, 'thread in CXone')
+  // archived (C7), as another integration or an admin may do: CXone then refuses new messages on it
+  const archive = await http('PUT', `${hub.sandboxUrl}/dfo/3.0/channels/chat_recorder/threads/${encodeURIComponent(threadId)}`, { canAddMoreMessages: false }, { authorization: `Bearer ${await sandboxToken(hub.sandboxUrl, hub.config.sandbox)}` })
+  t.equal(archive.status, 200)
   await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'rhino', threadId, messageId: 'cl-2', text: 'two' })
   await eventually(async () => (await hub.store.getThread(threadId))?.status === 'closed', 10_000, 'closed by the DFO error')
   t.equal((await hub.store.getMessage('cl-2'))!.status, 'failed')

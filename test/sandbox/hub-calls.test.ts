@@ -89,18 +89,26 @@ t.test('agent typing posts a sender action to the hub', async t => {
   t.same(fake.calls[0]!.body.senderAction, { action: 'isTypingOn' })
 })
 
-t.test('ending a conversation closes the thread and contact; replies are then refused', async t => {
+t.test('ending a conversation closes the case, not the thread; the next customer message opens a new case', async t => {
   const { sb, threadId, api } = await setup(t)
+  const before = (await api('GET', `/threads/${threadId}`)).json().thread
   t.equal((await api('POST', `/threads/${threadId}/end`)).statusCode, 204)
   const search = (await sb.dfo('GET', `/threads?channelId=${CHANNEL.id}&query=conv-1`)).json()
-  t.equal(search.data[0].canAddMoreMessages, false)
+  t.equal(search.data[0].canAddMoreMessages, true, 'the thread is not archived, as in CXone')
   const thread = (await api('GET', `/threads/${threadId}`)).json().thread
-  t.equal(thread.status, 'closed')
+  t.equal(thread.status, 'closed', 'ended for the agent')
   t.equal(thread.contactStatus, 'closed')
-  const reply = await api('POST', `/threads/${threadId}/reply`, { text: 'too late' })
-  t.equal(reply.statusCode, 409)
-  t.equal(reply.json().error.code, 'BYOC_ERR_SANDBOX_THREAD_CLOSED')
-  t.equal((await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage())).json().errors[0].parameters.errorCode, 'cannotAddMoreMessagesToPost')
+  t.equal(thread.canAddMoreMessages, true)
+  const contact = (await sb.dfo('GET', `/contacts/${before.contactId}`)).json()
+  t.equal(contact.status, 'closed')
+  t.equal(contact.threadIdOnExternalPlatform, 'conv-1')
+
+  const again = await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage())
+  t.equal(again.statusCode, 200)
+  t.not(again.json().consumerContact.id, before.contactId, 'a new case')
+  t.equal(again.json().consumerContact.status, 'new')
+  t.equal((await api('GET', `/threads/${threadId}`)).json().thread.status, 'open', 'open again for the agent')
+  t.equal((await api('POST', `/threads/${threadId}/end`)).statusCode, 204, 'ending twice is harmless')
 })
 
 t.test('a new outbound to a known customer omits the thread and records the hub\'s new thread', async t => {

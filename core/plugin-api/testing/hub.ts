@@ -63,7 +63,7 @@ export async function startContractHub (t: Test, plugin: ChannelPlugin | string,
   const config = validateConfig(merge({
     server: { host: '127.0.0.1', port: 0 },
     auth: { clients: [CONTRACT_CLIENT], tokenTtl: '1h' },
-    cxone: { mode: 'sandbox', retryBase: '20ms', retryMax: '200ms', threadStatusInterval: '200ms', timeout: '2s' },
+    cxone: { mode: 'sandbox', retryBase: '20ms', retryMax: '200ms', threadStatusInterval: '1s', timeout: '2s' },
     sandbox: { clientId: CONTRACT_CLIENT.clientId },
     store: { driver: 'sqlite', path: join(dir, 'hub.db') },
     log: { level: process.env.TEST_LOG ?? 'silent' },

@@ -76,3 +76,32 @@ export async function sandboxThread (sandboxUrl: string, threadId: string): Prom
   return await eventually(async () => ((await http('GET', `${sandboxUrl}/console/api/threads`)).body as any[])
     .find(th => th.idOnExternalPlatform === threadId), 15_000, `sandbox thread ${threadId}`)
 }
+
+/** A message sent on a WebSocket of the page's own, past the widget's UI; resolves to the error code the hub answers. */
+export async function sendOnOwnSocket (page: Page, text: string): Promise<string> {
+  return page.evaluate(async (text) => {
+    const token = JSON.parse(localStorage.getItem('watering-hole.identity') ?? '{}').token
+    const ws = new WebSocket(`ws://${location.host}/channels/watering-hole/ws`)
+    return await new Promise<string>((resolve) => {
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', token }))
+      ws.onmessage = ev => {
+        const f = JSON.parse(String(ev.data))
+        if (f.type === 'history') ws.send(JSON.stringify({ type: 'message', clientMessageId: crypto.randomUUID(), text }))
+        if (f.type === 'error') resolve(f.code)
+      }
+    })
+  }, text)
+}
+
+/** Re-enables the widget's disabled input by hand and sends: what a customer forcing the UI would do. */
+export async function forceSend (page: Page, text: string): Promise<void> {
+  await page.evaluate(() => { for (const id of ['wh-message', 'wh-send']) (document.getElementById(id) as HTMLInputElement).disabled = false })
+  await say(page, text)
+}
+
+/** "Start a new chat" after an ended one: waits for the input to come back, then sends the first message. */
+export async function startNewChat (page: Page, text: string): Promise<void> {
+  await page.getByRole('button', { name: 'Start a new chat' }).click()
+  await eventually(async () => !await page.getByLabel('Message').isDisabled(), 5000, 'input enabled')
+  await say(page, text)
+}

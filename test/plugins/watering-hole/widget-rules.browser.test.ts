@@ -1,6 +1,6 @@
 import t from 'tap'
 import { eventually, http, startHub } from '../../helper.js'
-import { launch, log, newAnimal, online, openWidget, sandboxThread, say } from './browser.js'
+import { forceSend, launch, log, newAnimal, online, openWidget, sandboxThread, say, sendOnOwnSocket, startNewChat } from './browser.js'
 
 // Rules set on the channel entry: core fills a channel's own `rules` with defaults, which then hide the
 // global ones (reported to the lead), so the global `rules` key does not reach the channel today.
@@ -40,9 +40,7 @@ t.test('idle: "Are you still there?" counts down, "I\'m still here" cancels it, 
   await eventually(async () => (await http('GET', `${hub.sandboxUrl}/console/api/threads/${sbThread.id}`)).body.thread.status === 'closed', 10_000, 'closed in CXone')
 
   // a new chat opens a new thread
-  await page.getByRole('button', { name: 'Start a new chat' }).click()
-  await eventually(async () => !await page.getByLabel('Message').isDisabled(), 5000, 'input enabled')
-  await say(page, 'Me again')
+  await startNewChat(page, 'Me again')
   const next = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'new thread')
   t.not(next.threadId, thread.threadId)
   await log(page).getByText('Me again').waitFor()
@@ -64,23 +62,10 @@ t.test('the agent ends the conversation: input disabled, a forced send is reject
   await page.getByRole('button', { name: 'Start a new chat' }).waitFor()
 
   // forced through the UI (re-enabled by hand) ...
-  await page.evaluate(() => { for (const id of ['wh-message', 'wh-send']) (document.getElementById(id) as HTMLInputElement).disabled = false })
-  await say(page, 'STILL ANGRY')
+  await forceSend(page, 'STILL ANGRY')
   await page.getByRole('alert').filter({ hasText: 'This chat has ended' }).waitFor()
   // ... and straight onto a socket of its own
-  const code = await page.evaluate(async () => {
-    const token = JSON.parse(localStorage.getItem('watering-hole.identity') ?? '{}').token
-    const ws = new WebSocket(`ws://${location.host}/channels/watering-hole/ws`)
-    return await new Promise<string>((resolve) => {
-      ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', token }))
-      ws.onmessage = ev => {
-        const f = JSON.parse(String(ev.data))
-        if (f.type === 'history') ws.send(JSON.stringify({ type: 'message', clientMessageId: crypto.randomUUID(), text: 'LET ME IN' }))
-        if (f.type === 'error') resolve(f.code)
-      }
-    })
-  })
-  t.equal(code, 'BYOC_WATERING_HOLE_ERR_THREAD_CLOSED')
+  t.equal(await sendOnOwnSocket(page, 'LET ME IN'), 'BYOC_WATERING_HOLE_ERR_THREAD_CLOSED')
   const messages = (await http('GET', api)).body.messages as any[]
   t.same(messages.map(m => m.text), ['I AM VERY ANGRY'], 'no message after the close reached CXone')
   t.equal((await hub.store.listMessages(thread.threadId)).length, 1, 'nor the store')
