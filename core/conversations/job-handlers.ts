@@ -8,6 +8,7 @@ import type { ConversationService } from './service.js'
 import { toCxoneOutbound } from './timeline.js'
 import { splitText } from './split-text.js'
 import { Jobs } from './job-kinds.js'
+import { findLiveCase } from './find-case.js'
 
 interface Deps {
   store: Store, channels: ChannelRegistry, dfo: DfoClient, conversations: ConversationService
@@ -69,7 +70,8 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
       const thread = await store.getThread(threadId)
       try {
         await dfo.updateThread(channel.cxoneChannelId, threadId, { canAddMoreMessages: false }, { signal, attempts: 1 })
-        if (thread?.contactId) await dfo.updateContactStatus(thread.contactId, 'closed', { signal, attempts: 1 })
+        const contactId = thread?.contactId ?? (thread && await findLiveCase(dfo, channel.cxoneChannelId, thread.customerId, threadId, { signal, attempts: 1 }))
+        if (contactId) await dfo.updateContactStatus(contactId, 'closed', { signal, attempts: 1 })
       } catch (err) { throw asFailure(err) }
     },
 
