@@ -88,6 +88,9 @@ function crossFieldProblems (c: ByocConfig): string[] {
     for (const key of ['authUrl', 'apiBaseUrl', 'accessKeyId', 'accessKeySecret'] as const) {
       if (!c.cxone[key]) out.push(`/cxone/${key}: required when cxone.mode is live`)
     }
+    c.auth?.clients?.forEach((client, i) => {
+      if (client && !client.clientSecret) out.push(`/auth/clients/${i}/clientSecret: required when cxone.mode is live (only sandbox mode generates one)`)
+    })
   }
   if (c.cxone?.mode === 'sandbox' && c.auth?.clients && c.sandbox && !c.auth.clients.some(cl => cl.clientId === c.sandbox.clientId)) {
     out.push(`/sandbox/clientId: '${c.sandbox.clientId}' is not one of auth.clients, so the sandbox could not call the hub`)

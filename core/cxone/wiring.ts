@@ -31,7 +31,7 @@ export function buildCxone (config: ByocConfig, deps: { store?: Store, log?: Fas
   const tokenSource = (): CxoneTokenSource => (tokens ??= createTokenSource({
     authUrl: sandbox ? `${deps.localUrl()}/sandbox/auth/token` : c.authUrl!,
     accessKeyId: sandbox ? config.sandbox.accessKeyId : c.accessKeyId!,
-    accessKeySecret: sandbox ? config.sandbox.accessKeySecret : c.accessKeySecret!,
+    accessKeySecret: sandbox ? config.sandbox.accessKeySecret ?? '' : c.accessKeySecret!,
     ...(c.clientId ? { clientId: c.clientId } : {}),
     ...(c.clientSecret ? { clientSecret: c.clientSecret } : {}),
     timeoutMs,

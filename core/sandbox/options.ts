@@ -30,6 +30,8 @@ export interface SandboxOptions {
   /** what the hub must present to the sandbox's /auth/token */
   accessKeyId: string
   accessKeySecret: string
+  /** the console's login token: the console, its API, _faults and one-time-token minting refuse requests without it */
+  consoleToken: string
   tokenTtlMs: number
   brandId: number
   /** seeded at start (as if an admin created them) unless present */

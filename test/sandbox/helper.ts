@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { sandboxPlugin, type SandboxOptions } from '../../core/sandbox/index.js'
 import type { SandboxHub } from '../../core/sandbox/options.js'
+import { TEST_CONSOLE_TOKEN } from '../helper.js'
 
 export const KEY = { id: 'key-id', secret: 'key-secret' }
 export const CHANNEL = { id: 'chan-1', name: 'Watering Hole' }
@@ -17,7 +18,7 @@ export async function startSandboxApp (t: Test, overrides: Partial<SandboxOption
   const store = new SqliteStore(join(t.testdir(), 'store.db'))
   const app = Fastify()
   const opts: SandboxOptions = {
-    store, hub: unusedHub, accessKeyId: KEY.id, accessKeySecret: KEY.secret, tokenTtlMs: 60_000, brandId: 1001,
+    store, hub: unusedHub, accessKeyId: KEY.id, accessKeySecret: KEY.secret, consoleToken: TEST_CONSOLE_TOKEN, tokenTtlMs: 60_000, brandId: 1001,
     channels: [CHANNEL], ...overrides
   }
   await app.register(sandboxPlugin, { ...opts, prefix: '/sandbox' })
