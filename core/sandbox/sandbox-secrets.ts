@@ -12,6 +12,13 @@ function requiredSecretKeys (schema: TSchema): string[] {
   return required.filter(k => properties[k]?.['x-secret'] === true && properties[k]?.type === 'string')
 }
 
+/** The required secrets a channel's config leaves out, which sandbox mode generates (none when disabled). */
+export async function missingChannelSecrets (ch: ByocConfig['channels'][number], baseDir: string): Promise<string[]> {
+  if (!ch.enabled) return []
+  const own = (ch.config ?? {}) as Record<string, unknown>
+  return requiredSecretKeys((await importChannelPlugin(ch, baseDir)).configSchema).filter(k => own[k] === undefined)
+}
+
 /**
  * Sandbox mode ships no secret anyone could read in this repository: every secret the config leaves out is generated
  * on first start and kept in the store (kept-secrets.ts): the auth.clients secrets the sandbox plays CXone with, the
@@ -29,12 +36,10 @@ export async function withKeptSecrets (config: ByocConfig, store: Store, baseDir
     consoleToken: config.sandbox.consoleToken ?? await keptSecret(store, 'console-token')
   }
   const channels = await Promise.all(config.channels.map(async ch => {
-    if (!ch.enabled) return ch
-    const own = (ch.config ?? {}) as Record<string, unknown>
-    const missing = requiredSecretKeys((await importChannelPlugin(ch, baseDir)).configSchema).filter(k => own[k] === undefined)
+    const missing = await missingChannelSecrets(ch, baseDir)
     if (missing.length === 0) return ch
     const generated = Object.fromEntries(await Promise.all(missing.map(async k => [k, await keptSecret(store, `channel:${ch.id}:${k}`)])))
-    return { ...ch, config: { ...own, ...generated } }
+    return { ...ch, config: { ...(ch.config as Record<string, unknown>), ...generated } }
   }))
   return { ...config, auth: { ...config.auth, clients }, sandbox, channels }
 }
