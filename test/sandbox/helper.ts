@@ -7,6 +7,8 @@ import type { SandboxHub } from '../../core/sandbox/options.js'
 import { TEST_CONSOLE_TOKEN } from '../helper.js'
 
 export const KEY = { id: 'key-id', secret: 'key-secret' }
+/** the console's login token as a bearer, for inject() calls to the console API and _faults */
+export const CONSOLE_AUTH = { authorization: `Bearer ${TEST_CONSOLE_TOKEN}` }
 export const CHANNEL = { id: 'chan-1', name: 'Watering Hole' }
 
 const unusedHub: SandboxHub = {
