@@ -93,6 +93,9 @@ function crossFieldProblems (c: ByocConfig): string[] {
     if (!c.cxone.tenantId && (!c.cxone.authUrl || !c.cxone.apiBaseUrl)) {
       out.push('/cxone/tenantId: live mode needs cxone.tenantId (region discovery) or both cxone.authUrl and cxone.apiBaseUrl')
     }
+    c.auth?.clients?.forEach((client, i) => {
+      if (client && !client.clientSecret) out.push(`/auth/clients/${i}/clientSecret: required when cxone.mode is live (only sandbox mode generates one)`)
+    })
   }
   const statusEvery = parseDuration(c.cxone?.threadStatusInterval)
   if (statusEvery !== undefined && statusEvery < 1000) out.push('/cxone/threadStatusInterval: must be at least 1s')

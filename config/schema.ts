@@ -20,7 +20,7 @@ const ServerSchema = Type.Object({
 
 const AuthClientSchema = Type.Object({
   clientId: Type.String({ minLength: 1 }),
-  clientSecret: Secret('secret CXone presents to /1.0/token'),
+  clientSecret: Type.Optional(Secret('secret CXone presents to /1.0/token; required in live mode, generated and kept in the store in sandbox mode when omitted')),
   channels: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'channel ids this client may act on (one tenant per client); omit for all' }))
 }, { additionalProperties: false })
 
@@ -63,9 +63,10 @@ const CxoneSchema = Type.Object({
 
 const SandboxSchema = Type.Object({
   clientId: Type.String({ default: 'sandbox', description: 'the client id the sandbox presents to the hub (must be in auth.clients)' }),
-  clientSecret: Type.Optional(Secret('the secret the sandbox presents to the hub')),
+  clientSecret: Type.Optional(Secret('the secret the sandbox presents to the hub; defaults to its auth.clients entry\'s (configured or generated)')),
   accessKeyId: Type.String({ default: 'sandbox-key' }),
-  accessKeySecret: Type.String({ default: 'sandbox-secret', 'x-secret': true }),
+  accessKeySecret: Type.Optional(Secret('what the hub presents to the sandbox\'s /auth/token; omit to generate one and keep it in the store')),
+  consoleToken: Type.Optional(Secret('login token of the agent console, its API, _faults and one-time-token minting; omit to generate one and keep it in the store')),
   tokenTtl: Duration('1h', 'lifetime of the tokens the emulated CXone issues'),
   brandId: Type.Integer({ default: 1001 }),
   attachmentUrlTtl: Duration('15m', 'how long the emulator\'s signed attachment URLs stay valid (DFO\'s expire too)'),

@@ -63,6 +63,8 @@ export interface HubInternals {
   selfUrl: () => string
   /** where Prometheus scrapes, once metrics are served */
   metricsUrl?: () => string
+  /** sandbox mode: the agent console's login token (configured, or generated and kept in the store) */
+  consoleToken?: string
 }
 
 declare module 'fastify' {
@@ -91,6 +93,8 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
 
   const store = opts.store ?? await openStore(config.store)
   const ownsStore = !opts.store
+  // sandbox mode: secrets the config leaves out are generated once and kept in the store (none ship in the repository)
+  if (config.cxone.mode === 'sandbox') config = await (await import('./sandbox/sandbox-secrets.js')).withKeptSecrets(config, store, opts.baseDir)
   const redisStore = store.driver === 'redis' ? store as RedisStore : undefined
   redisStore?.setConnectionLog(app.log)
   const bus = opts.bus ?? await openBus(config, app.log)
@@ -177,7 +181,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   const poller = new ThreadStatusPoller(store, channels, cxone.dfo, conversations, app.log, ms(config.cxone.threadStatusInterval))
   const readiness: Readiness = { draining: false, store, tokens: cxone.tokens }
 
-  app.decorate(kHub, { store, bus, channels, conversations, worker: worker.current, timers, poller, readiness, selfUrl })
+  app.decorate(kHub, { store, bus, channels, conversations, worker: worker.current, timers, poller, readiness, selfUrl, ...(config.sandbox.consoleToken ? { consoleToken: config.sandbox.consoleToken } : {}) })
 
   await app.register(healthRoutes, { readiness })
   await observability(app, { config, metrics, store, bus, channels, readiness, setMetricsUrl: (url) => { app[kHub].metricsUrl = url } })
@@ -185,7 +189,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     // form bodies only where OAuth and the action pages need them
     await scope.register(formbody, { bodyLimit: config.server.bodyLimit })
     await tokenRoute(scope, {
-      clients: config.auth.clients, keys, ttlSeconds: Math.round(ms(config.auth.tokenTtl) / 1000),
+      clients: config.auth.clients.filter((c): c is typeof c & { clientSecret: string } => c.clientSecret !== undefined), keys, ttlSeconds: Math.round(ms(config.auth.tokenTtl) / 1000),
       issuer: config.auth.issuer, audience: config.auth.audience, onIssued: metrics?.onTokenRequest
     })
     await scope.register(async (bearerScope) => cxoneRoutes(bearerScope, {
@@ -211,7 +215,8 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
         actionUrls: () => ({ add: `${selfUrl()}${basePath}/actions/add`, reconnect: `${selfUrl()}${basePath}/actions/reconnect`, remove: `${selfUrl()}${basePath}/actions/remove` })
       },
       accessKeyId: config.sandbox.accessKeyId,
-      accessKeySecret: config.sandbox.accessKeySecret,
+      accessKeySecret: config.sandbox.accessKeySecret ?? '',
+      consoleToken: config.sandbox.consoleToken ?? '',
       tokenTtlMs: ms(config.sandbox.tokenTtl),
       attachmentUrlTtlMs: ms(config.sandbox.attachmentUrlTtl),
       brandId: config.sandbox.brandId,

@@ -12,6 +12,9 @@ import type { Store } from '../core/store/types.js'
 
 export const ROOT = resolve(import.meta.dirname, '..')
 export const CLIENT = { clientId: 'cxone-test', clientSecret: 'test-secret-0123456789abcdef' }
+/** The sandbox console's login token in every test config (sandbox.consoleToken); http() presents it (see consoleAuth). */
+export const TEST_CONSOLE_TOKEN = 'test-console-token-0123456789abcdef'
+export const TEST_ACCESS_KEY_SECRET = 'test-access-key-secret-0123456789'
 
 export interface StartedHub {
   url: string
@@ -21,23 +24,26 @@ export interface StartedHub {
   app: FastifyInstance
   hub: HubInternals
   store: Store
-  config: ByocConfig
+  config: TestConfig
 }
+
+/** A test config states every sandbox secret, so tests can read them back. */
+export type TestConfig = ByocConfig & { sandbox: { accessKeySecret: string, consoleToken: string } }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> | T[K] : T[K] }
 
 /** The in-memory config every test starts from: sandbox mode, SQLite in the test's dir, quiet logs. */
-export function testConfig (dir: string, overrides: Record<string, unknown> = {}): ByocConfig {
+export function testConfig (dir: string, overrides: Record<string, unknown> = {}): TestConfig {
   const base: Record<string, unknown> = {
     server: { host: '127.0.0.1', port: 0 },
     auth: { clients: [CLIENT], tokenTtl: '1h' },
     cxone: { mode: 'sandbox', retryBase: '20ms', retryMax: '200ms', threadStatusInterval: '1s', timeout: '2s' },
-    sandbox: { clientId: CLIENT.clientId },
+    sandbox: { clientId: CLIENT.clientId, accessKeySecret: TEST_ACCESS_KEY_SECRET, consoleToken: TEST_CONSOLE_TOKEN },
     store: { driver: 'sqlite', path: join(dir, 'hub.db') },
     log: { level: process.env.TEST_LOG ?? 'silent' },
     channels: [{ id: 'watering-hole', plugin: './plugins/watering-hole', cxoneChannelId: 'chat_watering-hole', name: 'The Watering Hole', config: { identitySecret: 'test-identity-secret-0123456789abcdef' } }]
   }
-  return validateConfig(merge(base, overrides))
+  return validateConfig(merge(base, overrides)) as TestConfig
 }
 
 function merge (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
@@ -76,11 +82,19 @@ export async function cxoneToken (hub: { box: string }, creds = CLIENT): Promise
   return body.access_token
 }
 
-/** JSON over real HTTP; returns status and parsed body. */
+/**
+ * The sandbox console's credential for its API and _faults, as the console page's cookie carries it for a browser:
+ * test hubs configure TEST_CONSOLE_TOKEN, so every test reaches those routes as the agent at the console does.
+ */
+export function consoleAuth (url: string): Record<string, string> {
+  return /\/sandbox\/(console\/api\/|_faults)/.test(url) ? { authorization: `Bearer ${TEST_CONSOLE_TOKEN}` } : {}
+}
+
+/** JSON over real HTTP; returns status and parsed body. The sandbox's console API and _faults get consoleAuth. */
 export async function http (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number, body: any, headers: Record<string, unknown> }> { // intentional any: tests read arbitrary JSON
   const res = await request(url, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...consoleAuth(url), ...headers },
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {})
   })
   const text = await res.body.text()

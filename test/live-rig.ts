@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { Test } from 'tap'
 import { startSandbox } from '../core/sandbox/index.js'
 import { SqliteStore } from '../core/store/sqlite.js'
-import { CLIENT, startHub, type StartedHub } from './helper.js'
+import { CLIENT, TEST_CONSOLE_TOKEN, startHub, type StartedHub } from './helper.js'
 
 /** the access key the hub presents to the stand-in CXone */
 export const LIVE_KEY = { accessKeyId: 'live-key', accessKeySecret: 'live-secret-0123456789' }
@@ -26,7 +26,7 @@ export async function startLiveRig (t: Test, overrides: Record<string, unknown> 
   // the hub's URL is known only once it listens, after the stand-in does: the stand-in asks for it late
   let box = ''
   const cxone = await startSandbox({
-    store, port: 0, ...LIVE_KEY, tokenTtlMs: 3_600_000, brandId: 4242,
+    consoleToken: TEST_CONSOLE_TOKEN, store, port: 0, ...LIVE_KEY, tokenTtlMs: 3_600_000, brandId: 4242,
     hub: { boxUrl: () => box, tokenUrl: () => `${box}/1.0/token`, ...CLIENT },
     channels: [{ id: 'chat_watering-hole', name: 'The Watering Hole' }]
   })

@@ -3,7 +3,7 @@ import { paced, type HttpRequest, type LoadResult } from '../lib/load.js'
 import { WidgetPool } from '../lib/widgets.js'
 import { nowMs, type LagStats } from '../lib/probes.js'
 import { BOX, forwardedFor, json, round, type Ctx } from '../lib/context.js'
-import { WH_CHANNEL } from '../lib/constants.js'
+import { CONSOLE_TOKEN, WH_CHANNEL } from '../lib/constants.js'
 import { fetchToken, tokenBody } from '../lib/token.js'
 import { drained } from './relay.js'
 
@@ -102,7 +102,7 @@ export async function slowCxone (ctx: Ctx): Promise<void> {
 }
 
 async function setLatency (ctx: Ctx, latencyMs: number): Promise<void> {
-  const res = await request(`${ctx.dfo.url}/sandbox/_faults`, { method: 'PUT', headers: json, body: JSON.stringify({ latencyMs }) })
+  const res = await request(`${ctx.dfo.url}/sandbox/_faults`, { method: 'PUT', headers: { ...json, authorization: `Bearer ${CONSOLE_TOKEN}` }, body: JSON.stringify({ latencyMs }) })
   await res.body.dump()
   if (res.statusCode !== 200) throw new Error(`faults: ${res.statusCode}`)
 }

@@ -3,7 +3,7 @@ import { sandboxPlugin } from '../../core/sandbox/index.js'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { childArgs, serveCommands } from '../lib/rpc.js'
 import { nowMs, percentiles } from '../lib/probes.js'
-import { DFO_KEY } from '../lib/constants.js'
+import { CONSOLE_TOKEN, DFO_KEY } from '../lib/constants.js'
 
 /**
  * CXone for the bench: the sandbox DFO emulator (in-memory SQLite, answering at once unless faults say otherwise)
@@ -32,6 +32,7 @@ await app.register(sandboxPlugin, {
   hub: { boxUrl: unused, tokenUrl: unused, clientId: 'unused', clientSecret: 'unused' },
   accessKeyId: DFO_KEY.id,
   accessKeySecret: DFO_KEY.secret,
+  consoleToken: CONSOLE_TOKEN,
   tokenTtlMs: 3_600_000,
   brandId: 1001,
   channels: args.channels

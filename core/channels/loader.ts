@@ -48,6 +48,12 @@ function shareCompiledPluginApi (): void {
 
 /** Imports and checks a plugin: brand, API version, config against the plugin's own schema (every error, with paths). */
 export async function loadChannelPlugin (channel: ChannelConfig, index: number, baseDir: string): Promise<{ plugin: ChannelPlugin, config: unknown }> {
+  const plugin = await importChannelPlugin(channel, baseDir)
+  return { plugin, config: validateChannelConfig(plugin, channel.config, index) }
+}
+
+/** Imports a plugin and checks its brand and API version (not yet its config). */
+export async function importChannelPlugin (channel: ChannelConfig, baseDir: string): Promise<ChannelPlugin> {
   if (runningFromDist) shareCompiledPluginApi()
   const href = resolvePluginSpecifier(channel.plugin, baseDir)
   let mod: { default?: unknown }
@@ -63,7 +69,7 @@ export async function loadChannelPlugin (channel: ChannelConfig, index: number, 
     incompatible = apiIncompatibility(plugin, PLUGIN_API_VERSION, PLUGIN_API_SEMVER)
   } catch (err) { incompatible = (err as Error).message }
   if (incompatible) throw hubError('PLUGIN_INVALID', `channel '${channel.id}': ${incompatible}`)
-  return { plugin, config: validateChannelConfig(plugin, channel.config, index) }
+  return plugin
 }
 
 export class ChannelConfigInvalidError extends Error {

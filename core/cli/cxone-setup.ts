@@ -15,7 +15,9 @@ export async function cxoneSetup (path: string): Promise<number> {
     ['Reconnect URL', `${box}/actions/reconnect`],
     ['Remove URL', `${box}/actions/remove`],
     ...config.auth.clients.map((c, i): [string, string] => [config.auth.clients.length > 1 ? `Client ID (#${i + 1})` : 'Client ID', c.clientId]),
-    ['Client Secret', 'the auth.clients[].clientSecret of your config (not printed)'],
+    ['Client Secret', config.auth.clients.every(c => c.clientSecret)
+      ? 'the auth.clients[].clientSecret of your config (not printed)'
+      : 'generated on the hub\'s first start and kept in its store (sandbox mode: the sandbox presents it itself; set auth.clients[].clientSecret to choose one)'],
     ['Use DFO 3.0 Outbound API for replies', 'enabled (the hub also serves the legacy /1.0/posts/{id}/messages reply)']
   ]
   console.log('Paste into CXone: ACD > Digital > Bring Your Own Channel > Add\n')

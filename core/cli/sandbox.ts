@@ -1,13 +1,17 @@
 import { loadConfigFile } from '../../config/load.js'
+import { withKeptSecrets } from '../sandbox/sandbox-secrets.js'
 import { parseDuration } from '../../config/duration.js'
 import { openStore } from '../store/index.js'
 import { SANDBOX_TENANT_ID } from '../sandbox/tokens.js'
 
 /** The CXone emulator alone, for a hub in live mode elsewhere or a community plugin's tests. */
 export async function sandbox (configPath: string, port: string | undefined): Promise<number> {
-  const { config } = loadConfigFile(configPath)
+  const loaded = loadConfigFile(configPath)
   const { startSandbox } = await import('../sandbox/index.js')
-  const store = await openStore(config.store)
+  const store = await openStore(loaded.config.store)
+  const config = await withKeptSecrets(loaded.config, store, loaded.baseDir)
+  const accessKeySecret = config.sandbox.accessKeySecret!
+  const consoleToken = config.sandbox.consoleToken!
   const hubBase = (process.env.BYOC_HUB_URL ?? config.server.publicUrl ?? `http://localhost:${config.server.port}`).replace(/\/$/, '')
   const box = `${hubBase}${config.server.basePath}`
   const clientSecret = config.sandbox.clientSecret ?? config.auth.clients.find(c => c.clientId === config.sandbox.clientId)?.clientSecret ?? ''
@@ -17,7 +21,8 @@ export async function sandbox (configPath: string, port: string | undefined): Pr
     port: port ? Number(port) : 8090,
     hub: { boxUrl: () => box, tokenUrl: () => `${box}/1.0/token`, clientId: config.sandbox.clientId, clientSecret },
     accessKeyId: config.sandbox.accessKeyId,
-    accessKeySecret: config.sandbox.accessKeySecret,
+    accessKeySecret,
+    consoleToken,
     tokenTtlMs: parseDuration(config.sandbox.tokenTtl) ?? 3_600_000,
     brandId: config.sandbox.brandId,
     attachmentUrlTtlMs: parseDuration(config.sandbox.attachmentUrlTtl) ?? 15 * 60_000,
@@ -27,8 +32,8 @@ export async function sandbox (configPath: string, port: string | undefined): Pr
   region discovery:               cxone.tenantId: ${SANDBOX_TENANT_ID}, cxone.discoveryUrl: ${running.url}
   authUrl (cxone.authUrl):        ${running.url}/auth/token
   apiBaseUrl (cxone.apiBaseUrl):  ${running.url}
-  access key id / secret:         ${config.sandbox.accessKeyId} / (sandbox.accessKeySecret)
-  Agent console:                  ${running.url}/console/
+  access key id / secret:         ${config.sandbox.accessKeyId} / ${loaded.config.sandbox.accessKeySecret ? '(sandbox.accessKeySecret)' : `${accessKeySecret} (generated, kept in the store)`}
+  Agent console:                  ${running.url}/console/?token=${encodeURIComponent(consoleToken)}
   Calls the hub at:               ${box}`)
   const stop = async () => { await running.close(); await store.close(); process.exit(0) }
   process.once('SIGINT', stop)

@@ -9,7 +9,8 @@ export async function start (configPath: string): Promise<number> {
     '',
     'byoc-hub is running.',
     ...internals.channels.all().map(c => `  Customer page (${c.name}):  ${box}/channels/${c.id}/`),
-    ...(hub.app.hasRoute({ method: 'GET', url: '/sandbox/console/' }) ? [`  Agent console (sandbox):   ${box}/sandbox/console/`] : []),
+    // the login token rides in the URL, as Jupyter's does: one click, and the page keeps it in a cookie
+    ...(internals.consoleToken ? [`  Agent console (sandbox):   ${box}/sandbox/console/?token=${encodeURIComponent(internals.consoleToken)}`] : []),
     `  Metrics:                   ${internals.metricsUrl?.() ?? 'disabled'}`,
     `  API docs (OpenAPI):        ${box}/docs`,
     `  Health:                    ${box}/health/ready`,

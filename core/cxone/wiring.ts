@@ -55,7 +55,7 @@ export function buildCxone (config: ByocConfig, deps: { store?: Store, log?: Fas
     return (tokens ??= createTokenSource({
       authUrl,
       accessKeyId: sandbox ? config.sandbox.accessKeyId : c.accessKeyId!,
-      accessKeySecret: sandbox ? config.sandbox.accessKeySecret : c.accessKeySecret!,
+      accessKeySecret: sandbox ? config.sandbox.accessKeySecret ?? '' : c.accessKeySecret!,
       ...(c.clientId ? { clientId: c.clientId } : {}),
       ...(c.clientSecret ? { clientSecret: c.clientSecret } : {}),
       timeoutMs,

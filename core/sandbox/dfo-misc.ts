@@ -12,6 +12,16 @@ const ATTACHMENTS = 'sandbox:attachments'
 const CUSTOM_FIELDS = 'sandbox:custom-field-definitions'
 const ATTACHMENT_TTL_MS = 60 * 60_000
 const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+/**
+ * An upload is whatever someone sent: served on the hub's own origin it must never render there (an HTML file would
+ * run with the widget's localStorage). Always a download, never sniffed, and sandboxed should a browser render it.
+ */
+const DOWNLOAD_ONLY = {
+  'content-disposition': 'attachment; filename="attachment"',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+  'referrer-policy': 'no-referrer'
+} as const
 
 const IntOrString = Type.Union([Type.Integer(), Type.String({ minLength: 1 })])
 const VerifySchema = Type.Object({
@@ -64,7 +74,7 @@ export function miscRoutes (opts: SandboxOptions): FastifyPluginAsync {
       if (expires <= Date.now()) return dfoError(reply, 403, 'attachmentUrlExpired', 'This link has expired')
       const doc = await store.getDoc<AttachmentDoc>(ATTACHMENTS, req.params.id)
       if (!doc || doc.expireAt <= Date.now()) return dfoError(reply, 404, 'attachmentNotFound', 'Attachment not found or expired')
-      return reply.type(doc.mimeType).send(Buffer.from(doc.content, 'base64'))
+      return reply.type(doc.mimeType).headers(DOWNLOAD_ONLY).send(Buffer.from(doc.content, 'base64'))
     })
 
     app.get('/customers/custom-field-definitions', async () => store.listDocs(CUSTOM_FIELDS))

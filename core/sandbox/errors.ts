@@ -7,7 +7,8 @@ export const SandboxErrors = {
   NOT_FOUND: { code: 'BYOC_ERR_SANDBOX_NOT_FOUND', status: 404 },
   THREAD_CLOSED: { code: 'BYOC_ERR_SANDBOX_THREAD_CLOSED', status: 409 },
   HUB_FAILED: { code: 'BYOC_ERR_SANDBOX_HUB_FAILED', status: 502 },
-  NOT_CONFIGURED: { code: 'BYOC_ERR_SANDBOX_NOT_CONFIGURED', status: 501 }
+  NOT_CONFIGURED: { code: 'BYOC_ERR_SANDBOX_NOT_CONFIGURED', status: 501 },
+  CONSOLE_UNAUTHORIZED: { code: 'BYOC_ERR_SANDBOX_CONSOLE_UNAUTHORIZED', status: 401 }
 } as const
 
 export class SandboxError extends Error {

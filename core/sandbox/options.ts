@@ -30,6 +30,8 @@ export interface SandboxOptions {
   /** what the hub must present to the sandbox's /auth/token */
   accessKeyId: string
   accessKeySecret: string
+  /** the console's login token: the console, its API, _faults and one-time-token minting refuse requests without it */
+  consoleToken: string
   tokenTtlMs: number
   /** how long a signed attachment URL works (DFO's links expire; default 15 min) */
   attachmentUrlTtlMs?: number

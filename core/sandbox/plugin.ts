@@ -2,6 +2,7 @@ import type { FastifyError, FastifyPluginAsync } from 'fastify'
 import { Agent } from './agent.js'
 import { authRoutes } from './auth-routes.js'
 import { consoleApi } from './console-api.js'
+import { requireConsoleToken } from './console-auth.js'
 import { consoleStatic } from './console-static.js'
 import { seedChannel } from './dfo-channels.js'
 import { dfoError } from './dfo-errors.js'
@@ -17,6 +18,8 @@ import { SandboxState } from './state.js'
  * Holds no state of its own: everything is in opts.store, so any number of instances can serve it.
  */
 export const sandboxPlugin: FastifyPluginAsync<SandboxOptions> = async (app, opts) => {
+  // an empty secret would let anyone in: refuse to start rather than run open
+  if (!opts.consoleToken || !opts.accessKeySecret) throw new Error('sandbox: consoleToken and accessKeySecret are required (withKeptSecrets generates them)')
   const state = new SandboxState(opts.store)
   for (const ch of opts.channels ?? []) {
     if (!await state.getChannel(ch.id)) await state.putChannel(seedChannel(ch.id, ch.name))
@@ -34,7 +37,11 @@ export const sandboxPlugin: FastifyPluginAsync<SandboxOptions> = async (app, opt
   await app.register(authRoutes(opts))
   await app.register(discoveryRoutes)
   await app.register(dfoRoutes(opts, state), { prefix: '/dfo/3.0' })
-  await app.register(faultRoutes(opts.store))
-  await app.register(consoleStatic)
-  await app.register(consoleApi(opts, state, agent), { prefix: '/console/api' })
+  await app.register(consoleStatic(opts.consoleToken))
+  // the agent's and the operator's controls: only with the console's login token (cookie or bearer)
+  await app.register(async (guarded) => {
+    guarded.addHook('onRequest', requireConsoleToken(opts.consoleToken))
+    await guarded.register(faultRoutes(opts.store))
+    await guarded.register(consoleApi(opts, state, agent), { prefix: '/console/api' })
+  })
 }

@@ -33,6 +33,20 @@ t.test('${VAR} and ${VAR:-default} interpolation', async t => {
   t.ok(Object.isFrozen(cfg.server), 'frozen')
 })
 
+t.test('a lone ${VAR:-} leaves its key out when VAR is unset; live mode then names the missing secret', async t => {
+  const tree = {
+    server: { publicUrl: '${URL:-}' },
+    auth: { clients: [{ clientId: 'a', clientSecret: '${SECRET:-}' }] },
+    sandbox: { clientId: 'a' }
+  }
+  const cfg = validateConfig(tree, {})
+  t.equal(cfg.server.publicUrl, undefined)
+  t.notOk('clientSecret' in cfg.auth.clients[0]!, 'sandbox mode: left out, for the hub to generate')
+  t.equal(validateConfig(tree, { SECRET: 's3cret' }).auth.clients[0]!.clientSecret, 's3cret')
+  t.throws(() => validateConfig({ ...tree, cxone: { mode: 'live', authUrl: 'https://a', apiBaseUrl: 'https://b', accessKeyId: 'k', accessKeySecret: 's' } }, {}),
+    { message: /\/auth\/clients\/0\/clientSecret: required when cxone.mode is live/ })
+})
+
 t.test('a bad file lists every error at once, each with its path', async t => {
   const dir = t.testdir({
     'bad.yaml': `

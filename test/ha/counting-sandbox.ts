@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Test } from 'tap'
 import { sandboxPlugin } from '../../core/sandbox/index.js'
 import { SqliteStore } from '../../core/store/sqlite.js'
-import { CLIENT } from '../helper.js'
+import { CLIENT, TEST_CONSOLE_TOKEN } from '../helper.js'
 
 const CREATE = /\/dfo\/3\.0\/channels\/([^/]+)\/messages$/
 
@@ -34,7 +34,7 @@ export async function startCountingSandbox (t: Test, dir: string, opts: {
     prefix: '/sandbox',
     store,
     hub: { boxUrl: () => `${opts.target()}/integration/box`, tokenUrl: () => `${opts.target()}/integration/box/1.0/token`, ...CLIENT },
-    accessKeyId: 'ak', accessKeySecret: 'as', tokenTtlMs: 3_600_000, brandId: 1, channels: opts.channels
+    accessKeyId: 'ak', accessKeySecret: 'as', consoleToken: TEST_CONSOLE_TOKEN, tokenTtlMs: 3_600_000, brandId: 1, channels: opts.channels
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(async () => { await app.close(); await store.close() })

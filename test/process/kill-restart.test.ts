@@ -2,7 +2,7 @@ import t from 'tap'
 import { join } from 'node:path'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { startSandbox } from '../../core/sandbox/index.js'
-import { CLIENT, ROOT, http, eventually } from '../helper.js'
+import { CLIENT, ROOT, http, eventually, TEST_CONSOLE_TOKEN } from '../helper.js'
 import { setFaults, waitForSandboxMessages } from '../sandbox-view.js'
 import { freePort, spawnHub, writeHubConfig } from './spawn-hub.js'
 
@@ -13,7 +13,7 @@ t.test('a hub killed (-9) between accepting and delivering delivers the message 
   const sandbox = await startSandbox({
     store: sandboxStore, host: '127.0.0.1', port: 0,
     hub: { boxUrl: () => `http://127.0.0.1:${port}/integration/box`, tokenUrl: () => `http://127.0.0.1:${port}/integration/box/1.0/token`, ...CLIENT },
-    accessKeyId: 'ak', accessKeySecret: 'as', tokenTtlMs: 3_600_000, brandId: 1, channels: [{ id: 'chat_recorder', name: 'Recorder' }]
+    accessKeyId: 'ak', accessKeySecret: 'as', consoleToken: TEST_CONSOLE_TOKEN, tokenTtlMs: 3_600_000, brandId: 1, channels: [{ id: 'chat_recorder', name: 'Recorder' }]
   })
   t.teardown(async () => { await sandbox.close(); await sandboxStore.close() })
   const configPath = writeHubConfig(dir, 'hub', {

@@ -13,8 +13,8 @@ export function writeHubConfig (dir: string, name: string, config: Record<string
   return path
 }
 
-export async function spawnHub (configPath: string, port: number): Promise<HubProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/byoc-hub.js'), 'start', '--config', configPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } })
+export async function spawnHub (configPath: string, port: number, env: Record<string, string> = {}): Promise<HubProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/byoc-hub.js'), 'start', '--config', configPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let out = ''
   child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
   child.stderr!.on('data', (d: Buffer) => { out += d.toString() })

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { CHANNEL, KEY, startSandboxApp, until } from './helper.js'
+import { TEST_CONSOLE_TOKEN } from '../helper.js'
 
 const form = (o: Record<string, string>) => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(o).toString() })
 
@@ -51,7 +52,7 @@ t.test('a token issued by one instance works on another sharing the store', asyn
   const { default: Fastify } = await import('fastify')
   const { sandboxPlugin } = await import('../../core/sandbox/index.js')
   const b = Fastify()
-  await b.register(sandboxPlugin, { store: a.store, hub: { boxUrl: () => '', tokenUrl: () => '', clientId: '', clientSecret: '' }, accessKeyId: KEY.id, accessKeySecret: KEY.secret, tokenTtlMs: 60_000, brandId: 1, channels: [CHANNEL], prefix: '/sandbox' })
+  await b.register(sandboxPlugin, { store: a.store, hub: { boxUrl: () => '', tokenUrl: () => '', clientId: '', clientSecret: '' }, accessKeyId: KEY.id, accessKeySecret: KEY.secret, consoleToken: TEST_CONSOLE_TOKEN, tokenTtlMs: 60_000, brandId: 1, channels: [CHANNEL], prefix: '/sandbox' })
   t.teardown(() => b.close())
   const res = await b.inject({ method: 'GET', url: '/sandbox/dfo/3.0/channels', headers: { authorization: `Bearer ${a.token}` } })
   t.equal(res.statusCode, 200)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { openConsole } from './browser.js'
 import { startFakeHub } from './fake-hub.js'
-import { CHANNEL, newMessage, startSandboxApp, until } from './helper.js'
+import { CONSOLE_AUTH, CHANNEL, newMessage, startSandboxApp, until } from './helper.js'
 
 t.test('agent console: reply, typing, delivery status, end conversation, new outbound', async t => {
   const fake = await startFakeHub(t)
@@ -30,8 +30,8 @@ t.test('agent console: reply, typing, delivery status, end conversation, new out
   await logHas('Sent')
 
   // the hub reports delivery, then reading (DFO C5)
-  const hubMessageId = (await until(async () => (await sb.app.inject({ method: 'GET', url: '/sandbox/console/api/threads' })).json()[0], 'thread')).id
-  const view = (await sb.app.inject({ method: 'GET', url: `/sandbox/console/api/threads/${hubMessageId}` })).json()
+  const hubMessageId = (await until(async () => (await sb.app.inject({ headers: CONSOLE_AUTH, method: 'GET', url: '/sandbox/console/api/threads' })).json()[0], 'thread')).id
+  const view = (await sb.app.inject({ headers: CONSOLE_AUTH, method: 'GET', url: `/sandbox/console/api/threads/${hubMessageId}` })).json()
   const agentMsg = view.messages.find((m: any) => m.direction === 'outbound')
   await sb.dfo('PUT', `/channels/${CHANNEL.id}/messages/${agentMsg.idOnExternalPlatform}/status`, { status: 'delivered', updatedAt: new Date().toISOString() })
   await logHas('Delivered')

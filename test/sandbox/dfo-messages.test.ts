@@ -1,5 +1,5 @@
 import t from 'tap'
-import { CHANNEL, newMessage, startSandboxApp } from './helper.js'
+import { CONSOLE_AUTH, CHANNEL, newMessage, startSandboxApp } from './helper.js'
 
 t.test('create message creates customer, thread and contact and answers consumerContact + message', async t => {
   const sb = await startSandboxApp(t)
@@ -15,7 +15,7 @@ t.test('create message creates customer, thread and contact and answers consumer
 
   const threads = await sb.dfo('GET', `/threads?channelId=${CHANNEL.id}&query=conv-1`)
   t.same(threads.json().data.map((d: any) => [d.idOnExternalPlatform, d.canAddMoreMessages]), [['conv-1', true]])
-  const view = await sb.app.inject({ method: 'GET', url: `/sandbox/console/api/threads/${out.consumerContact.threadId}` })
+  const view = await sb.app.inject({ headers: CONSOLE_AUTH, method: 'GET', url: `/sandbox/console/api/threads/${out.consumerContact.threadId}` })
   t.same(view.json().messages.map((m: any) => [m.direction, m.text, m.authorName]), [['inbound', 'Hello', 'Jane Doe']])
   t.equal(view.json().thread.customerName, 'Jane Doe')
   t.equal(view.json().thread.channelName, CHANNEL.name)
@@ -77,7 +77,7 @@ t.test('dedupes by idOnExternalPlatform: a repeat returns the first result and a
   t.same(again.json(), first.json())
   const concurrent = await Promise.all([1, 2, 3].map(() => sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, body)))
   for (const r of concurrent) t.same(r.json().message, first.json().message)
-  const view = await sb.app.inject({ method: 'GET', url: `/sandbox/console/api/threads/${first.json().consumerContact.threadId}` })
+  const view = await sb.app.inject({ headers: CONSOLE_AUTH, method: 'GET', url: `/sandbox/console/api/threads/${first.json().consumerContact.threadId}` })
   t.equal(view.json().messages.length, 1)
 })
 
@@ -116,7 +116,7 @@ t.test('message status and customer typing are recorded for the console', async 
   const a = (await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage())).json()
   const typing = await sb.dfo('POST', `/channels/${CHANNEL.id}/threads/conv-1/sender-actions`, { action: 'isTypingOn' })
   t.equal(typing.statusCode, 204)
-  const list = async () => (await sb.app.inject({ method: 'GET', url: '/sandbox/console/api/threads' })).json()
+  const list = async () => (await sb.app.inject({ headers: CONSOLE_AUTH, method: 'GET', url: '/sandbox/console/api/threads' })).json()
   t.equal((await list())[0].customerTyping, true)
   await sb.dfo('POST', `/channels/${CHANNEL.id}/threads/conv-1/sender-actions`, { action: 'isTypingOff' })
   t.equal((await list())[0].customerTyping, false)

@@ -1,11 +1,11 @@
 import t from 'tap'
 import { startFakeHub } from './fake-hub.js'
-import { startSandboxApp, until } from './helper.js'
+import { CONSOLE_AUTH, startSandboxApp, until } from './helper.js'
 
 t.test('one-time tokens minted by the console verify once, for their brand and user', async t => {
   const fake = await startFakeHub(t)
   const sb = await startSandboxApp(t, { hub: fake.hub, brandId: 77 })
-  const minted = await sb.app.inject({ method: 'POST', url: '/sandbox/console/api/integrations/one-time-token' })
+  const minted = await sb.app.inject({ headers: CONSOLE_AUTH, method: 'POST', url: '/sandbox/console/api/integrations/one-time-token' })
   t.equal(minted.statusCode, 200)
   const { token, links } = minted.json()
   const add = new URL(links.add)
@@ -32,14 +32,14 @@ t.test('one-time tokens minted by the console verify once, for their brand and u
 t.test('one-time token for another user does not verify', async t => {
   const fake = await startFakeHub(t)
   const sb = await startSandboxApp(t, { hub: fake.hub })
-  const { token } = (await sb.app.inject({ method: 'POST', url: '/sandbox/console/api/integrations/one-time-token' })).json()
+  const { token } = (await sb.app.inject({ headers: CONSOLE_AUTH, method: 'POST', url: '/sandbox/console/api/integrations/one-time-token' })).json()
   const res = await sb.app.inject({ method: 'POST', url: '/sandbox/dfo/3.0/one-time-token/verification', payload: { brandId: 1001, userId: 1, token, purpose: 'channel-integration' } })
   t.equal(res.statusCode, 401)
 })
 
 t.test('integrations need the hub action URLs', async t => {
   const sb = await startSandboxApp(t)
-  const res = await sb.app.inject({ method: 'POST', url: '/sandbox/console/api/integrations/one-time-token' })
+  const res = await sb.app.inject({ headers: CONSOLE_AUTH, method: 'POST', url: '/sandbox/console/api/integrations/one-time-token' })
   t.equal(res.statusCode, 501)
   t.equal(res.json().error.code, 'BYOC_ERR_SANDBOX_NOT_CONFIGURED')
 })
@@ -59,6 +59,8 @@ t.test('temporary attachments are served without a token at a signed URL that ex
   t.equal(res.status, 200)
   t.match(res.headers.get('content-type'), /^text\/plain/)
   t.equal(await res.text(), 'hello file')
+  t.match(res.headers.get('content-disposition'), /^attachment/, 'a download, never rendered on the hub\'s origin')
+  t.equal(res.headers.get('x-content-type-options'), 'nosniff')
   t.equal((await sb.dfo('POST', '/attachments/temporary', { mimeType: 'text/plain' })).statusCode, 400)
   t.equal((await fetch(url.replace(id, 'nope'))).status, 403, 'the signature covers the id')
   t.equal((await fetch(url.replace(/expires=\d+/, 'expires=99999999999999'))).status, 403, 'and the expiry')

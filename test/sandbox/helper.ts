@@ -4,8 +4,11 @@ import { join } from 'node:path'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { sandboxPlugin, type SandboxOptions } from '../../core/sandbox/index.js'
 import type { SandboxHub } from '../../core/sandbox/options.js'
+import { TEST_CONSOLE_TOKEN } from '../helper.js'
 
 export const KEY = { id: 'key-id', secret: 'key-secret' }
+/** the console's login token as a bearer, for inject() calls to the console API and _faults */
+export const CONSOLE_AUTH = { authorization: `Bearer ${TEST_CONSOLE_TOKEN}` }
 export const CHANNEL = { id: 'chan-1', name: 'Watering Hole' }
 
 const unusedHub: SandboxHub = {
@@ -17,7 +20,7 @@ export async function startSandboxApp (t: Test, overrides: Partial<SandboxOption
   const store = new SqliteStore(join(t.testdir(), 'store.db'))
   const app = Fastify()
   const opts: SandboxOptions = {
-    store, hub: unusedHub, accessKeyId: KEY.id, accessKeySecret: KEY.secret, tokenTtlMs: 60_000, brandId: 1001,
+    store, hub: unusedHub, accessKeyId: KEY.id, accessKeySecret: KEY.secret, consoleToken: TEST_CONSOLE_TOKEN, tokenTtlMs: 60_000, brandId: 1001,
     channels: [CHANNEL], ...overrides
   }
   await app.register(sandboxPlugin, { ...opts, prefix: '/sandbox' })

@@ -1,14 +1,14 @@
 import type { Test } from 'tap'
 import t from 'tap'
 import { startFakeHub } from './fake-hub.js'
-import { CHANNEL, newMessage, startSandboxApp } from './helper.js'
+import { CHANNEL, CONSOLE_AUTH, newMessage, startSandboxApp } from './helper.js'
 
 async function setup (t: Test) {
   const fake = await startFakeHub(t)
   const sb = await startSandboxApp(t, { hub: fake.hub, brandId: 55 })
   const created = (await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage())).json()
   const threadId: string = created.consumerContact.threadId
-  const api = (method: 'GET' | 'POST', path: string, payload?: object) => sb.app.inject({ method, url: `/sandbox/console/api${path}`, ...(payload ? { payload } : {}) })
+  const api = (method: 'GET' | 'POST', path: string, payload?: object) => sb.app.inject({ method, url: `/sandbox/console/api${path}`, headers: CONSOLE_AUTH, ...(payload ? { payload } : {}) })
   return { fake, sb, threadId, api }
 }
 

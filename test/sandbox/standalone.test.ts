@@ -3,11 +3,12 @@ import t from 'tap'
 import { startSandbox } from '../../core/sandbox/index.js'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { KEY } from './helper.js'
+import { TEST_CONSOLE_TOKEN } from '../helper.js'
 
 t.test('startSandbox serves the emulator alone at <url> = http://host:port/sandbox', async t => {
   const store = new SqliteStore(join(t.testdir(), 'store.db'))
   const sb = await startSandbox({
-    store, port: 0, accessKeyId: KEY.id, accessKeySecret: KEY.secret, tokenTtlMs: 60_000, brandId: 9,
+    store, port: 0, accessKeyId: KEY.id, accessKeySecret: KEY.secret, consoleToken: TEST_CONSOLE_TOKEN, tokenTtlMs: 60_000, brandId: 9,
     hub: { boxUrl: () => 'http://127.0.0.1:9/box', tokenUrl: () => 'http://127.0.0.1:9/box/1.0/token', clientId: 'a', clientSecret: 'b' },
     channels: [{ id: 'c1', name: 'One' }]
   })
@@ -22,14 +23,16 @@ t.test('startSandbox serves the emulator alone at <url> = http://host:port/sandb
   const channels = await fetch(`${sb.url}/dfo/3.0/channels`, { headers: { authorization: `Bearer ${token}` } })
   t.same((await channels.json() as Array<{ id: string }>).map(c => c.id), ['c1'])
 
-  const page = await fetch(`${sb.url}/console/`)
+  t.equal((await fetch(`${sb.url}/console/`)).status, 401, 'the console needs its login token')
+  const page = await fetch(`${sb.url}/console/?token=${TEST_CONSOLE_TOKEN}`)
   t.equal(page.status, 200)
+  const cookie = page.headers.get('set-cookie')!.split(';')[0]!
   t.match(page.headers.get('content-type'), /text\/html/)
   t.match(await page.text(), /role="log"/)
-  t.equal((await fetch(`${sb.url}/console/console.css`)).status, 200)
-  const redirect = await fetch(`${sb.url}/console`, { redirect: 'manual' })
+  t.equal((await fetch(`${sb.url}/console/console.css`, { headers: { cookie } })).status, 200, 'the page\'s cookie opens its files')
+  const redirect = await fetch(`${sb.url}/console?token=x`, { redirect: 'manual' })
   t.equal(redirect.status, 302)
-  t.equal(redirect.headers.get('location'), '/sandbox/console/')
-  t.equal((await fetch(`${sb.url}/console/..%2Fplugin.ts`)).status, 404, 'only flat, known file names are served')
-  t.equal((await fetch(`${sb.url}/console/js/nope.js`)).status, 404)
+  t.equal(redirect.headers.get('location'), '/sandbox/console/?token=x', 'the token survives the missing slash')
+  t.equal((await fetch(`${sb.url}/console/..%2Fplugin.ts`, { headers: { cookie } })).status, 404, 'only flat, known file names are served')
+  t.equal((await fetch(`${sb.url}/console/js/nope.js`, { headers: { cookie } })).status, 404)
 })

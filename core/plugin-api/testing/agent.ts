@@ -11,7 +11,9 @@ export class ContractAgent {
   constructor (private readonly hub: ContractHub, private readonly timeoutMs: number) {}
 
   private async ok (method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<any> { // intentional any: emulator JSON
-    const res = await jsonRequest(method, url, body, headers)
+    // the console API needs the console's login token, as the agent's browser presents it in a cookie
+    const auth: Record<string, string> = url.startsWith(this.hub.consoleApi) ? { authorization: `Bearer ${this.hub.consoleToken}` } : {}
+    const res = await jsonRequest(method, url, body, { ...auth, ...headers })
     if (res.status >= 300) throw new Error(`${method} ${url} answered ${res.status}: ${JSON.stringify(res.body)}`)
     return res.body
   }

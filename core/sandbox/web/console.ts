@@ -4,6 +4,9 @@ import { renderCustomers, renderThreadList, renderTranscript } from './render.js
 import { TypingNotifier } from './typing.js'
 
 const POLL_MS = 1000
+
+// The login token came in the URL; the page's answer put it in an HttpOnly cookie, so the address bar need not show it.
+if (new URLSearchParams(location.search).has('token')) history.replaceState(null, '', location.pathname + location.hash)
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
 
 const ui = {

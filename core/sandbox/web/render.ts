@@ -8,6 +8,20 @@ export function el<K extends keyof HTMLElementTagNameMap> (tag: K, attrs: Record
   return node
 }
 
+/**
+ * Only http(s) links reach the DOM: an attachment URL is whatever a platform sent, and a javascript: one must never
+ * become clickable on the hub's origin. The same rule as the widget's safeUrl (plugins/watering-hole/web/dom.ts); see
+ * docs/security.md for why it is not yet one shared module.
+ */
+export function linkable (url: string): string | undefined {
+  try {
+    const u = new URL(url, location.href)
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined
+  } catch {
+    return undefined
+  }
+}
+
 const STATUS_TEXT: Record<string, string> = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', seen: 'Read', failed: 'Failed' }
 const time = (ms: number): string => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
 
@@ -27,7 +41,10 @@ function renderMessage (m: ConsoleMessage): HTMLElement {
   const node = el('div', { class: `msg ${m.direction}`, 'data-message-id': m.id },
     el('div', { class: 'meta' }, el('span', { class: 'author' }, m.authorName), el('time', { datetime: new Date(m.createdAt).toISOString() }, time(m.createdAt))),
     el('p', { class: 'text' }, m.text))
-  for (const a of m.attachments) node.append(el('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.friendlyName || 'attachment'))
+  for (const a of m.attachments) {
+    const href = linkable(a.url)
+    node.append(href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, a.friendlyName || 'attachment') : el('span', { class: 'attachment-unsafe' }, `${a.friendlyName || 'attachment'} (link not shown)`))
+  }
   if (m.direction === 'outbound' && m.status) {
     const label = STATUS_TEXT[m.status] ?? m.status
     node.append(el('span', { class: `status ${m.status}` }, m.status === 'failed' && m.error ? `${label}: ${m.error}` : label))

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { stringify } from 'yaml'
 import { startSandbox } from '../../../core/sandbox/index.js'
 import { SqliteStore } from '../../../core/store/sqlite.js'
-import { CLIENT, ROOT, http } from '../../helper.js'
+import { CLIENT, ROOT, TEST_CONSOLE_TOKEN, http } from '../../helper.js'
 import { ACCESS, SANDBOX_TENANT_ID, liveHubOnSandbox } from './helpers.js'
 
 const run = promisify(execFile)
@@ -40,7 +40,7 @@ t.test('byoc-hub cxone-setup prints what discovery found; channels create refuse
   const dir = t.testdir({})
   const store = new SqliteStore(join(dir, 'sandbox.db'))
   const sandbox = await startSandbox({
-    store, port: 0, ...ACCESS, tokenTtlMs: 60_000, brandId: 3,
+    consoleToken: TEST_CONSOLE_TOKEN, store, port: 0, ...ACCESS, tokenTtlMs: 60_000, brandId: 3,
     hub: { boxUrl: () => 'http://127.0.0.1:9/box', tokenUrl: () => 'http://127.0.0.1:9/box/1.0/token', ...CLIENT }
   })
   t.teardown(async () => { await sandbox.close(); await store.close() })

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { startSandbox } from '../../../core/sandbox/index.js'
 import { SANDBOX_TENANT_ID } from '../../../core/sandbox/tokens.js'
 import { SqliteStore } from '../../../core/store/sqlite.js'
-import { CLIENT, startHub, type StartedHub } from '../../helper.js'
+import { CLIENT, TEST_CONSOLE_TOKEN, startHub, type StartedHub } from '../../helper.js'
 import { startFakePlatform } from '../../fake-platform.js'
 
 export const ACCESS = { accessKeyId: 'live-ak', accessKeySecret: 'live-as' }
@@ -18,7 +18,7 @@ export async function liveHubOnSandbox (t: Test, cxone: Record<string, unknown> 
   const sandboxStore = new SqliteStore(join(dir, 'sandbox.db'))
   let box = 'http://127.0.0.1:9/unset'
   const sandbox = await startSandbox({
-    store: sandboxStore, port: 0,
+    consoleToken: TEST_CONSOLE_TOKEN, store: sandboxStore, port: 0,
     hub: {
       boxUrl: () => box, tokenUrl: () => `${box}/1.0/token`, ...CLIENT,
       actionUrls: () => ({ add: `${box}/actions/add`, reconnect: `${box}/actions/reconnect`, remove: `${box}/actions/remove` })

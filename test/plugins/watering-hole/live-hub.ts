@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { Test } from 'tap'
 import { startSandbox } from '../../../core/sandbox/index.js'
 import { SqliteStore } from '../../../core/store/sqlite.js'
-import { CLIENT, startHub, type StartedHub } from '../../helper.js'
+import { CLIENT, TEST_CONSOLE_TOKEN, startHub, type StartedHub } from '../../helper.js'
 
 const ACCESS = { accessKeyId: 'wh-live-ak', accessKeySecret: 'wh-live-as-0123456789' }
 
@@ -16,7 +16,7 @@ export async function startLiveHub (t: Test, overrides: Record<string, unknown>)
   const cxoneStore = new SqliteStore(join(dir, 'cxone.db'))
   let box = ''
   const cxone = await startSandbox({
-    store: cxoneStore,
+    consoleToken: TEST_CONSOLE_TOKEN, store: cxoneStore,
     hub: { boxUrl: () => box, tokenUrl: () => `${box}/1.0/token`, clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret },
     ...ACCESS,
     tokenTtlMs: 3_600_000,

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { sandboxPlugin } from '../../../core/sandbox/index.js'
 import { SqliteStore } from '../../../core/store/sqlite.js'
-import { CLIENT } from '../../helper.js'
+import { CLIENT, TEST_CONSOLE_TOKEN } from '../../helper.js'
 
 /** One DFO call as CXone saw it: what, when, the idempotency key (idOnExternalPlatform) and the answer. */
 export interface CxoneCall {
@@ -99,7 +99,7 @@ export async function startRecordingCxone (t: Test, channels: Array<{ id: string
   await app.register(sandboxPlugin, {
     prefix: '/sandbox', store,
     hub: { boxUrl: () => `${hubUrl}/integration/box`, tokenUrl: () => `${hubUrl}/integration/box/1.0/token`, ...CLIENT },
-    ...ACCESS, tokenTtlMs: 3_600_000, brandId: 1, channels
+    ...ACCESS, consoleToken: TEST_CONSOLE_TOKEN, tokenTtlMs: 3_600_000, brandId: 1, channels
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(async () => { await app.close(); await store.close() })
