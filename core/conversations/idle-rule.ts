@@ -21,7 +21,7 @@ export class IdleRule {
 
   async activity (channel: ChannelRuntime, thread: Thread): Promise<void> {
     const now = this.now()
-    await this.store.touchThread(thread.threadId, now)
+    await this.store.touchThread(thread.channelId, thread.threadId, now)
     if (!channel.rules.idle.enabled || thread.status !== 'open') return
     const payload: IdleTimerPayload = { channelId: channel.id, threadId: thread.threadId, setAt: now }
     await this.store.setTimer({ key: idleKey(thread.threadId), kind: 'idle-warning', dueAt: now + channel.rules.idle.timeoutMs, payload })
