@@ -17,7 +17,7 @@ t.test('idle rule: warning, countdown, then the conversation ends in CXone and t
   t.equal(warning.text, 'Are you still there?')
   t.ok(warning.endsAt > Date.now() - 5000)
   await eventually(() => platform.signals.find(s => s.type === 'thread-closed' && s.reason === 'idle'), 10_000, 'thread closed signal')
-  t.equal((await hub.store.getThread(threadId))!.status, 'closed')
+  t.equal((await hub.store.getThread('recorder', threadId))!.status, 'closed')
   const view = await eventually(async () => {
     const v = await sandboxThread(hub.sandboxUrl, threadId)
     return v && v.thread.status === 'closed' && v.thread.contactStatus === 'closed' ? v : undefined
@@ -39,7 +39,7 @@ t.test('activity during the countdown cancels it', async t => {
   await eventually(() => platform.signals.find(s => s.type === 'idle-warning'), 10_000, 'warning')
   await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'lemur', threadId, messageId: 'act-2', text: 'still here' })
   await eventually(() => platform.signals.find(s => s.type === 'idle-cleared'), 10_000, 'cleared')
-  t.equal((await hub.store.getThread(threadId))!.status, 'open', 'not ended')
+  t.equal((await hub.store.getThread('recorder', threadId))!.status, 'open', 'not ended')
 })
 
 t.test('agent ends the conversation in CXone: the hub learns it, tells the platform, refuses the customer', async t => {
@@ -65,8 +65,8 @@ t.test('a closed thread seen through cannotAddMoreMessagesToPost also ends the c
   const view = await eventually(() => sandboxThread(hub.sandboxUrl, threadId), 10_000, 'thread in CXone')
   await http('POST', `${hub.sandboxUrl}/console/api/threads/${encodeURIComponent(view.thread.id)}/end`, {})
   await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'rhino', threadId, messageId: 'cl-2', text: 'two' })
-  await eventually(async () => (await hub.store.getThread(threadId))?.status === 'closed', 10_000, 'closed by the DFO error')
-  t.equal((await hub.store.getMessage('cl-2'))!.status, 'failed')
+  await eventually(async () => (await hub.store.getThread('recorder', threadId))?.status === 'closed', 10_000, 'closed by the DFO error')
+  t.equal((await hub.store.getMessage('recorder', 'cl-2'))!.status, 'failed')
   // the platform hears of it through a durable job, shortly after the store records the close
   t.ok(await eventually(() => platform.signals.find(s => s.type === 'thread-closed'), 10_000, 'thread-closed signal'))
 })
