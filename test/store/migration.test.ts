@@ -122,7 +122,8 @@ async function writeRedisV1 (r: Redis, P: string): Promise<void> {
   await message('m-2', 2, 'accepted', { direction: 'outbound', text: 'hi Ann', createdAt: T0 + 20, raw: { kept: true } })
 }
 
-t.test('a Redis store of the first release is rewritten once at connect, by one of several instances', async t => {
+/** A fresh key prefix holding the first release's layout; its keys deleted when the test ends. */
+async function oldRedisStore (t: Test): Promise<{ url: string, admin: Redis, P: string }> {
   const url = await redisUrl()
   const admin = new Redis(url)
   const P = `byoc-test:${randomBytes(6).toString('hex')}:`
@@ -132,6 +133,11 @@ t.test('a Redis store of the first release is rewritten once at connect, by one 
     await admin.quit()
   })
   await writeRedisV1(admin, P)
+  return { url, admin, P }
+}
+
+t.test('a Redis store of the first release is rewritten once at connect, by one of several instances', async t => {
+  const { url, admin, P } = await oldRedisStore(t)
 
   const stores = await Promise.all([1, 2, 3].map(() => RedisStore.connect(url, P)))
   t.teardown(() => Promise.all(stores.map(s => s.close())))
@@ -150,15 +156,7 @@ t.test('a Redis store of the first release is rewritten once at connect, by one 
 })
 
 t.test('a Redis migration cut off midway is finished by the next start', async t => {
-  const url = await redisUrl()
-  const admin = new Redis(url)
-  const P = `byoc-test:${randomBytes(6).toString('hex')}:`
-  t.teardown(async () => {
-    const keys = await admin.keys(`${P}*`)
-    if (keys.length) await admin.del(...keys)
-    await admin.quit()
-  })
-  await writeRedisV1(admin, P)
+  const { url, admin, P } = await oldRedisStore(t)
   // as if a first run moved m-1 and died: its message key is new, everything else old, no version key
   await admin.rename(`${P}m:m-1`, `${P}m:${pair('ch-a', 'm-1')}`)
   const s = await RedisStore.connect(url, P)
