@@ -18,17 +18,17 @@ for (let i = 0; i < threads; i++) {
 }
 const round = async (n: number): Promise<void> => {
   const threadId = `t${n % threads}`
-  const thread = (await store.getThread(threadId))!
+  const thread = (await store.getThread('wh', threadId))!
   const messageId = `m-${process.pid}-${n}`
   await store.insertMessage({ messageId, threadId, channelId: 'wh', direction: 'outbound', text: 'Hello from the jungle', attachments: [], createdAt: Date.now(), raw: { text: 'x' } },
     { kind: 'platform.deliver', orderKey: `platform:${threadId}`, dedupeKey: `deliver:${messageId}`, payload: { channelId: 'wh', messageId } })
-  await store.touchThread(threadId, Date.now())
+  await store.touchThread('wh', threadId, Date.now())
   await store.setTimer({ key: `idle:${threadId}`, kind: 'idle-warning', dueAt: Date.now() + 60_000, payload: { threadId } })
   await store.cancelTimer(`idle-end:${threadId}`)
   await store.getCustomer('wh', thread.customerId)
   for (const job of await store.claimJobs('me', 16, 30_000)) {
-    await store.getMessage((job.payload as { messageId: string }).messageId)
-    await store.setMessageStatus((job.payload as { messageId: string }).messageId, 'sent')
+    await store.getMessage('wh', (job.payload as { messageId: string }).messageId)
+    await store.setMessageStatus('wh', (job.payload as { messageId: string }).messageId, 'sent')
     await store.completeJob(job.jobId, 'me')
   }
 }

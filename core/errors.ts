@@ -30,6 +30,7 @@ export const Errors = {
   CHANNEL_UNKNOWN: e('BYOC_ERR_CHANNEL_UNKNOWN', 404, 'Unknown channel'),
   THREAD_UNKNOWN: e('BYOC_ERR_THREAD_UNKNOWN', 404, 'Unknown thread'),
   THREAD_CLOSED: e('BYOC_ERR_THREAD_CLOSED', 409, 'The conversation has ended; start a new one'),
+  THREAD_AMBIGUOUS: e('BYOC_ERR_THREAD_AMBIGUOUS', 409, 'The thread id exists on several channels this client may use; reply through the channel (M3)'),
   RECIPIENT_UNKNOWN: e('BYOC_ERR_RECIPIENT_UNKNOWN', 400, 'Recipient is unknown on this channel'),
   MESSAGE_EMPTY: e('BYOC_ERR_MESSAGE_EMPTY', 400, 'Message has neither text nor attachments'),
   MESSAGE_TOO_LONG: e('BYOC_ERR_MESSAGE_TOO_LONG', 400, 'Message text exceeds what the channel can carry'),

@@ -51,15 +51,15 @@ const closeLate: number[] = []
 const endsAt = new Map<string, number>()
 const publish = hub.bus.publish.bind(hub.bus)
 hub.bus.publish = async (channelId: string, customerId: string, event: LiveEvent) => {
-  if (watching) observe(event, Date.now())
+  if (watching) observe(channelId, event, Date.now())
   return publish(channelId, customerId, event)
 }
-function observe (event: LiveEvent, at: number): void {
+function observe (channelId: string, event: LiveEvent, at: number): void {
   if (event.type === 'idle-warning') {
     const e = event as { threadId: string, endsAt: number }
     endsAt.set(e.threadId, e.endsAt)
     // the countdown starts when the warning fires: endsAt - countdown is the firing time
-    void hub.store.getThread(e.threadId).then(t => { if (t) warningLate.push(e.endsAt - countdownMs - (t.lastActivityAt + timeoutMs)) })
+    void hub.store.getThread(channelId, e.threadId).then(t => { if (t) warningLate.push(e.endsAt - countdownMs - (t.lastActivityAt + timeoutMs)) })
   } else if (event.type === 'thread-closed' && (event as { reason?: string }).reason === 'idle') {
     const due = endsAt.get((event as { threadId: string }).threadId)
     if (due !== undefined) closeLate.push(at - due)

@@ -16,10 +16,10 @@ interface HostDeps { store: Store, bus: EventBus, dfo: DfoClient, conversations:
 export function createChannelHost (channel: ChannelRuntime, config: unknown, d: HostDeps): ChannelHost<any, unknown> { // intentional any: each plugin types its own config
   const { store, conversations } = d
   const ownThread = async (threadId: string): Promise<ThreadInfo | undefined> => {
-    const t = await store.getThread(threadId)
-    if (!t || t.channelId !== channel.id) return undefined
+    const t = await store.getThread(channel.id, threadId)
+    if (!t) return undefined
     // a client connecting mid-countdown must see it too, not only those connected when the warning went out
-    const countdown = t.status === 'open' ? await store.getTimer(countdownKey(threadId)) : undefined
+    const countdown = t.status === 'open' ? await store.getTimer(countdownKey(channel.id, threadId)) : undefined
     return { ...toThreadInfo(t), ...(countdown ? { idleEndsAt: countdown.dueAt } : {}) }
   }
   return Object.freeze({
@@ -44,14 +44,14 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
     threads: {
       current: async (customerId: string) => toThreadInfo((await store.openThread(channel.id, customerId, `th-${randomUUID()}`)).thread),
       findOpen: async (customerId: string) => {
-        const t = await store.findOpenThread(channel.id, customerId)
+        const t = await store.findCurrentThread(channel.id, customerId)
         return t && toThreadInfo(t)
       },
       get: ownThread,
       list: async (customerId: string) => (await store.listThreads({ channelId: channel.id, customerId })).map(toThreadInfo),
       history: async (threadId: string, afterSeq?: number) => {
         if (!await ownThread(threadId)) throw hubError('THREAD_UNKNOWN', threadId)
-        return (await store.listMessages(threadId, afterSeq)).map(toTimelineEntry)
+        return (await store.listMessages(channel.id, threadId, afterSeq)).map(toTimelineEntry)
       }
     },
     remember: async (key: string, ttlMs: number) => (await store.remember(`channel:${channel.id}`, key, true, ttlMs)).created,

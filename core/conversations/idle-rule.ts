@@ -3,8 +3,9 @@ import type { ChannelRuntime } from '../channels/runtime.js'
 import type { ChannelSignal } from '../plugin-api/types.js'
 import type { PresenceBook } from './presence.js'
 
-export const idleKey = (threadId: string): string => `idle:${threadId}`
-export const countdownKey = (threadId: string): string => `idle-end:${threadId}`
+// channel and thread: thread ids are unique per channel only (a platform must not squat another channel's clock)
+export const idleKey = (channelId: string, threadId: string): string => `idle:${channelId}|${threadId}`
+export const countdownKey = (channelId: string, threadId: string): string => `idle-end:${channelId}|${threadId}`
 
 export interface IdleTimerPayload {
   readonly channelId: string
@@ -57,26 +58,26 @@ export class IdleRule {
     if (!this.applies(channel, thread)) return
     await this.withdrawPrompt(channel, thread)
     if (channel.rules.idle.mode === 'any-message' || await this.presence.of(channel.id, thread.customerId) === 'away') await this.arm(channel, thread, now, false)
-    else await this.store.cancelTimer(idleKey(thread.threadId)) // answered, and looking on: no clock
+    else await this.store.cancelTimer(idleKey(thread.channelId, thread.threadId)) // answered, and looking on: no clock
   }
 
   /** Typing, "I'm still here", coming back to the chat: the clock starts over, or stops when nothing keeps it. */
   async customerActivity (channel: ChannelRuntime, thread: Thread): Promise<void> {
     const now = await this.touch(thread)
     if (!this.applies(channel, thread)) return
-    const owesAnswer = await this.owesAnswer(thread.threadId)
+    const owesAnswer = await this.owesAnswer(thread)
     await this.withdrawPrompt(channel, thread)
     if (channel.rules.idle.mode === 'any-message' || owesAnswer || await this.presence.of(channel.id, thread.customerId) === 'away') {
       await this.arm(channel, thread, now, owesAnswer)
     } else {
-      await this.store.cancelTimer(idleKey(thread.threadId))
+      await this.store.cancelTimer(idleKey(thread.channelId, thread.threadId))
     }
   }
 
   /** Every connection of the customer is closed, hidden or gone: start the clock unless one already runs. */
   async customerAway (channel: ChannelRuntime, thread: Thread): Promise<void> {
     if (!this.applies(channel, thread) || channel.rules.idle.mode !== 'attentive') return
-    if (await this.store.getTimer(idleKey(thread.threadId)) || await this.store.getTimer(countdownKey(thread.threadId))) return
+    if (await this.store.getTimer(idleKey(thread.channelId, thread.threadId)) || await this.store.getTimer(countdownKey(thread.channelId, thread.threadId))) return
     await this.arm(channel, thread, this.now(), false)
   }
 
@@ -86,7 +87,7 @@ export class IdleRule {
     const at = this.now()
     const endsAt = at + channel.rules.idle.countdownMs
     // the prompt is a line of the conversation, written at `at`: the countdown's own clock starts there
-    await this.store.setTimer({ key: countdownKey(thread.threadId), kind: 'idle-end', dueAt: endsAt, payload: { ...payload, setAt: at } })
+    await this.store.setTimer({ key: countdownKey(thread.channelId, thread.threadId), kind: 'idle-end', dueAt: endsAt, payload: { ...payload, setAt: at } })
     const text = channel.rules.idle.warningText
     await this.recordWarning?.(channel, thread, { text, at, endsAt, clockStartedAt: payload.setAt })
     await this.signal?.(channel, { type: 'idle-warning', threadId: thread.threadId, customerId: thread.customerId, endsAt, text })
@@ -97,9 +98,9 @@ export class IdleRule {
     return thread.status === 'open' && thread.lastActivityAt <= payload.setAt
   }
 
-  async cancel (threadId: string): Promise<void> {
-    await this.store.cancelTimer(idleKey(threadId))
-    await this.store.cancelTimer(countdownKey(threadId))
+  async cancel (thread: Thread): Promise<void> {
+    await this.store.cancelTimer(idleKey(thread.channelId, thread.threadId))
+    await this.store.cancelTimer(countdownKey(thread.channelId, thread.threadId))
   }
 
   private applies (channel: ChannelRuntime, thread: Thread): boolean {
@@ -108,22 +109,22 @@ export class IdleRule {
 
   private async touch (thread: Thread): Promise<number> {
     const now = this.now()
-    await this.store.touchThread(thread.threadId, now)
+    await this.store.touchThread(thread.channelId, thread.threadId, now)
     return now
   }
 
   private async arm (channel: ChannelRuntime, thread: Thread, now: number, owesAnswer: boolean): Promise<void> {
     const payload: IdleTimerPayload = { channelId: channel.id, threadId: thread.threadId, setAt: now, ...(owesAnswer ? { owesAnswer } : {}) }
-    await this.store.setTimer({ key: idleKey(thread.threadId), kind: 'idle-warning', dueAt: now + channel.rules.idle.timeoutMs, payload })
+    await this.store.setTimer({ key: idleKey(thread.channelId, thread.threadId), kind: 'idle-warning', dueAt: now + channel.rules.idle.timeoutMs, payload })
   }
 
-  private async owesAnswer (threadId: string): Promise<boolean> {
-    const timer = await this.store.getTimer(idleKey(threadId)) ?? await this.store.getTimer(countdownKey(threadId))
+  private async owesAnswer (thread: Thread): Promise<boolean> {
+    const timer = await this.store.getTimer(idleKey(thread.channelId, thread.threadId)) ?? await this.store.getTimer(countdownKey(thread.channelId, thread.threadId))
     return (timer?.payload as IdleTimerPayload | undefined)?.owesAnswer === true
   }
 
   private async withdrawPrompt (channel: ChannelRuntime, thread: Thread): Promise<void> {
-    if (await this.store.cancelTimer(countdownKey(thread.threadId))) {
+    if (await this.store.cancelTimer(countdownKey(thread.channelId, thread.threadId))) {
       await this.signal?.(channel, { type: 'idle-cleared', threadId: thread.threadId, customerId: thread.customerId })
     }
   }

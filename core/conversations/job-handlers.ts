@@ -33,22 +33,22 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
     [Jobs.DFO_CREATE_MESSAGE]: async (job, signal) => {
       const channel = channelOf(channels, job)
       const { messageId } = job.payload as { messageId: string }
-      const message = await store.getMessage(messageId)
+      const message = await store.getMessage(channel.id, messageId)
       if (!message) return
       try {
         const result = await dfo.createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
         const contactId = result.consumerContact?.id
-        await store.touchThread(message.threadId, message.createdAt, contactId !== undefined ? String(contactId) : undefined)
-        if (await store.setMessageStatus(messageId, 'sent') && message.direction === 'inbound') {
+        await store.touchThread(channel.id, message.threadId, message.createdAt, contactId !== undefined ? String(contactId) : undefined)
+        if (await store.setMessageStatus(channel.id, messageId, 'sent') && message.direction === 'inbound') {
           // the customer's tick: CXone has the message (the hub's own lines have no tick)
-          const thread = await store.getThread(message.threadId)
+          const thread = await store.getThread(channel.id, message.threadId)
           if (thread) await conversations.signal(channel, { type: 'message-status', threadId: thread.threadId, customerId: thread.customerId, messageId, status: 'delivered' }, false)
         }
       } catch (err) {
         if (err instanceof DfoError && err.code === 'BYOC_ERR_CXONE_THREAD_CLOSED') {
           // the agent ended the conversation in CXone: stop the customer, do not retry
-          await store.setMessageStatus(messageId, 'failed')
-          const thread = await store.getThread(message.threadId)
+          await store.setMessageStatus(channel.id, messageId, 'failed')
+          const thread = await store.getThread(channel.id, message.threadId)
           if (thread) await conversations.closeThread(channel, thread, 'agent')
           return
         }
@@ -67,7 +67,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
     [Jobs.DFO_CLOSE_THREAD]: async (job, signal) => {
       const channel = channelOf(channels, job)
       const { threadId } = job.payload as { threadId: string }
-      const thread = await store.getThread(threadId)
+      const thread = await store.getThread(channel.id, threadId)
       try {
         await dfo.updateThread(channel.cxoneChannelId, threadId, { canAddMoreMessages: false }, { signal, attempts: 1 })
         const contactId = thread?.contactId ?? (thread && await findLiveCase(dfo, channel.cxoneChannelId, thread.customerId, threadId, { signal, attempts: 1 }))
@@ -78,8 +78,8 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
     [Jobs.PLATFORM_DELIVER]: async (job, signal) => {
       const channel = channelOf(channels, job)
       const { messageId } = job.payload as { messageId: string }
-      const message = await store.getMessage(messageId)
-      const thread = message && await store.getThread(message.threadId)
+      const message = await store.getMessage(channel.id, messageId)
+      const thread = message && await store.getThread(channel.id, message.threadId)
       if (!message || !thread) return
       const registration = channel.registration!
       await attachments?.keep(thread.threadId, message.attachments)
@@ -98,7 +98,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
         const platformMessage = registration.outbound.fromCxone(piece, { channelId: channel.id })
         await registration.transport.send(platformMessage, { signal, target: { threadId: thread.threadId, customerId: thread.customerId, messageId: piece.idOnExternalPlatform } })
       }
-      await store.setMessageStatus(messageId, 'sent')
+      await store.setMessageStatus(channel.id, messageId, 'sent')
     },
 
     [Jobs.PLATFORM_SIGNAL]: async (job, signal) => {

@@ -72,7 +72,7 @@ export class ConversationService {
       ...(authorName ? { authorName } : {}),
       createdAt: Number.isFinite(createdAt) ? createdAt : Date.now(),
       raw: body
-    }, { kind: Jobs.DFO_CREATE_MESSAGE, orderKey: `dfo:${thread.threadId}`, dedupeKey: `dfo-msg:${body.idOnExternalPlatform}`, payload: { channelId: channel.id, messageId: body.idOnExternalPlatform } })
+    }, { kind: Jobs.DFO_CREATE_MESSAGE, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `dfo-msg:${channel.id}:${body.idOnExternalPlatform}`, payload: { channelId: channel.id, messageId: body.idOnExternalPlatform } })
     this.d.kick()
     if (created) {
       await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(message) })
@@ -84,38 +84,40 @@ export class ConversationService {
   /** The thread a customer message belongs to; a closed thread refuses it (the agent or the idle rule ended it). */
   private async threadForInbound (channel: ChannelRuntime, customerId: string, threadId: string, messageId: string): Promise<Thread> {
     const { store } = this.d
-    const existing = await store.getThread(threadId)
+    const existing = await store.getThread(channel.id, threadId)
     if (existing) {
-      if (existing.channelId !== channel.id || existing.customerId !== customerId) throw hubError('THREAD_UNKNOWN', threadId)
+      if (existing.customerId !== customerId) throw hubError('THREAD_UNKNOWN', threadId)
       if (existing.status === 'closed') {
         // a retry of a message stored before the close is still a success, not a rejection
-        const stored = await store.getMessage(messageId)
+        const stored = await store.getMessage(channel.id, messageId)
         if (stored && stored.threadId === threadId) return existing
         if (existing.closedReason !== 'agent' || channel.rules.blockAfterAgentClose) throw hubError('THREAD_CLOSED', threadId)
       }
       return existing
     }
-    const { thread } = await store.openThread(channel.id, customerId, threadId)
-    if (thread.threadId === threadId) return thread
+    const { thread, created } = await store.openThread(channel.id, customerId, threadId)
+    if (created || thread.threadId === threadId) return thread
     // the platform started a new conversation while another was open: the new one supersedes it
+    const started = await store.startThread(channel.id, customerId, threadId)
+    if (started.thread.customerId !== customerId) throw hubError('THREAD_UNKNOWN', threadId)
     await this.closeThread(channel, thread, 'customer')
-    const retry = await store.openThread(channel.id, customerId, threadId)
-    return retry.thread
+    return started.thread
   }
 
   /** Agent -> customer (M2 reply, M3 outbound): store with its platform job, answer CXone at once. */
   async agentMessage (channel: ChannelRuntime, input: AgentMessageInput): Promise<{ message: StoredMessage, thread: Thread }> {
     const { store } = this.d
-    let thread = input.threadId ? await store.getThread(input.threadId) : undefined
-    if (thread && thread.channelId !== channel.id) throw hubError('THREAD_UNKNOWN', input.threadId)
+    let thread = input.threadId ? await store.getThread(channel.id, input.threadId) : undefined
     if (!thread) {
       const customerId = input.recipient?.idOnExternalPlatform
       if (!customerId) throw hubError(input.threadId ? 'THREAD_UNKNOWN' : 'RECIPIENT_UNKNOWN', input.threadId ?? 'no recipient given')
       if (!await store.getCustomer(channel.id, customerId)) {
         await store.upsertCustomer({ channelId: channel.id, customerId, name: input.recipient?.name ?? customerId })
       }
-      // an outbound to a customer with no open thread opens a new one (under the store's one-open-thread constraint)
-      thread = (await store.openThread(channel.id, customerId, input.threadId ?? `th-${randomUUID()}`)).thread
+      // a direct message opens a new thread, under the id CXone named or one minted here, and makes it the
+      // customer's current thread; the customer's other threads stay as they are (never substituted)
+      thread = (await store.startThread(channel.id, customerId, input.threadId ?? `th-${randomUUID()}`)).thread
+      if (thread.customerId !== customerId) throw hubError('THREAD_UNKNOWN', input.threadId) // taken meanwhile by another customer
     }
     const messageId = `hub-${randomUUID()}`
     const { message } = await store.insertMessage({
@@ -128,7 +130,7 @@ export class ConversationService {
       ...(input.authorName ? { authorName: input.authorName } : {}),
       createdAt: Date.now(),
       raw: input.raw
-    }, { kind: Jobs.PLATFORM_DELIVER, orderKey: `platform:${thread.threadId}`, dedupeKey: `deliver:${messageId}`, payload: { channelId: channel.id, messageId } })
+    }, { kind: Jobs.PLATFORM_DELIVER, orderKey: `platform:${channel.id}:${thread.threadId}`, dedupeKey: `deliver:${channel.id}:${messageId}`, payload: { channelId: channel.id, messageId } })
     this.d.kick()
     await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(message) })
     if (thread.status === 'open') await this.d.idle.agentMessage(channel, thread)
@@ -136,8 +138,8 @@ export class ConversationService {
   }
 
   async agentTyping (channel: ChannelRuntime, threadId: string, on: boolean): Promise<void> {
-    const thread = await this.d.store.getThread(threadId)
-    if (!thread || thread.channelId !== channel.id) throw hubError('THREAD_UNKNOWN', threadId)
+    const thread = await this.d.store.getThread(channel.id, threadId)
+    if (!thread) throw hubError('THREAD_UNKNOWN', threadId)
     if (!channel.capabilities.typingIndicators) return // degrade: the platform cannot show it
     const typing: ChannelSignal = { type: 'typing', threadId, customerId: thread.customerId, on }
     await this.signal(channel, typing, false)
@@ -161,7 +163,7 @@ export class ConversationService {
   /** One connection's presence: coming back counts as activity; the last connection leaving starts the idle clock. */
   async customerPresence (channel: ChannelRuntime, report: { customerId: string, connectionId: string, state: PresenceState }): Promise<void> {
     const previous = await this.d.presence.report(channel.id, report.customerId, report.connectionId, report.state)
-    const thread = await this.d.store.findOpenThread(channel.id, report.customerId)
+    const thread = await this.d.store.findCurrentThread(channel.id, report.customerId)
     if (!thread) return
     if (report.state === 'present') {
       if (previous !== 'present') await this.d.idle.customerActivity(channel, thread)
@@ -178,11 +180,11 @@ export class ConversationService {
   /** A customer-side receipt for an agent message, reported to DFO as message status. */
   async receipt (channel: ChannelRuntime, messageId: string, status: 'delivered' | 'seen'): Promise<void> {
     const { store } = this.d
-    const message = await store.getMessage(messageId)
-    if (!message || message.channelId !== channel.id || message.direction !== 'outbound') throw hubError('VALIDATION', `unknown agent message ${messageId}`)
-    if (status === 'seen' && message.status !== 'delivered' && message.status !== 'seen') await store.setMessageStatus(messageId, 'delivered')
-    if (!await store.setMessageStatus(messageId, status)) return
-    await store.enqueue({ kind: Jobs.DFO_MESSAGE_STATUS, orderKey: `status:${messageId}`, dedupeKey: `status:${messageId}:${status}`, payload: { channelId: channel.id, messageId, status, at: Date.now() } })
+    const message = await store.getMessage(channel.id, messageId)
+    if (!message || message.direction !== 'outbound') throw hubError('VALIDATION', `unknown agent message ${messageId}`)
+    if (status === 'seen' && message.status !== 'delivered' && message.status !== 'seen') await store.setMessageStatus(channel.id, messageId, 'delivered')
+    if (!await store.setMessageStatus(channel.id, messageId, status)) return
+    await store.enqueue({ kind: Jobs.DFO_MESSAGE_STATUS, orderKey: `status:${channel.id}:${messageId}`, dedupeKey: `status:${channel.id}:${messageId}:${status}`, payload: { channelId: channel.id, messageId, status, at: Date.now() } })
     this.d.kick()
   }
 
@@ -192,12 +194,12 @@ export class ConversationService {
    */
   async closeThread (channel: ChannelRuntime, thread: Thread, reason: 'agent' | 'idle' | 'customer'): Promise<boolean> {
     const { store } = this.d
-    if (!await store.closeThread(thread.threadId, reason)) return false
-    await this.d.idle.cancel(thread.threadId)
+    if (!await store.closeThread(channel.id, thread.threadId, reason)) return false
+    await this.d.idle.cancel(thread)
     // the end line goes to CXone before the close below (same order key): after the close it would open a new case
     if (reason === 'idle') await this.writeSystemLine(channel, thread, { kind: 'idle-end', text: channel.rules.idle.endText, at: Date.now(), stamp: 0 })
     if (reason !== 'agent') {
-      await store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${thread.threadId}`, dedupeKey: `close:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } })
+      await store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `close:${channel.id}:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } })
     }
     await this.signal(channel, { type: 'thread-closed', threadId: thread.threadId, customerId: thread.customerId, reason }, true)
     this.d.log.info({ channel: channel.id, threadId: thread.threadId, reason }, 'conversation ended')
@@ -214,7 +216,7 @@ export class ConversationService {
   /** Live to connected clients at once; durably to the platform transport when `durable`. */
   async signal (channel: ChannelRuntime, signal: ChannelSignal, durable: boolean): Promise<void> {
     if (durable) {
-      await this.d.store.enqueue({ kind: Jobs.PLATFORM_SIGNAL, orderKey: `platform:${signal.threadId}`, payload: { channelId: channel.id, signal } })
+      await this.d.store.enqueue({ kind: Jobs.PLATFORM_SIGNAL, orderKey: `platform:${channel.id}:${signal.threadId}`, payload: { channelId: channel.id, signal } })
       this.d.kick()
     }
     await this.publish(channel, signal.customerId, signal)
@@ -230,8 +232,8 @@ export class ConversationService {
   }
 
   private async requireOpenThread (channel: ChannelRuntime, threadId: string): Promise<Thread> {
-    const thread = await this.d.store.getThread(threadId)
-    if (!thread || thread.channelId !== channel.id) throw hubError('THREAD_UNKNOWN', threadId)
+    const thread = await this.d.store.getThread(channel.id, threadId)
+    if (!thread) throw hubError('THREAD_UNKNOWN', threadId)
     if (thread.status === 'closed') throw hubError('THREAD_CLOSED', threadId)
     return thread
   }

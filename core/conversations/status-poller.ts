@@ -76,10 +76,11 @@ export class ThreadStatusPoller {
   private async endForCase (contact: DfoContact): Promise<boolean> {
     const threadId = contact.threadIdOnExternalPlatform
     if (threadId === undefined) return false
-    const thread = await this.store.getThread(threadId)
+    // thread ids are unique per channel: the case names its CXone channel, which names ours
+    const channel = this.channels.all().find(c => c.cxoneChannelId === contact.channelId)
+    if (!channel) return false
+    const thread = await this.store.getThread(channel.id, threadId)
     if (!thread || thread.status !== 'open') return false
-    const channel = this.channels.get(thread.channelId)
-    if (!channel || (contact.channelId !== undefined && contact.channelId !== channel.cxoneChannelId)) return false
     if (thread.contactId !== undefined && thread.contactId !== contact.id) return false
     const endedAt = contact.statusUpdatedAt === undefined ? Number.NaN : Date.parse(contact.statusUpdatedAt)
     if (thread.lastActivityAt > endedAt) return false

@@ -54,7 +54,7 @@ export function timerFireHandler (deps: {
     deps.onFired?.(timer.kind, Math.max(0, Date.now() - timer.dueAt))
     const payload = timer.payload
     const channel = deps.channels.get(payload.channelId)
-    const thread = await deps.store.getThread(payload.threadId)
+    const thread = await deps.store.getThread(payload.channelId, payload.threadId)
     if (!channel || !thread) return
     if (timer.kind === 'idle-warning') await deps.idle.startCountdown(channel, thread, payload)
     else if (timer.kind === 'idle-end' && deps.idle.shouldEnd(thread, payload)) await deps.conversations.closeThread(channel, thread, 'idle')

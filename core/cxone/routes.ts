@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Static } from 'typebox'
 import type { ChannelRegistry, ChannelRuntime } from '../channels/runtime.js'
 import type { ConversationService } from '../conversations/service.js'
-import type { Store } from '../store/types.js'
+import type { Store, Thread } from '../store/types.js'
 import { hubError } from '../errors.js'
 import {
   AgentMessageBodySchema, ChannelParamsSchema, ErrorBodySchema, OutboundResponseSchema, PostParamsSchema,
@@ -91,11 +91,16 @@ export async function cxoneRoutes (app: FastifyInstance, opts: CxoneRoutesOption
       response: { 200: { type: 'object', properties: { idOnExternalPlatform: { type: 'string' } }, required: ['idOnExternalPlatform'] }, ...errors }
     }
   }, async (request) => {
-    const thread = await store.getThread(request.params.postId)
-    if (!thread) throw hubError('THREAD_UNKNOWN', request.params.postId)
-    const channel = channels.get(thread.channelId)
-    if (!channel) throw hubError('CHANNEL_UNKNOWN', thread.channelId)
-    if (!mayUse(request, channel)) throw hubError('THREAD_UNKNOWN', request.params.postId)
+    // thread ids are unique per channel only, and M2 names no channel: look among those this client may use
+    const postId = request.params.postId
+    const found: Array<{ channel: ChannelRuntime, thread: Thread }> = []
+    for (const ch of channels.all().filter(c => mayUse(request, c))) {
+      const thread = await store.getThread(ch.id, postId)
+      if (thread) found.push({ channel: ch, thread })
+    }
+    if (found.length === 0) throw hubError('THREAD_UNKNOWN', postId)
+    if (found.length > 1) throw hubError('THREAD_AMBIGUOUS', `${postId} (channels ${found.map(f => f.channel.cxoneChannelId).join(', ')})`)
+    const { channel, thread } = found[0]
     const result = await once(request, `reply:${channel.id}`, () => agentMessage(channel, request.body, thread.threadId))
     return { idOnExternalPlatform: result.message.idOnExternalPlatform }
   })

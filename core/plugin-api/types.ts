@@ -121,9 +121,13 @@ export interface ChannelHost<TConfig, TEvent = unknown> {
     tokensNotBefore (customerId: string): Promise<number | undefined>
   }
   threads: {
-    /** The customer's open thread, opened (with a new id) when there is none. Safe under concurrency. */
+    /**
+     * The customer's current thread, opened (with a new id) when there is none. Safe under concurrency. A customer
+     * may have several open threads (an agent's direct message opens one); the current one is the open thread with
+     * the latest activity, which is the conversation the platform should show.
+     */
     current (customerId: string): Promise<ThreadInfo>
-    /** The open thread if any, without opening one. */
+    /** The current thread if any (see `current`), without opening one. */
     findOpen (customerId: string): Promise<ThreadInfo | undefined>
     get (threadId: string): Promise<ThreadInfo | undefined>
     list (customerId: string): Promise<ThreadInfo[]>

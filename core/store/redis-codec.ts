@@ -13,8 +13,8 @@ export function fields (flat: unknown): Fields {
 /** Composite key parts as one unambiguous string (ids may contain ':' or anything else). */
 export const pairKey = (a: string, b: string): string => JSON.stringify([a, b])
 
-export const toThread = (threadId: string, f: Fields): Thread => ({
-  threadId,
+export const toThread = (f: Fields): Thread => ({
+  threadId: f.threadId,
   channelId: f.channelId,
   customerId: f.customerId,
   status: f.status as Thread['status'],

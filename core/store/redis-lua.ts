@@ -64,63 +64,88 @@ local function failAttempt (P, id, owner, err)
 end
 `
 
+// shared by the thread scripts. Index members are tkeys (JSON [channelId, threadId]): `t:<tkey>` is the thread's hash
+const THREAD_FUNCTIONS = `
+local function createThread (P, channelId, customerId, threadId, createdAt, activityAt, custPair, tkey)
+  local hkey = P .. 't:' .. tkey
+  redis.call('HSET', hkey, 'threadId', threadId, 'channelId', channelId, 'customerId', customerId, 'status', 'open',
+    'createdAt', createdAt, 'lastActivityAt', activityAt, 'lastSeq', 0, 'pair', custPair)
+  redis.call('ZADD', P .. 'threads', createdAt, tkey)
+  redis.call('ZADD', P .. 'threads-ch:' .. channelId, createdAt, tkey)
+  redis.call('ZADD', P .. 'threads-open:' .. channelId, createdAt, tkey)
+  redis.call('ZADD', P .. 'threads-cu:' .. custPair, createdAt, tkey)
+  redis.call('ZADD', P .. 'open-cu:' .. custPair, activityAt, tkey)
+  return redis.call('HGETALL', hkey)
+end
+-- lastActivityAt moves forward only; an open thread's score in its customer's open-cu set follows it (the current
+-- thread is the one with the highest)
+local function bumpActivity (P, tkey, at)
+  local hkey = P .. 't:' .. tkey
+  local f = redis.call('HMGET', hkey, 'lastActivityAt', 'status', 'pair')
+  if tonumber(at) <= tonumber(f[1]) then return end
+  redis.call('HSET', hkey, 'lastActivityAt', at)
+  if f[2] == 'open' then redis.call('ZADD', P .. 'open-cu:' .. f[3], at, tkey) end
+end
+`
+
 export const LUA = {
-  // ARGV: P, channelId, customerId, candidateThreadId, now, pair (JSON [channelId, customerId])
-  openThread: `
-local P, pair = ARGV[1], ARGV[6]
-local openKey = P .. 'open:' .. pair
-local tid = redis.call('GET', openKey)
-if tid then return { tid, 0, redis.call('HGETALL', P .. 't:' .. tid) } end
-tid = ARGV[4]
-local tkey = P .. 't:' .. tid
-if redis.call('EXISTS', tkey) == 1 then return redis.error_reply('BYOC_STORE_THREAD_ID_TAKEN thread id already used: ' .. tid) end
-redis.call('HSET', tkey, 'channelId', ARGV[2], 'customerId', ARGV[3], 'status', 'open', 'createdAt', ARGV[5],
-  'lastActivityAt', ARGV[5], 'lastSeq', 0, 'pair', pair)
-redis.call('SET', openKey, tid)
-redis.call('ZADD', P .. 'threads', ARGV[5], tid)
-redis.call('ZADD', P .. 'threads-ch:' .. ARGV[2], ARGV[5], tid)
-redis.call('ZADD', P .. 'threads-open:' .. ARGV[2], ARGV[5], tid)
-redis.call('ZADD', P .. 'threads-cu:' .. pair, ARGV[5], tid)
-return { tid, 1, redis.call('HGETALL', tkey) }`,
+  // ARGV: P, channelId, customerId, candidateThreadId, now, custPair, tkey (JSON [channelId, candidateThreadId])
+  openThread: THREAD_FUNCTIONS + `
+local P, custPair = ARGV[1], ARGV[6]
+local cur = redis.call('ZREVRANGE', P .. 'open-cu:' .. custPair, 0, 0)[1]
+if cur then return { 0, redis.call('HGETALL', P .. 't:' .. cur) } end
+if redis.call('EXISTS', P .. 't:' .. ARGV[7]) == 1 then
+  return redis.error_reply('BYOC_STORE_THREAD_ID_TAKEN thread id already used on this channel: ' .. ARGV[4])
+end
+return { 1, createThread(P, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[5], custPair, ARGV[7]) }`,
 
-  // ARGV: P, threadId, reason
+  // ARGV: P, channelId, customerId, threadId, now, custPair, tkey. A new thread beside the others, made current.
+  startThread: THREAD_FUNCTIONS + `
+local P, custPair, tkey = ARGV[1], ARGV[6], ARGV[7]
+if redis.call('EXISTS', P .. 't:' .. tkey) == 1 then return { 0, redis.call('HGETALL', P .. 't:' .. tkey) } end
+local now = tonumber(ARGV[5])
+local at = now
+local top = redis.call('ZREVRANGE', P .. 'open-cu:' .. custPair, 0, 0, 'WITHSCORES')
+if top[2] and tonumber(top[2]) >= now then at = tonumber(top[2]) + 1 end
+return { 1, createThread(P, ARGV[2], ARGV[3], ARGV[4], now, at, custPair, tkey) }`,
+
+  // ARGV: P, tkey, reason
   closeThread: `
-local P, tid = ARGV[1], ARGV[2]
-local tkey = P .. 't:' .. tid
-local f = redis.call('HMGET', tkey, 'status', 'pair', 'channelId')
+local P, tkey = ARGV[1], ARGV[2]
+local hkey = P .. 't:' .. tkey
+local f = redis.call('HMGET', hkey, 'status', 'pair', 'channelId')
 if f[1] ~= 'open' then return 0 end
-redis.call('HSET', tkey, 'status', 'closed', 'closedReason', ARGV[3])
-local openKey = P .. 'open:' .. f[2]
-if redis.call('GET', openKey) == tid then redis.call('DEL', openKey) end
-redis.call('ZREM', P .. 'threads-open:' .. f[3], tid)
+redis.call('HSET', hkey, 'status', 'closed', 'closedReason', ARGV[3])
+redis.call('ZREM', P .. 'open-cu:' .. f[2], tkey)
+redis.call('ZREM', P .. 'threads-open:' .. f[3], tkey)
 return 1`,
 
-  // ARGV: P, threadId, at, hasContactId ('1' | '0'), contactId
-  touchThread: `
-local tkey = ARGV[1] .. 't:' .. ARGV[2]
-local last = redis.call('HGET', tkey, 'lastActivityAt')
-if not last then return 0 end
-if tonumber(ARGV[3]) > tonumber(last) then redis.call('HSET', tkey, 'lastActivityAt', ARGV[3]) end
-if ARGV[4] == '1' then redis.call('HSET', tkey, 'contactId', ARGV[5]) end
+  // ARGV: P, tkey, at, hasContactId ('1' | '0'), contactId
+  touchThread: THREAD_FUNCTIONS + `
+local P, tkey = ARGV[1], ARGV[2]
+if not redis.call('HGET', P .. 't:' .. tkey, 'lastActivityAt') then return 0 end
+bumpActivity(P, tkey, ARGV[3])
+if ARGV[4] == '1' then redis.call('HSET', P .. 't:' .. tkey, 'contactId', ARGV[5]) end
 return 1`,
 
-  // ARGV: P, messageId, threadId, createdAt, doc (JSON), status, hasJob, kind, orderKey, dedupeKey, payload, runAt, now
-  insertMessage: JOB_FUNCTIONS + `
+  // ARGV: P, mkey (JSON [channelId, messageId]), tkey, createdAt, doc (JSON), status, messageId,
+  //       hasJob, kind, orderKey, dedupeKey, payload, runAt, now
+  insertMessage: JOB_FUNCTIONS + THREAD_FUNCTIONS + `
 local P = ARGV[1]
-local mkey, tkey = P .. 'm:' .. ARGV[2], P .. 't:' .. ARGV[3]
-if redis.call('EXISTS', mkey) == 0 and redis.call('EXISTS', tkey) == 0 then
-  return redis.error_reply('BYOC_STORE_NO_THREAD thread does not exist: ' .. ARGV[3])
+local mkey, tkey = P .. 'm:' .. ARGV[2], ARGV[3]
+if redis.call('EXISTS', mkey) == 0 and redis.call('EXISTS', P .. 't:' .. tkey) == 0 then
+  return redis.error_reply('BYOC_STORE_NO_THREAD thread does not exist: ' .. tkey)
 end
 -- the job is (re-)offered on a repeat too: its dedupeKey keeps it single
-if ARGV[7] == '1' then enqueue(P, ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13]) end
+if ARGV[8] == '1' then enqueue(P, ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14]) end
 if redis.call('EXISTS', mkey) == 1 then return { 0, redis.call('HGETALL', mkey) } end
-local seq = redis.call('HINCRBY', tkey, 'lastSeq', 1)
-if tonumber(ARGV[4]) > tonumber(redis.call('HGET', tkey, 'lastActivityAt')) then redis.call('HSET', tkey, 'lastActivityAt', ARGV[4]) end
+local seq = redis.call('HINCRBY', P .. 't:' .. tkey, 'lastSeq', 1)
+bumpActivity(P, tkey, ARGV[4])
 redis.call('HSET', mkey, 'doc', ARGV[5], 'seq', seq, 'status', ARGV[6])
-redis.call('ZADD', P .. 'tm:' .. ARGV[3], seq, ARGV[2])
+redis.call('ZADD', P .. 'tm:' .. tkey, seq, ARGV[7])
 return { 1, redis.call('HGETALL', mkey) }`,
 
-  // ARGV: P, messageId, expected status, next status (compare-and-set; the rule itself lives in message-status.ts)
+  // ARGV: P, mkey, expected status, next status (compare-and-set; the rule itself lives in message-status.ts)
   casMessageStatus: `
 local mkey = ARGV[1] .. 'm:' .. ARGV[2]
 if redis.call('HGET', mkey, 'status') ~= ARGV[3] then return 0 end

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis'
 import { nextStatus } from './message-status.js'
 import { LUA, type LuaName } from './redis-lua.js'
+import { MIGRATION_LUA, migrateRedis, type MigrationLuaName } from './redis-migrate.js'
 import {
   fields, messageDoc, pairKey, timerDoc, toCustomer, toJob, toMessage, toThread, toTimer, type Fields
 } from './redis-codec.js'
@@ -16,13 +17,16 @@ import type {
  *  customers   P cust:{channelId}          HASH customerId -> JSON {name, avatar}
  *              P cust-at:{channelId}       HASH customerId -> createdAt (HSETNX: the first upsert wins)
  *              P cust-channels             SET channelIds that have customers
- *  threads     P t:{threadId}              HASH channelId customerId status closedReason createdAt lastActivityAt
+ *  (ids are scoped by channel: tkey = JSON [channelId, threadId], mkey = JSON [channelId, messageId])
+ *  schema      P schema                    STRING layout version (redis-migrate.ts rewrites older layouts at connect)
+ *  threads     P t:{tkey}                  HASH threadId channelId customerId status closedReason createdAt lastActivityAt
  *                                               contactId lastSeq (last message seq) pair (JSON [channel, customer])
- *              P open:{pair}               STRING threadId: the one open thread (the unique constraint)
+ *              P open-cu:{pair}            ZSET lastActivityAt -> tkey: the customer's open threads; the highest is
+ *                                               the current thread
  *              P threads / threads-ch:{channelId} / threads-open:{channelId} / threads-cu:{pair}
- *                                          ZSET createdAt -> threadId (listing indexes; ties order by id)
- *  messages    P m:{messageId}             HASH doc (JSON, immutable part) seq status
- *              P tm:{threadId}             ZSET seq -> messageId (the timeline)
+ *                                          ZSET createdAt -> tkey (listing indexes; ties order by tkey)
+ *  messages    P m:{mkey}                  HASH doc (JSON, immutable part) seq status
+ *              P tm:{tkey}                 ZSET seq -> messageId (the timeline)
  *  outbox      P job-seq                   STRING counter for job ids
  *              P j:{jobId}                 HASH kind orderKey dedupeKey payload attempts state runAt lastError createdAt
  *                                               leaseOwner leaseUntil
@@ -58,7 +62,7 @@ export class RedisStore implements Store {
   private lost = false
 
   private constructor (readonly redis: Redis, readonly keyPrefix: string) {
-    for (const [name, lua] of Object.entries(LUA)) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 0, lua })
+    for (const [name, lua] of Object.entries({ ...LUA, ...MIGRATION_LUA })) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 0, lua })
     // ioredis reconnects by itself; without an 'error' listener it prints every failed attempt. One line per outage.
     redis.on('error', (err: Error) => {
       if (this.lost || this.closed) return
@@ -93,14 +97,21 @@ export class RedisStore implements Store {
     } finally {
       redis.off('error', quiet)
     }
-    return new RedisStore(redis, keyPrefix)
+    const store = new RedisStore(redis, keyPrefix)
+    try {
+      await migrateRedis(redis, keyPrefix, (...args) => store.lua(...args))
+    } catch (err) {
+      redis.disconnect()
+      throw err
+    }
+    return store
   }
 
   private k (name: string): string {
     return this.keyPrefix + name
   }
 
-  private lua (name: LuaName, ...args: Array<string | number>): Promise<unknown> {
+  private lua (name: LuaName | MigrationLuaName, ...args: Array<string | number>): Promise<unknown> {
     return (this.redis as unknown as Record<string, ScriptFn>)[`byoc_${name}`](this.keyPrefix, ...args)
   }
 
@@ -140,18 +151,27 @@ export class RedisStore implements Store {
   }
 
   async openThread (channelId: string, customerId: string, candidateThreadId: string, now = Date.now()): Promise<{ thread: Thread, created: boolean }> {
-    const [tid, created, flat] = await this.lua('openThread', channelId, customerId, candidateThreadId, now, pairKey(channelId, customerId)) as [string, number, unknown]
-    return { thread: toThread(tid, fields(flat)), created: created === 1 }
+    const [created, flat] = await this.lua('openThread', channelId, customerId, candidateThreadId, now, pairKey(channelId, customerId), pairKey(channelId, candidateThreadId)) as [number, unknown]
+    return { thread: toThread(fields(flat)), created: created === 1 }
   }
 
-  async getThread (threadId: string): Promise<Thread | undefined> {
-    const f = await this.redis.hgetall(this.k(`t:${threadId}`))
-    return f.status !== undefined ? toThread(threadId, f) : undefined
+  async startThread (channelId: string, customerId: string, threadId: string, now = Date.now()): Promise<{ thread: Thread, created: boolean }> {
+    const [created, flat] = await this.lua('startThread', channelId, customerId, threadId, now, pairKey(channelId, customerId), pairKey(channelId, threadId)) as [number, unknown]
+    return { thread: toThread(fields(flat)), created: created === 1 }
   }
 
-  async findOpenThread (channelId: string, customerId: string): Promise<Thread | undefined> {
-    const tid = await this.redis.get(this.k(`open:${pairKey(channelId, customerId)}`))
-    return tid != null ? this.getThread(tid) : undefined
+  private async threadAt (tkey: string): Promise<Thread | undefined> {
+    const f = await this.redis.hgetall(this.k(`t:${tkey}`))
+    return f.status !== undefined ? toThread(f) : undefined
+  }
+
+  async getThread (channelId: string, threadId: string): Promise<Thread | undefined> {
+    return this.threadAt(pairKey(channelId, threadId))
+  }
+
+  async findCurrentThread (channelId: string, customerId: string): Promise<Thread | undefined> {
+    const [tkey] = await this.redis.zrevrange(this.k(`open-cu:${pairKey(channelId, customerId)}`), 0, 0)
+    return tkey !== undefined ? this.threadAt(tkey) : undefined
   }
 
   async countOpenThreads (channelId: string): Promise<number> {
@@ -165,8 +185,8 @@ export class RedisStore implements Store {
       : f.channelId !== undefined ? (f.status === 'open' ? `threads-open:${f.channelId}` : `threads-ch:${f.channelId}`) : 'threads'
     const keep = (t: Thread): boolean => (f.channelId === undefined || t.channelId === f.channelId) &&
       (f.customerId === undefined || t.customerId === f.customerId) && (f.status === undefined || t.status === f.status)
-    return this.scanIndex(this.k(index), f.limit ?? 10_000, id => this.k(`t:${id}`), (id, h) => {
-      const t = h.status !== undefined ? toThread(id, h) : undefined
+    return this.scanIndex(this.k(index), f.limit ?? 10_000, tkey => this.k(`t:${tkey}`), (_tkey, h) => {
+      const t = h.status !== undefined ? toThread(h) : undefined
       return t && keep(t) ? t : undefined
     })
   }
@@ -186,39 +206,41 @@ export class RedisStore implements Store {
     return out
   }
 
-  async closeThread (threadId: string, reason: string): Promise<boolean> {
-    return await this.lua('closeThread', threadId, reason) === 1
+  async closeThread (channelId: string, threadId: string, reason: string): Promise<boolean> {
+    return await this.lua('closeThread', pairKey(channelId, threadId), reason) === 1
   }
 
-  async touchThread (threadId: string, at: number, contactId?: string): Promise<void> {
-    await this.lua('touchThread', threadId, at, contactId !== undefined ? '1' : '0', contactId ?? '')
+  async touchThread (channelId: string, threadId: string, at: number, contactId?: string): Promise<void> {
+    await this.lua('touchThread', pairKey(channelId, threadId), at, contactId !== undefined ? '1' : '0', contactId ?? '')
   }
 
   async insertMessage (m: NewMessage, job?: NewJob): Promise<InsertMessageResult> {
     const now = Date.now()
     const jobArgs = job ? ['1', ...this.jobArgs(job, now)] : ['0']
-    const [created, flat] = await this.lua('insertMessage', m.messageId, m.threadId, m.createdAt, messageDoc(m), m.status ?? 'accepted', ...jobArgs) as [number, unknown]
+    const [created, flat] = await this.lua('insertMessage', pairKey(m.channelId, m.messageId), pairKey(m.channelId, m.threadId), m.createdAt,
+      messageDoc(m), m.status ?? 'accepted', m.messageId, ...jobArgs) as [number, unknown]
     return { message: toMessage(fields(flat)), created: created === 1 }
   }
 
-  async getMessage (messageId: string): Promise<StoredMessage | undefined> {
-    const f = await this.redis.hgetall(this.k(`m:${messageId}`))
+  async getMessage (channelId: string, messageId: string): Promise<StoredMessage | undefined> {
+    const f = await this.redis.hgetall(this.k(`m:${pairKey(channelId, messageId)}`))
     return f.doc !== undefined ? toMessage(f) : undefined
   }
 
-  async listMessages (threadId: string, afterSeq = 0, limit = 1000): Promise<StoredMessage[]> {
-    const ids = await this.redis.zrangebyscore(this.k(`tm:${threadId}`), `(${afterSeq}`, '+inf', 'LIMIT', 0, limit)
-    return (await this.hashes(ids.map(id => this.k(`m:${id}`)))).map(toMessage)
+  async listMessages (channelId: string, threadId: string, afterSeq = 0, limit = 1000): Promise<StoredMessage[]> {
+    const ids = await this.redis.zrangebyscore(this.k(`tm:${pairKey(channelId, threadId)}`), `(${afterSeq}`, '+inf', 'LIMIT', 0, limit)
+    return (await this.hashes(ids.map(id => this.k(`m:${pairKey(channelId, id)}`)))).map(toMessage)
   }
 
-  async setMessageStatus (messageId: string, status: MessageStatus): Promise<boolean> {
+  async setMessageStatus (channelId: string, messageId: string, status: MessageStatus): Promise<boolean> {
+    const mkey = pairKey(channelId, messageId)
     // compare-and-set, retried on a lost race: statuses only move forward, so this ends within a few rounds
     for (;;) {
-      const current = await this.redis.hget(this.k(`m:${messageId}`), 'status') as MessageStatus | null
+      const current = await this.redis.hget(this.k(`m:${mkey}`), 'status') as MessageStatus | null
       if (current == null) return false
       const next = nextStatus(current, status)
       if (next === current) return false
-      if (await this.lua('casMessageStatus', messageId, current, next) === 1) return true
+      if (await this.lua('casMessageStatus', mkey, current, next) === 1) return true
     }
   }
 

@@ -1,21 +1,29 @@
+/** The schema version this DDL describes (PRAGMA user_version); sqlite-migrate.ts brings older files here. */
+export const SQLITE_SCHEMA_VERSION = 2
+
 /** SQLite DDL. Unique constraints here are what make concurrent instances safe, not process memory. */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS customers (
   channel_id TEXT NOT NULL, customer_id TEXT NOT NULL, name TEXT NOT NULL, avatar TEXT, created_at INTEGER NOT NULL,
   PRIMARY KEY (channel_id, customer_id)
 );
+-- thread and message ids are unique per channel, not globally: one platform cannot squat another channel's ids.
+-- A customer may have several open threads; the current one is the open thread with the latest activity.
 CREATE TABLE IF NOT EXISTS threads (
-  thread_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
+  channel_id TEXT NOT NULL, thread_id TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
   closed_reason TEXT, created_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL, contact_id TEXT,
-  next_seq INTEGER NOT NULL DEFAULT 1
+  next_seq INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (channel_id, thread_id)
 );
-CREATE UNIQUE INDEX IF NOT EXISTS threads_one_open ON threads (channel_id, customer_id) WHERE status = 'open';
+CREATE INDEX IF NOT EXISTS threads_current ON threads (channel_id, customer_id, status, last_activity_at);
 CREATE INDEX IF NOT EXISTS threads_by_customer ON threads (channel_id, customer_id, created_at);
+CREATE INDEX IF NOT EXISTS threads_by_age ON threads (created_at, channel_id, thread_id);
 CREATE TABLE IF NOT EXISTS messages (
-  message_id TEXT PRIMARY KEY, thread_id TEXT NOT NULL, channel_id TEXT NOT NULL, direction TEXT NOT NULL,
+  channel_id TEXT NOT NULL, message_id TEXT NOT NULL, thread_id TEXT NOT NULL, direction TEXT NOT NULL,
   seq INTEGER NOT NULL, text TEXT NOT NULL, attachments TEXT NOT NULL, author_name TEXT, created_at INTEGER NOT NULL,
   status TEXT NOT NULL, raw TEXT,
-  UNIQUE (thread_id, seq)
+  PRIMARY KEY (channel_id, message_id),
+  UNIQUE (channel_id, thread_id, seq)
 );
 CREATE TABLE IF NOT EXISTS jobs (
   job_id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, order_key TEXT NOT NULL, dedupe_key TEXT UNIQUE,

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { SQLITE_SCHEMA } from './sqlite-schema.js'
+import { migrateSqlite } from './sqlite-migrate.js'
 import { WalCheckpointer } from './sqlite-checkpointer.js'
 import { nextStatus } from './message-status.js'
 import type {
@@ -65,7 +65,7 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL') // durable across process crashes in WAL mode; fsync at checkpoint
     this.db.pragma('busy_timeout = 5000')
-    this.db.exec(SQLITE_SCHEMA)
+    migrateSqlite(this.db)
     if (path !== ':memory:') {
       // checkpoints (copy + fsync) run on a worker thread, not inside whichever commit crosses 1,000 WAL pages
       this.db.pragma('wal_autocheckpoint = 0')
@@ -111,23 +111,48 @@ export class SqliteStore implements Store {
     return (rows as Row[]).map(toCustomer)
   }
 
+  // the current thread: the open one with the latest activity (threads_current index), the newest on a tie
+  private currentRow (channelId: string, customerId: string): Row | undefined {
+    return this.prepare(`SELECT * FROM threads WHERE channel_id = ? AND customer_id = ? AND status = 'open'
+      ORDER BY last_activity_at DESC, created_at DESC, rowid DESC LIMIT 1`).get(channelId, customerId) as Row | undefined
+  }
+
+  private threadRow (channelId: string, threadId: string): Row | undefined {
+    return this.prepare('SELECT * FROM threads WHERE channel_id = ? AND thread_id = ?').get(channelId, threadId) as Row | undefined
+  }
+
+  private insertThread (channelId: string, customerId: string, threadId: string, now: number, activityAt = now): Thread {
+    this.prepare(`INSERT INTO threads (channel_id, thread_id, customer_id, status, created_at, last_activity_at)
+      VALUES (?, ?, ?, 'open', ?, ?)`).run(channelId, threadId, customerId, now, activityAt)
+    return toThread(this.threadRow(channelId, threadId)!)
+  }
+
   async openThread (channelId: string, customerId: string, candidateThreadId: string, now = Date.now()): Promise<{ thread: Thread, created: boolean }> {
     return this.tx(() => {
-      const open = this.prepare("SELECT * FROM threads WHERE channel_id = ? AND customer_id = ? AND status = 'open'").get(channelId, customerId) as Row | undefined
-      if (open) return { thread: toThread(open), created: false }
-      this.prepare(`INSERT INTO threads (thread_id, channel_id, customer_id, status, created_at, last_activity_at)
-        VALUES (?, ?, ?, 'open', ?, ?)`).run(candidateThreadId, channelId, customerId, now, now)
-      return { thread: toThread(this.prepare('SELECT * FROM threads WHERE thread_id = ?').get(candidateThreadId) as Row), created: true }
+      const current = this.currentRow(channelId, customerId)
+      if (current) return { thread: toThread(current), created: false }
+      return { thread: this.insertThread(channelId, customerId, candidateThreadId, now), created: true }
     })
   }
 
-  async getThread (threadId: string): Promise<Thread | undefined> {
-    const r = this.prepare('SELECT * FROM threads WHERE thread_id = ?').get(threadId) as Row | undefined
+  async startThread (channelId: string, customerId: string, threadId: string, now = Date.now()): Promise<{ thread: Thread, created: boolean }> {
+    return this.tx(() => {
+      const existing = this.threadRow(channelId, threadId)
+      if (existing) return { thread: toThread(existing), created: false }
+      // current from the start: its activity is at least the latest of the customer's open threads
+      const current = this.currentRow(channelId, customerId)
+      const at = Math.max(now, current?.last_activity_at ?? 0)
+      return { thread: this.insertThread(channelId, customerId, threadId, now, at), created: true }
+    })
+  }
+
+  async getThread (channelId: string, threadId: string): Promise<Thread | undefined> {
+    const r = this.threadRow(channelId, threadId)
     return r ? toThread(r) : undefined
   }
 
-  async findOpenThread (channelId: string, customerId: string): Promise<Thread | undefined> {
-    const r = this.prepare("SELECT * FROM threads WHERE channel_id = ? AND customer_id = ? AND status = 'open'").get(channelId, customerId) as Row | undefined
+  async findCurrentThread (channelId: string, customerId: string): Promise<Thread | undefined> {
+    const r = this.currentRow(channelId, customerId)
     return r ? toThread(r) : undefined
   }
 
@@ -137,7 +162,7 @@ export class SqliteStore implements Store {
     if (f.channelId !== undefined) { where.push('channel_id = ?'); args.push(f.channelId) }
     if (f.customerId !== undefined) { where.push('customer_id = ?'); args.push(f.customerId) }
     if (f.status !== undefined) { where.push('status = ?'); args.push(f.status) }
-    const sql = `SELECT * FROM threads ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at, thread_id LIMIT ?`
+    const sql = `SELECT * FROM threads ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at, channel_id, thread_id LIMIT ?`
     return (this.prepare(sql).all(...args, f.limit ?? 10_000) as Row[]).map(toThread)
   }
 
@@ -145,47 +170,52 @@ export class SqliteStore implements Store {
     return (this.db.prepare("SELECT COUNT(*) AS n FROM threads WHERE channel_id = ? AND status = 'open'").get(channelId) as Row).n
   }
 
-  async closeThread (threadId: string, reason: string): Promise<boolean> {
-    const r = this.prepare("UPDATE threads SET status = 'closed', closed_reason = ? WHERE thread_id = ? AND status = 'open'").run(reason, threadId)
+  async closeThread (channelId: string, threadId: string, reason: string): Promise<boolean> {
+    const r = this.prepare("UPDATE threads SET status = 'closed', closed_reason = ? WHERE channel_id = ? AND thread_id = ? AND status = 'open'").run(reason, channelId, threadId)
     return r.changes === 1
   }
 
-  async touchThread (threadId: string, at: number, contactId?: string): Promise<void> {
-    this.prepare('UPDATE threads SET last_activity_at = MAX(last_activity_at, ?), contact_id = COALESCE(?, contact_id) WHERE thread_id = ?')
-      .run(at, contactId ?? null, threadId)
+  async touchThread (channelId: string, threadId: string, at: number, contactId?: string): Promise<void> {
+    this.prepare('UPDATE threads SET last_activity_at = MAX(last_activity_at, ?), contact_id = COALESCE(?, contact_id) WHERE channel_id = ? AND thread_id = ?')
+      .run(at, contactId ?? null, channelId, threadId)
+  }
+
+  private messageRow (channelId: string, messageId: string): Row | undefined {
+    return this.prepare('SELECT * FROM messages WHERE channel_id = ? AND message_id = ?').get(channelId, messageId) as Row | undefined
   }
 
   async insertMessage (m: NewMessage, job?: NewJob): Promise<InsertMessageResult> {
     return this.tx(() => {
       if (job) this.enqueueSync(job)
-      const existing = this.prepare('SELECT * FROM messages WHERE message_id = ?').get(m.messageId) as Row | undefined
+      const existing = this.messageRow(m.channelId, m.messageId)
       if (existing) return { message: toMessage(existing), created: false }
-      const t = this.prepare('SELECT next_seq FROM threads WHERE thread_id = ?').get(m.threadId) as Row | undefined
-      if (!t) throw new Error(`thread ${m.threadId} does not exist`)
-      this.prepare('UPDATE threads SET next_seq = next_seq + 1, last_activity_at = MAX(last_activity_at, ?) WHERE thread_id = ?').run(m.createdAt, m.threadId)
-      this.prepare(`INSERT INTO messages (message_id, thread_id, channel_id, direction, seq, text, attachments, author_name, created_at, status, raw)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.messageId, m.threadId, m.channelId, m.direction, t.next_seq, m.text,
+      const t = this.prepare('SELECT next_seq FROM threads WHERE channel_id = ? AND thread_id = ?').get(m.channelId, m.threadId) as Row | undefined
+      if (!t) throw new Error(`thread ${m.threadId} does not exist on channel ${m.channelId}`)
+      this.prepare('UPDATE threads SET next_seq = next_seq + 1, last_activity_at = MAX(last_activity_at, ?) WHERE channel_id = ? AND thread_id = ?').run(m.createdAt, m.channelId, m.threadId)
+      this.prepare(`INSERT INTO messages (channel_id, message_id, thread_id, direction, seq, text, attachments, author_name, created_at, status, raw)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.channelId, m.messageId, m.threadId, m.direction, t.next_seq, m.text,
         JSON.stringify(m.attachments), m.authorName ?? null, m.createdAt, m.status ?? 'accepted', m.raw === undefined ? null : JSON.stringify(m.raw))
-      return { message: toMessage(this.prepare('SELECT * FROM messages WHERE message_id = ?').get(m.messageId) as Row), created: true }
+      return { message: toMessage(this.messageRow(m.channelId, m.messageId)!), created: true }
     })
   }
 
-  async getMessage (messageId: string): Promise<StoredMessage | undefined> {
-    const r = this.prepare('SELECT * FROM messages WHERE message_id = ?').get(messageId) as Row | undefined
+  async getMessage (channelId: string, messageId: string): Promise<StoredMessage | undefined> {
+    const r = this.messageRow(channelId, messageId)
     return r ? toMessage(r) : undefined
   }
 
-  async listMessages (threadId: string, afterSeq = 0, limit = 1000): Promise<StoredMessage[]> {
-    return (this.prepare('SELECT * FROM messages WHERE thread_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(threadId, afterSeq, limit) as Row[]).map(toMessage)
+  async listMessages (channelId: string, threadId: string, afterSeq = 0, limit = 1000): Promise<StoredMessage[]> {
+    return (this.prepare('SELECT * FROM messages WHERE channel_id = ? AND thread_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(channelId, threadId, afterSeq, limit) as Row[]).map(toMessage)
   }
 
-  async setMessageStatus (messageId: string, status: MessageStatus): Promise<boolean> {
+  async setMessageStatus (channelId: string, messageId: string, status: MessageStatus): Promise<boolean> {
     return this.tx(() => {
-      const r = this.prepare('SELECT status FROM messages WHERE message_id = ?').get(messageId) as Row | undefined
+      const r = this.prepare('SELECT status FROM messages WHERE channel_id = ? AND message_id = ?').get(channelId, messageId) as Row | undefined
       if (!r) return false
       const next = nextStatus(r.status, status)
       if (next === r.status) return false
-      this.prepare('UPDATE messages SET status = ? WHERE message_id = ?').run(next, messageId)
+      this.prepare('UPDATE messages SET status = ? WHERE channel_id = ? AND message_id = ?').run(next, channelId, messageId)
       return true
     })
   }

@@ -99,7 +99,7 @@ export interface SigningKey {
 
 export interface InsertMessageResult {
   readonly message: StoredMessage
-  /** false when a message with the same messageId already existed (the stored one is returned) */
+  /** false when a message with the same (channelId, messageId) already existed (the stored one is returned) */
   readonly created: boolean
 }
 
@@ -111,32 +111,44 @@ export interface Store {
   getCustomer (channelId: string, customerId: string): Promise<Customer | undefined>
   listCustomers (channelId?: string): Promise<Customer[]>
   /**
-   * The customer's one open thread on a channel, created with `candidateThreadId` when there is none.
-   * At most one open thread per (channel, customer), enforced by the store, so two instances racing on a
-   * customer's first two messages open one thread.
+   * Thread and message ids are scoped by channel: the same id on two channels names two different threads (or
+   * messages), so one platform cannot squat or reach another channel's ids. Every lookup takes the channel.
+   *
+   * A customer may have several open threads on a channel (an agent's direct message opens a new one); the
+   * *current* thread is the open one with the latest activity (lastActivityAt; on a tie, the newest).
+   */
+  /**
+   * The customer's current open thread on a channel, created with `candidateThreadId` when there is none. Atomic
+   * across instances, so two instances racing on a customer's first two messages open one thread.
    */
   openThread (channelId: string, customerId: string, candidateThreadId: string, now?: number): Promise<{ thread: Thread, created: boolean }>
-  getThread (threadId: string): Promise<Thread | undefined>
-  /** The customer's one open thread on a channel, if any. */
-  findOpenThread (channelId: string, customerId: string): Promise<Thread | undefined>
+  /**
+   * Opens a new thread with exactly this id beside the customer's other threads (an agent's direct message), and
+   * makes it current. When the id already exists on the channel, returns that thread with created false (whoever
+   * its customer is: the caller checks).
+   */
+  startThread (channelId: string, customerId: string, threadId: string, now?: number): Promise<{ thread: Thread, created: boolean }>
+  getThread (channelId: string, threadId: string): Promise<Thread | undefined>
+  /** The customer's current thread on a channel: the open one with the latest activity, if any. */
+  findCurrentThread (channelId: string, customerId: string): Promise<Thread | undefined>
   listThreads (filter: { channelId?: string, customerId?: string, status?: ThreadStatus, limit?: number }): Promise<Thread[]>
   /** How many threads of a channel are open (cheap: an index count, for the active-conversations gauge). */
   countOpenThreads (channelId: string): Promise<number>
   /** Closes an open thread; returns true only for the caller that closed it (so side effects happen once). */
-  closeThread (threadId: string, reason: string): Promise<boolean>
-  touchThread (threadId: string, at: number, contactId?: string): Promise<void>
+  closeThread (channelId: string, threadId: string, reason: string): Promise<boolean>
+  touchThread (channelId: string, threadId: string, at: number, contactId?: string): Promise<void>
 
   // messages (the per-thread timeline)
   /**
-   * Inserts unless messageId exists. Unique on messageId: a platform retry returns the first copy.
+   * Inserts unless (channelId, messageId) exists. A platform retry returns the first copy.
    * `job` is enqueued in the same atomic step (outbox pattern), and re-offered (dedupeKey) on a repeat, so a
    * crash between storing and enqueueing cannot strand a message.
    */
   insertMessage (message: NewMessage, job?: NewJob): Promise<InsertMessageResult>
-  getMessage (messageId: string): Promise<StoredMessage | undefined>
-  listMessages (threadId: string, afterSeq?: number, limit?: number): Promise<StoredMessage[]>
+  getMessage (channelId: string, messageId: string): Promise<StoredMessage | undefined>
+  listMessages (channelId: string, threadId: string, afterSeq?: number, limit?: number): Promise<StoredMessage[]>
   /** Moves status forward only (accepted < sent < delivered < seen); 'failed' from any but seen. */
-  setMessageStatus (messageId: string, status: MessageStatus): Promise<boolean>
+  setMessageStatus (channelId: string, messageId: string, status: MessageStatus): Promise<boolean>
 
   // durable outbox
   /** Enqueues atomically; returns undefined when dedupeKey already exists. */

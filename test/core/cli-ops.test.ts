@@ -48,6 +48,6 @@ t.test('byoc-hub channels list|create|delete and dead-letters list|replay agains
   const replay = await cli(['dead-letters', 'replay', '--all', '--config', configPath])
   t.equal(replay.code, 0, replay.stderr)
   t.match(replay.stdout, 'Replayed 1')
-  await eventually(async () => (await store.getMessage('dl-1'))?.status === 'sent', 10_000, 'delivered after replay')
+  await eventually(async () => (await store.getMessage('recorder', 'dl-1'))?.status === 'sent', 10_000, 'delivered after replay')
   t.match((await cli(['dead-letters', 'list', '--config', configPath])).stdout, 'No dead letters')
 })

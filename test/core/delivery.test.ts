@@ -15,7 +15,7 @@ t.test('CXone answers 500, then recovers: the message arrives once', async t => 
   await setFaults(hub.sandboxUrl, {})
   const threadId = res.body.messages[0].threadId
   const messages = await waitForSandboxMessages(hub.sandboxUrl, threadId, 1)
-  await eventually(async () => (await hub.store.getMessage('m-500'))?.status === 'sent', 10_000, 'sent')
+  await eventually(async () => (await hub.store.getMessage('recorder', 'm-500'))?.status === 'sent', 10_000, 'sent')
   t.equal(messages.filter((m: any) => m.idOnExternalPlatform === 'm-500').length, 1, 'exactly one copy in CXone')
 })
 
@@ -28,7 +28,7 @@ t.test('429 with Retry-After delays the next attempt by at least that long', asy
   t.match(job.lastError, /RATE_LIMITED/)
   t.ok(job.runAt - before >= 1000, `next attempt ${job.runAt - before} ms later (>= Retry-After 1 s)`)
   await setFaults(hub.sandboxUrl, {})
-  await eventually(async () => (await hub.store.getMessage('m-429'))?.status === 'sent', 15_000, 'sent after the wait')
+  await eventually(async () => (await hub.store.getMessage('recorder', 'm-429'))?.status === 'sent', 15_000, 'sent after the wait')
 })
 
 t.test('a timeout is retried and CXone still sees one message (dedupe by idOnExternalPlatform)', async t => {
@@ -38,7 +38,7 @@ t.test('a timeout is retried and CXone still sees one message (dedupe by idOnExt
   const job = await eventually(async () => (await hub.store.listJobs({ kind: 'dfo.createMessage' })).find(j => j.attempts >= 1), 10_000, 'a timed-out attempt')
   t.match(job.lastError, /TIMEOUT/)
   await setFaults(hub.sandboxUrl, {})
-  await eventually(async () => (await hub.store.getMessage('m-slow'))?.status === 'sent', 15_000, 'sent')
+  await eventually(async () => (await hub.store.getMessage('recorder', 'm-slow'))?.status === 'sent', 15_000, 'sent')
   const view = await sandboxThread(hub.sandboxUrl, res.body.messages[0].threadId)
   t.equal(view!.messages.filter((m: any) => m.idOnExternalPlatform === 'm-slow').length, 1, 'one copy despite the repeat')
 })
@@ -59,7 +59,7 @@ t.test('a 4xx from CXone is not retried: the message becomes a dead letter, and 
   t.equal(created.status < 300, true, `channel created (${created.status})`)
   t.ok(await hub.store.replayJob(dead.jobId))
   hub.hub.worker.kick()
-  await eventually(async () => (await hub.store.getMessage('m-bad'))?.status === 'sent', 10_000, 'sent after replay')
+  await eventually(async () => (await hub.store.getMessage('recorder', 'm-bad'))?.status === 'sent', 10_000, 'sent after replay')
 })
 
 t.test('a platform retry of the same message is stored and relayed once', async t => {
@@ -69,7 +69,7 @@ t.test('a platform retry of the same message is stored and relayed once', async 
   t.equal(second.status, 202)
   t.equal(second.body.messages[0].duplicate, true)
   t.equal(second.body.messages[0].seq, first.body.messages[0].seq)
-  await eventually(async () => (await hub.store.getMessage('m-dup'))?.status === 'sent', 10_000, 'sent')
+  await eventually(async () => (await hub.store.getMessage('recorder', 'm-dup'))?.status === 'sent', 10_000, 'sent')
   const view = await sandboxThread(hub.sandboxUrl, first.body.messages[0].threadId)
   t.equal(view!.messages.length, 1)
 })
@@ -79,7 +79,7 @@ t.test('messages of one thread reach CXone in order', async t => {
   await setFaults(hub.sandboxUrl, { errorRate: 0.4 })
   let threadId = ''
   for (let i = 0; i < 8; i++) threadId = (await inbound(hub, `m-ord-${i}`, `n${i}`)).body.messages[0].threadId
-  await eventually(async () => (await hub.store.getMessage('m-ord-7'))?.status === 'sent', 30_000, 'last sent')
+  await eventually(async () => (await hub.store.getMessage('recorder', 'm-ord-7'))?.status === 'sent', 30_000, 'last sent')
   await setFaults(hub.sandboxUrl, {})
   const view = await sandboxThread(hub.sandboxUrl, threadId)
   t.same(view!.messages.map((m: any) => m.text), [0, 1, 2, 3, 4, 5, 6, 7].map(i => `n${i}`))

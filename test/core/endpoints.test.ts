@@ -18,7 +18,7 @@ t.test('CXone-facing endpoints: happy paths and bad inputs', async t => {
     }, auth)
     t.equal(res.status, 200)
     t.match(res.body, { message: { idOnExternalPlatform: /^hub-/ }, thread: { idOnExternalPlatform: threadId }, endUserIdentities: [{ idOnExternalPlatform: 'gnu-1' }], recipients: [{ idOnExternalPlatform: 'gnu-1', isPrimary: true }] })
-    const stored = await hub.store.getMessage(res.body.message.idOnExternalPlatform)
+    const stored = await hub.store.getMessage('recorder', res.body.message.idOnExternalPlatform)
     t.same((stored!.raw as any).someFutureField, { kept: true }, 'unknown fields are accepted and kept')
   })
 
@@ -26,7 +26,7 @@ t.test('CXone-facing endpoints: happy paths and bad inputs', async t => {
     const res = await http('POST', `${hub.box}/2.0/channel/chat_recorder/outbound`, { messageContent: text('news for you'), endUserRecipients: [{ idOnExternalPlatform: 'okapi-9', name: 'Okapi' }] }, auth)
     t.equal(res.status, 200)
     t.not(res.body.thread.idOnExternalPlatform, threadId)
-    const thread = await hub.store.getThread(res.body.thread.idOnExternalPlatform)
+    const thread = await hub.store.getThread('recorder', res.body.thread.idOnExternalPlatform)
     t.equal(thread?.customerId, 'okapi-9')
     t.equal(thread?.status, 'open')
   })

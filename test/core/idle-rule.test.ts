@@ -36,20 +36,20 @@ async function rig (t: Test, mode: 'attentive' | 'any-message', store?: Store) {
   idle.bind({ signal: async (_c, s) => { signals.push(s) }, recordWarning: async (_c, _t, l) => { lines.push(l.text) } })
   const channel = channelWith(mode)
   const { thread } = await own.openThread(channel.id, `cust-${mode}-${Math.random().toString(36).slice(2)}`, `th-${Math.random().toString(36).slice(2)}`, clock)
-  const fresh = async (): Promise<Thread> => (await own.getThread(thread.threadId))!
+  const fresh = async (): Promise<Thread> => (await own.getThread(channel.id, thread.threadId))!
   return {
     store: own, idle, presence, channel, thread, signals, lines, fresh,
     advance: (ms: number) => { clock += ms },
     now,
-    warningTimer: () => own.getTimer(idleKey(thread.threadId)),
-    countdownTimer: () => own.getTimer(countdownKey(thread.threadId)),
+    warningTimer: () => own.getTimer(idleKey(channel.id, thread.threadId)),
+    countdownTimer: () => own.getTimer(countdownKey(channel.id, thread.threadId)),
     /** the warning timer fires (as the timer job would): returns whether the countdown started */
     fireWarning: async (): Promise<boolean> => {
-      const timer = await own.getTimer(idleKey(thread.threadId))
+      const timer = await own.getTimer(idleKey(channel.id, thread.threadId))
       if (!timer || timer.dueAt > clock) return false
       await own.cancelTimer(timer.key)
       await idle.startCountdown(channel, await fresh(), timer.payload as IdleTimerPayload)
-      return (await own.getTimer(countdownKey(thread.threadId))) !== undefined
+      return (await own.getTimer(countdownKey(channel.id, thread.threadId))) !== undefined
     },
     presenceOf: (state: 'present' | 'away' | 'gone', connectionId = 'tab-1') => presence.report(channel.id, thread.customerId, connectionId, state)
   }

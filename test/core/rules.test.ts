@@ -25,7 +25,7 @@ t.test('idle rule (attentive): the agent spoke, no answer: warning, countdown, p
   t.equal(warning.text, 'Are you still there?')
   t.ok(warning.endsAt > Date.now() - 5000)
   await eventually(() => platform.signals.find(s => s.type === 'thread-closed' && s.reason === 'idle'), 10_000, 'thread closed signal')
-  t.equal((await hub.store.getThread(threadId))!.status, 'closed')
+  t.equal((await hub.store.getThread('recorder', threadId))!.status, 'closed')
   const view = await eventually(async () => {
     const v = await sandboxThread(hub.sandboxUrl, threadId)
     return v && v.thread.status === 'closed' && v.thread.contactStatus === 'closed' ? v : undefined
@@ -50,7 +50,7 @@ t.test('idle rule (attentive): a customer waiting for the agent is never prompte
   // the clock would have fired twice over by now; what proves it never ran is the store: no timer for this thread
   await eventually(async () => (await hub.store.outboxStats()).pending === 0, 10_000, 'the message reached CXone')
   t.equal(await hub.store.countTimers(), 0, 'no idle clock')
-  t.equal((await hub.store.getThread(threadId))!.status, 'open')
+  t.equal((await hub.store.getThread('recorder', threadId))!.status, 'open')
   t.notOk(platform.signals.some(s => s.type === 'idle-warning'))
 })
 
@@ -77,7 +77,7 @@ t.test('activity during the countdown cancels it', async t => {
   await eventually(() => platform.signals.find(s => s.type === 'idle-warning'), 10_000, 'warning')
   await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'lemur', threadId, messageId: 'act-2', text: 'still here' })
   await eventually(() => platform.signals.find(s => s.type === 'idle-cleared'), 10_000, 'cleared')
-  t.equal((await hub.store.getThread(threadId))!.status, 'open', 'not ended')
+  t.equal((await hub.store.getThread('recorder', threadId))!.status, 'open', 'not ended')
   t.equal(await hub.store.countTimers(), 0, 'answered: no clock left')
 })
 
@@ -106,8 +106,8 @@ t.test('a thread archived in CXone, seen through cannotAddMoreMessagesToPost, al
   const archive = await http('PUT', `${hub.sandboxUrl}/dfo/3.0/channels/chat_recorder/threads/${encodeURIComponent(threadId)}`, { canAddMoreMessages: false }, { authorization: `Bearer ${await sandboxToken(hub.sandboxUrl, hub.config.sandbox)}` })
   t.equal(archive.status, 200)
   await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'rhino', threadId, messageId: 'cl-2', text: 'two' })
-  await eventually(async () => (await hub.store.getThread(threadId))?.status === 'closed', 10_000, 'closed by the DFO error')
-  t.equal((await hub.store.getMessage('cl-2'))!.status, 'failed')
+  await eventually(async () => (await hub.store.getThread('recorder', threadId))?.status === 'closed', 10_000, 'closed by the DFO error')
+  t.equal((await hub.store.getMessage('recorder', 'cl-2'))!.status, 'failed')
   // the platform hears of it through a durable job, shortly after the store records the close
   t.ok(await eventually(() => platform.signals.find(s => s.type === 'thread-closed'), 10_000, 'thread-closed signal'))
 })

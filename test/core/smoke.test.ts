@@ -6,7 +6,7 @@ t.test('customer message reaches the sandbox; agent reply reaches the platform',
   const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'zebra-1', messageId: 'm-1', text: 'hello', name: 'Zed' })
   t.equal(res.status, 202, JSON.stringify(res.body))
   const msg = await eventually(async () => {
-    const m = await hub.store.getMessage('m-1')
+    const m = await hub.store.getMessage('recorder', 'm-1')
     return m?.status === 'sent' ? m : undefined
   }, 10_000, 'message sent to DFO')
   t.equal(msg.text, 'hello')

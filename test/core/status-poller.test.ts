@@ -70,18 +70,18 @@ t.test('a closed older case does not end a thread that has a newer case; the new
   const { hub, look } = await setup(t, 2)
   await look()
   const threadId = 'th-0000'
-  const before = (await hub.store.getThread(threadId))!
+  const before = (await hub.store.getThread('recorder', threadId))!
   await agentEnds(hub.sandboxUrl, threadId)
   // the customer writes before the hub looked: CXone opens a new case on the same thread
   await say(hub, 'cust-0', threadId)
-  const renewed = await eventually(async () => { const x = await hub.store.getThread(threadId); return x?.contactId !== before.contactId && x }, 15_000, 'new case number stored')
+  const renewed = await eventually(async () => { const x = await hub.store.getThread('recorder', threadId); return x?.contactId !== before.contactId && x }, 15_000, 'new case number stored')
   t.equal((await look()).closed, 0)
-  t.equal((await hub.store.getThread(threadId))?.status, 'open', 'the conversation goes on under its new case')
+  t.equal((await hub.store.getThread('recorder', threadId))?.status, 'open', 'the conversation goes on under its new case')
 
   await agentEnds(hub.sandboxUrl, threadId)
   t.equal((await look()).closed, 1)
-  t.match(await hub.store.getThread(threadId), { status: 'closed', closedReason: 'agent', contactId: renewed.contactId })
-  t.equal((await hub.store.getThread('th-0001'))?.status, 'open')
+  t.match(await hub.store.getThread('recorder', threadId), { status: 'closed', closedReason: 'agent', contactId: renewed.contactId })
+  t.equal((await hub.store.getThread('recorder', 'th-0001'))?.status, 'open')
 })
 
 t.test('a thread archived in CXone (C11) is found by the sweep, one call per look', async t => {
@@ -95,5 +95,5 @@ t.test('a thread archived in CXone (C11) is found by the sweep, one call per loo
   t.same([first.closed, first.searchThreads], [0, 1], 'the first batch does not hold it')
   const second = await look()
   t.same([second.closed, second.searchThreads], [1, 1], 'the next batch does')
-  t.match(await hub.store.getThread(archived), { status: 'closed', closedReason: 'agent' })
+  t.match(await hub.store.getThread('recorder', archived), { status: 'closed', closedReason: 'agent' })
 })

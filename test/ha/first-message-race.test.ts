@@ -25,7 +25,7 @@ t.test('a customer\'s first two messages arriving at two instances at once open 
     t.equal(fromA.body.messages[0].threadId, fromB.body.messages[0].threadId, `${customerId}: both instances chose one thread`)
     const threads = await cluster.store.listThreads({ channelId: 'recorder', customerId })
     t.equal(threads.length, 1, `${customerId}: one thread in the store`)
-    t.same((await cluster.store.listMessages(threads[0].threadId)).map(m => m.seq), [1, 2], `${customerId}: seqs gap-free`)
+    t.same((await cluster.store.listMessages('recorder', threads[0].threadId)).map(m => m.seq), [1, 2], `${customerId}: seqs gap-free`)
   }
 
   // CXone sees one thread per customer, holding both messages once

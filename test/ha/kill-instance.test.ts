@@ -133,7 +133,7 @@ t.test('three instances on one Redis: kill -9 one mid-traffic', async t => {
       const signals = platform.signals.filter(s => s.threadId === threadId)
       t.equal(signals.filter(s => s.type === 'idle-warning').length, 1, `${threadId}: one warning`)
       t.same(signals.filter(s => s.type === 'thread-closed').map(s => s.reason), ['idle'], `${threadId}: closed once, for idleness`)
-      const thread = await c.store.getThread(threadId)
+      const thread = await c.store.getThread('recorder-idle', threadId)
       t.equal(thread?.status, 'closed')
       t.equal(thread?.closedReason, 'idle')
     }

@@ -65,7 +65,7 @@ t.test('a Redis restart: instances go not-ready, recover, and lose nothing they 
   t.ok([...tally(held, m => m.id).values()].every(n => n === 1), 'none twice')
   const where = new Map(held.map(m => [m.id, m.threadId]))
   t.ok(accepted.every(o => where.get(o.messageId) === o.threadId), 'each in the thread the hub answered with')
-  const statuses = await Promise.all(accepted.map(async o => (await c.store.getMessage(o.messageId))?.status))
+  const statuses = await Promise.all(accepted.map(async o => (await c.store.getMessage('recorder', o.messageId))?.status))
   t.same(tally(statuses, s => String(s)), new Map([['sent', accepted.length]]), 'every accepted message marked sent in the hub')
   t.comment(`before: ${acceptedIn('before')} accepted; outage: ${phases.outage.length} posted, ${acceptedIn('outage')} accepted; ` +
     `after: ${acceptedIn('after')} accepted; not ready ${notReadyMs} ms after the kill, ready ${recoveredMs} ms after the restart; ` +

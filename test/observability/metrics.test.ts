@@ -17,7 +17,7 @@ t.test('after real traffic every metric has its name, type and bounded labels', 
   t.equal((await http('POST', `${hub.box}/2.0/channel/chat_recorder/outbound`, {}, { authorization: 'Bearer forged' })).status, 401)
   // a customer message to CXone, and the agent's reply to the platform
   t.equal((await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'zebra-1', messageId: 'm-1', text: 'hello' })).status, 202)
-  const msg = await eventually(async () => { const m = await hub.store.getMessage('m-1'); return m?.status === 'sent' && m }, 15_000, 'message sent to DFO')
+  const msg = await eventually(async () => { const m = await hub.store.getMessage('recorder', 'm-1'); return m?.status === 'sent' && m }, 15_000, 'message sent to DFO')
   const out = await http('POST', `${hub.box}/2.0/channel/chat_recorder/outbound`, {
     thread: { idOnExternalPlatform: msg.threadId }, messageContent: { type: 'TEXT', payload: { text: 'hi zebra' } },
     endUserRecipients: [{ idOnExternalPlatform: 'zebra-1' }]
@@ -122,10 +122,10 @@ t.test('retries, dead letters and CXone errors are counted; the outbox depth and
   t.ok(sum(backlog, 'byoc_outbox_oldest_pending_age_seconds') > 0, 'the waiting job has an age')
   // CXone recovers: the message goes, the backlog empties (the gauge cache is 2 s)
   t.equal((await http('PUT', `${hub.sandboxUrl}/_faults`, {})).status, 200)
-  await eventually(async () => (await hub.store.getMessage('m-err'))?.status === 'sent', 15_000, 'message sent after recovery')
+  await eventually(async () => (await hub.store.getMessage('recorder', 'm-err'))?.status === 'sent', 15_000, 'message sent after recovery')
 
   // the platform refuses the agent's reply until the job gives up
-  const thread = (await hub.store.getMessage('m-err'))!.threadId
+  const thread = (await hub.store.getMessage('recorder', 'm-err'))!.threadId
   const token = await cxoneToken(hub)
   t.equal((await http('POST', `${hub.box}/2.0/channel/chat_recorder/outbound`, {
     thread: { idOnExternalPlatform: thread }, messageContent: { type: 'TEXT', payload: { text: 'reply' } },

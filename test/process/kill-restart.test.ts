@@ -42,7 +42,7 @@ t.test('a hub killed (-9) between accepting and delivering delivers the message 
   const messages = await waitForSandboxMessages(sandbox.url, threadId, 1, 20_000)
   const hubStore = new SqliteStore(join(dir, 'hub.db'))
   t.teardown(() => hubStore.close())
-  await eventually(async () => (await hubStore.getMessage('m-kill-1'))?.status === 'sent', 20_000, 'marked sent after restart')
+  await eventually(async () => (await hubStore.getMessage('recorder', 'm-kill-1'))?.status === 'sent', 20_000, 'marked sent after restart')
   const again = await waitForSandboxMessages(sandbox.url, threadId, 1)
   t.equal(again.filter((m: any) => m.idOnExternalPlatform === 'm-kill-1').length, 1, 'CXone holds exactly one copy')
   t.equal(messages[0].text, 'before the crash')

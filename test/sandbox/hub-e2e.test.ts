@@ -52,7 +52,7 @@ t.test('agent console against the real hub: customer message, reply, end convers
   await page.getByRole('button', { name: 'End conversation' }).click()
   await eventually(async () => page.getByLabel('Reply').isDisabled(), 15_000, 'reply box disabled')
   const closed = await eventually(async () => {
-    const th = await hub.store.getThread(delivered.thread)
+    const th = await hub.store.getThread('recorder', delivered.thread)
     return th?.status === 'closed' ? th : undefined
   }, 15_000, 'the hub to see the thread closed (thread-status poll)')
   t.equal(closed.status, 'closed')

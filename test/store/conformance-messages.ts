@@ -22,8 +22,8 @@ export function messageCases (t: Test, open: OpenStore): void {
     t.same(b.message.attachments, [])
     t.equal((await s.insertMessage(newMessage('th-2', 'm3'))).message.seq, 1, 'seq is per thread')
     t.equal((await s.insertMessage(newMessage('th-1', 'm4'))).message.seq, 3)
-    t.same(await s.getMessage('m1'), a.message)
-    t.equal(await s.getMessage('missing'), undefined)
+    t.same(await s.getMessage('ch-1', 'm1'), a.message)
+    t.equal(await s.getMessage('ch-1', 'missing'), undefined)
   })
 
   t.test('insertMessage dedupes by messageId without using up a seq', async t => {
@@ -41,11 +41,11 @@ export function messageCases (t: Test, open: OpenStore): void {
     const now = Date.now()
     await s.openThread('ch-1', 'c1', 'th-1', now)
     await s.insertMessage(newMessage('th-1', 'm1', { createdAt: now + 500 }))
-    t.equal((await s.getThread('th-1'))?.lastActivityAt, now + 500)
+    t.equal((await s.getThread('ch-1', 'th-1'))?.lastActivityAt, now + 500)
     await s.insertMessage(newMessage('th-1', 'm2', { createdAt: now + 100 }))
-    t.equal((await s.getThread('th-1'))?.lastActivityAt, now + 500, 'an older message does not move it back')
+    t.equal((await s.getThread('ch-1', 'th-1'))?.lastActivityAt, now + 500, 'an older message does not move it back')
     await t.rejects(s.insertMessage(newMessage('no-such-thread', 'm3')))
-    t.equal(await s.getMessage('m3'), undefined)
+    t.equal(await s.getMessage('ch-1', 'm3'), undefined)
   })
 
   t.test('insertMessage enqueues its job in the same atomic step (outbox)', async t => {
@@ -69,9 +69,9 @@ export function messageCases (t: Test, open: OpenStore): void {
     await s.openThread('ch-1', 'c1', 'th-1')
     const results = await concurrently(60, i => s.insertMessage(newMessage('th-1', `m${i % 30}`)))
     t.equal(results.filter(r => r.created).length, 30, 'each messageId created once')
-    const seqs = (await s.listMessages('th-1')).map(m => m.seq)
+    const seqs = (await s.listMessages('ch-1', 'th-1')).map(m => m.seq)
     t.same(seqs, Array.from({ length: 30 }, (_, i) => i + 1))
-    for (const r of results) t.equal(r.message.seq, (await s.getMessage(r.message.messageId))?.seq)
+    for (const r of results) t.equal(r.message.seq, (await s.getMessage('ch-1', r.message.messageId))?.seq)
   })
 
   t.test('listMessages pages by afterSeq and limit', async t => {
@@ -80,11 +80,11 @@ export function messageCases (t: Test, open: OpenStore): void {
     await s.openThread('ch-1', 'c2', 'th-2')
     for (let i = 1; i <= 5; i++) await s.insertMessage(newMessage('th-1', `m${i}`))
     await s.insertMessage(newMessage('th-2', 'other'))
-    t.same((await s.listMessages('th-1')).map(m => m.messageId), ['m1', 'm2', 'm3', 'm4', 'm5'])
-    t.same((await s.listMessages('th-1', 2)).map(m => m.seq), [3, 4, 5])
-    t.same((await s.listMessages('th-1', 1, 2)).map(m => m.seq), [2, 3])
-    t.same(await s.listMessages('th-1', 5), [])
-    t.same(await s.listMessages('missing'), [])
+    t.same((await s.listMessages('ch-1', 'th-1')).map(m => m.messageId), ['m1', 'm2', 'm3', 'm4', 'm5'])
+    t.same((await s.listMessages('ch-1', 'th-1', 2)).map(m => m.seq), [3, 4, 5])
+    t.same((await s.listMessages('ch-1', 'th-1', 1, 2)).map(m => m.seq), [2, 3])
+    t.same(await s.listMessages('ch-1', 'th-1', 5), [])
+    t.same(await s.listMessages('ch-1', 'missing'), [])
   })
 
   t.test('setMessageStatus only moves forward', async t => {
@@ -105,10 +105,10 @@ export function messageCases (t: Test, open: OpenStore): void {
     await s.insertMessage(newMessage('th-1', 'm1'))
     await s.insertMessage(newMessage('th-1', 'm2'))
     for (const [id, status, changed, after] of steps) {
-      t.equal(await s.setMessageStatus(id, status), changed, `${id} -> ${status} changed=${changed}`)
-      t.equal((await s.getMessage(id))?.status, after)
+      t.equal(await s.setMessageStatus('ch-1', id, status), changed, `${id} -> ${status} changed=${changed}`)
+      t.equal((await s.getMessage('ch-1', id))?.status, after)
     }
-    t.equal(await s.setMessageStatus('missing', 'sent'), false)
+    t.equal(await s.setMessageStatus('ch-1', 'missing', 'sent'), false)
   })
 
   t.test('concurrent status updates end at the furthest status', async t => {
@@ -116,7 +116,7 @@ export function messageCases (t: Test, open: OpenStore): void {
     await s.openThread('ch-1', 'c1', 'th-1')
     await s.insertMessage(newMessage('th-1', 'm1'))
     const order: MessageStatus[] = ['seen', 'sent', 'delivered', 'accepted', 'failed', 'sent', 'delivered']
-    await concurrently(order.length, i => s.setMessageStatus('m1', order[i]))
-    t.equal((await s.getMessage('m1'))?.status, 'seen')
+    await concurrently(order.length, i => s.setMessageStatus('ch-1', 'm1', order[i]))
+    t.equal((await s.getMessage('ch-1', 'm1'))?.status, 'seen')
   })
 }

@@ -19,7 +19,7 @@ export function runSharedStoreConformance (t: Test, name: string, openPair: Open
       const results = await concurrently(20, i => (i % 2 ? a : b).openThread('ch-1', 'c1', `cand-${i}`))
       t.equal(results.filter(r => r.created).length, 1)
       t.equal(new Set(results.map(r => r.thread.threadId)).size, 1)
-      t.same(await b.findOpenThread('ch-1', 'c1'), await a.findOpenThread('ch-1', 'c1'))
+      t.same(await b.findCurrentThread('ch-1', 'c1'), await a.findCurrentThread('ch-1', 'c1'))
     })
 
     t.test('insertMessage racing on two instances keeps seq gap-free', async t => {
@@ -27,7 +27,7 @@ export function runSharedStoreConformance (t: Test, name: string, openPair: Open
       await a.openThread('ch-1', 'c1', 'th-1')
       const results = await concurrently(40, i => (i % 2 ? a : b).insertMessage(newMessage('th-1', `m${i % 20}`)))
       t.equal(results.filter(r => r.created).length, 20)
-      t.same((await b.listMessages('th-1')).map(m => m.seq), Array.from({ length: 20 }, (_, i) => i + 1))
+      t.same((await b.listMessages('ch-1', 'th-1')).map(m => m.seq), Array.from({ length: 20 }, (_, i) => i + 1))
     })
 
     t.test('claimJobs racing on two instances: no job twice, per-key order kept', async t => {
@@ -75,7 +75,7 @@ export function runSharedStoreConformance (t: Test, name: string, openPair: Open
       t.equal(keys.length + (await b.takeDueTimers(100, 100)).length, 30)
       const wins = await concurrently(10, i => (i % 2 ? a : b).tryLease('token-refresh', `o${i}`, 60_000))
       t.equal(wins.filter(Boolean).length, 1)
-      t.equal(await b.closeThread('nope', 'x'), false)
+      t.equal(await b.closeThread('ch-1', 'nope', 'x'), false)
     })
   }).then(() => undefined)
 }

@@ -3,6 +3,7 @@ import type { Store } from '../../core/store/types.js'
 import type { OpenStore } from './conformance-kit.js'
 import { customerAndThreadCases } from './conformance-threads.js'
 import { messageCases } from './conformance-messages.js'
+import { scopingCases } from './conformance-scoping.js'
 import { jobCases } from './conformance-jobs.js'
 import { keyLeaseDocCases, rememberAndTimerCases } from './conformance-misc.js'
 
@@ -18,6 +19,7 @@ export function runStoreConformance (t: Test, name: string, open: OpenStore | ((
   return t.test(`store conformance: ${name}`, async t => {
     t.test('customers and threads', async t => { customerAndThreadCases(t, opener) })
     t.test('messages', async t => { messageCases(t, opener) })
+    t.test('ids scoped by channel, current thread', async t => { scopingCases(t, opener) })
     t.test('outbox jobs', async t => { jobCases(t, opener) })
     t.test('idempotency keys and timers', async t => { rememberAndTimerCases(t, opener) })
     t.test('signing keys, leases, docs, lifecycle', async t => { keyLeaseDocCases(t, opener) })

@@ -37,7 +37,7 @@ t.test('teardown leaves no keys behind and prefixes isolate stores', async t => 
   const b = await RedisStore.connect(url, prefix + 'other:')
   t.teardown(async () => { await a.close(); await b.close(); const keys = await admin.keys(`${prefix}*`); if (keys.length) await admin.del(...keys) })
   await a.openThread('ch', 'c', 'th')
-  t.equal(await b.getThread('th'), undefined)
+  t.equal(await b.getThread('ch', 'th'), undefined)
   t.ok((await admin.keys(`${prefix}*`)).length > 0)
 })
 

@@ -49,7 +49,7 @@ async function countSuite (t: Test, store: Store) {
   for (const u of ['a', 'b', 'c']) await store.openThread('c1', u, `th-${u}`)
   await store.openThread('c2', 'a', 'th-c2-a')
   t.equal(await store.countOpenThreads('c1'), 3)
-  await store.closeThread('th-b', 'agent')
+  await store.closeThread('c1', 'th-b', 'agent')
   t.equal(await store.countOpenThreads('c1'), 2)
   t.equal(await store.countOpenThreads('c2'), 1)
 }

@@ -44,7 +44,7 @@ async function raceProcesses (t: Test, cfg: StoreConfig): Promise<void> {
   t.equal(new Set(claimed).size, JOBS)
   t.comment(`jobs per process: ${results.map(r => r.claimed.length).join(', ')}`)
   for (let k = 0; k < keys; k++) {
-    const log = await setup.listMessages(`log-K${k}`)
+    const log = await setup.listMessages('ch-1', `log-K${k}`)
     t.same(log.map(m => m.seq), log.map((_, i) => i + 1), `K${k} log seq gap-free`)
     const payloads = log.map(m => Number(m.text))
     t.same(payloads, [...payloads].sort((a, b) => a - b), `K${k} ran in insertion order`)

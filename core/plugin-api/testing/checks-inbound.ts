@@ -18,7 +18,7 @@ export async function checkInbound (t: Test, s: ContractSession, options: Contra
     t.ok(m.idOnExternalPlatform, 'CXone holds it with an idOnExternalPlatform')
     firstId = m.idOnExternalPlatform
     s.thread = m.thread
-    const stored = await s.hub.hub.store.getMessage(m.idOnExternalPlatform!)
+    const stored = await s.hub.hub.store.getMessage(s.hub.channelId, m.idOnExternalPlatform!)
     t.equal(stored?.direction, 'inbound', 'the hub stored it under the same id')
     t.equal(stored?.threadId, m.thread.idOnExternalPlatform, 'in the thread CXone knows')
   })

@@ -46,7 +46,7 @@ t.test('agent attachments open from the history after DFO\'s signed URL has expi
   t.notMatch(delivered.text, '/sandbox/', 'the platform never gets CXone\'s URL')
   t.match(delivered.text, `${hub.url}/attachments/`)
   t.match(delivered.text, 'our site: https://example.com/opening-hours', 'a link that is not CXone\'s passes through as it is')
-  const history = (await hub.store.listMessages(threadId)).find(m => m.direction === 'outbound')!
+  const history = (await hub.store.listMessages('recorder', threadId)).find(m => m.direction === 'outbound')!
   t.notOk(history.attachments.some(a => a.url.includes('/sandbox/')), 'nor does the history')
   const [pdfCopy, pngCopy] = history.attachments.map(a => a.url)
 
@@ -80,7 +80,7 @@ t.test('over the size bound: not copied, and once CXone\'s link expired the hub 
   const url = await dfoFile(hub, Buffer.alloc(64, 'x'), 'text/plain')
   await agentSends(hub, threadId, [{ friendlyName: 'big.txt', url }])
   await eventually(() => platform.messages.find(m => m.text.startsWith('your files')), 10_000, 'delivery')
-  const copy = (await hub.store.listMessages(threadId)).find(m => m.direction === 'outbound')!.attachments[0]!.url
+  const copy = (await hub.store.listMessages('recorder', threadId)).find(m => m.direction === 'outbound')!.attachments[0]!.url
   t.match(copy, `${hub.url}/attachments/`)
   await expired(url)
   const gone = await http('GET', copy)

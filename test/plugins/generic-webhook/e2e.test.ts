@@ -18,7 +18,7 @@ async function start (t: Test, platformUrl?: string): Promise<{ hub: StartedHub,
 const sample = (n: string) => ({ customerId: `cust-${n}`, customerName: `Customer ${n}`, messageId: `pm-${n}`, text: `hello ${n}` })
 
 async function sentToCxone (hub: StartedHub, messageId: string): Promise<void> {
-  await eventually(async () => (await hub.store.getMessage(messageId))?.status === 'sent', 10_000, `${messageId} sent to DFO`)
+  await eventually(async () => (await hub.store.getMessage(CH, messageId))?.status === 'sent', 10_000, `${messageId} sent to DFO`)
 }
 
 t.test('inbound: signatures, timestamps, replays, mapping', async t => {
@@ -39,7 +39,7 @@ t.test('inbound: signatures, timestamps, replays, mapping', async t => {
   const retry = await postSigned(channelUrl, 'evt-1', platformEvent(s), { nowMs: now + 1500 })
   t.equal(retry.status, 202, 'a platform retry (re-signed later) goes through')
   t.equal(retry.body.messages[0].duplicate, true, 'and is deduplicated by message id')
-  t.equal((await hub.store.listMessages(ok.body.messages[0].threadId)).length, 1, 'one message stored')
+  t.equal((await hub.store.listMessages(CH, ok.body.messages[0].threadId)).length, 1, 'one message stored')
 
   const coded = async (res: { status: number, body: any }, status: number, code: string, what: string) => { // intentional any: JSON
     t.equal(res.status, status, `${what}: status`)
@@ -53,7 +53,7 @@ t.test('inbound: signatures, timestamps, replays, mapping', async t => {
   await coded(await postSigned(channelUrl, 'evt-2', platformEvent(sample('2')), { nowMs: Date.now() - 301_000 }), 401, 'BYOC_ERR_WEBHOOK_TIMESTAMP', 'too old')
   await coded(await postSigned(channelUrl, 'evt-2', platformEvent(sample('2')), { nowMs: Date.now() + 301_000 }), 401, 'BYOC_ERR_WEBHOOK_TIMESTAMP', 'from the future')
   await coded(await http('POST', `${channelUrl}/events`, platformEvent(sample('2'))), 401, 'BYOC_ERR_WEBHOOK_UNSIGNED', 'no headers')
-  t.equal(await hub.store.getMessage('pm-2'), undefined, 'nothing refused was stored')
+  t.equal(await hub.store.getMessage(CH, 'pm-2'), undefined, 'nothing refused was stored')
 
   await coded(await postSigned(channelUrl, 'evt-3', undefined, { raw: 'not json{' }), 400, 'BYOC_ERR_WEBHOOK_MALFORMED', 'signed but not JSON')
   await coded(await postSigned(channelUrl, 'evt-4', { type: 'message', user: { id: 'u' }, message: { text: 'no id' } }), 422, 'BYOC_ERR_WEBHOOK_MAPPING', 'mapping: no message id')
@@ -91,7 +91,7 @@ t.test('outbound: signed deliveries, retries until taken, typing and close', asy
   t.ok(verifySignature(secretKey(OUTBOUND_SECRET), id, String(delivered.headers['webhook-timestamp']), delivered.raw, String(delivered.headers['webhook-signature'])), 'signed with the outbound secret')
   t.notOk(verifySignature(secretKey(SECRET), id, String(delivered.headers['webhook-timestamp']), delivered.raw, String(delivered.headers['webhook-signature'])), 'not with the inbound one')
   t.match(delivered.json, { type: 'message', id, threadId, customerId: 'cust-o1', text: 'agent says hi', attachments: [], author: { name: String } })
-  t.equal((await hub.store.getMessage(id))?.status, 'sent', 'the hub marks it sent once the platform took it')
+  t.equal((await hub.store.getMessage(CH, id))?.status, 'sent', 'the hub marks it sent once the platform took it')
 
   await http('POST', `${hub.sandboxUrl}/console/api/threads/${sbThread.id}/typing`, { action: 'isTypingOn' })
   await eventually(() => platform.requests.find(r => (r.json as { type?: string })?.type === 'typing'), 10_000, 'typing delivered')

@@ -18,7 +18,7 @@ t.test('live mode, CXone semantics: the agent closes the case, the widget ends t
   const browser = await launch(t)
   const { page, customerId } = await newAnimal(browser, hub.url, 'Hippo', 'hippo')
   await say(page, 'My pond is too shallow')
-  const thread = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'open thread')
+  const thread = await eventually(() => hub.store.findCurrentThread('watering-hole', customerId), 10_000, 'open thread')
   const sb = await sandboxThread(cxoneUrl, thread.threadId)
   const api = `${cxoneUrl}/console/api/threads/${sb.id}`
   await eventually(async () => ((await http('GET', api)).body.messages as any[]).length === 1, 10_000, 'the message at the agent')
@@ -30,19 +30,19 @@ t.test('live mode, CXone semantics: the agent closes the case, the widget ends t
 
   await page.getByText('The agent has ended this chat.').waitFor({ timeout: SEEN_WITHIN_MS })
   t.ok(await page.getByLabel('Message').isDisabled(), 'input disabled')
-  t.match(await hub.store.getThread(thread.threadId), { status: 'closed', closedReason: 'agent' })
+  t.match(await hub.store.getThread('watering-hole', thread.threadId), { status: 'closed', closedReason: 'agent' })
 
   // a forced send is refused, through the widget and on a socket of its own; nothing reaches CXone
   await forceSend(page, 'But the pond!')
   await page.getByRole('alert').filter({ hasText: 'This chat has ended' }).waitFor()
   t.equal(await sendOnOwnSocket(page, 'LET ME IN'), 'BYOC_WATERING_HOLE_ERR_THREAD_CLOSED')
-  t.equal((await hub.store.listMessages(thread.threadId)).length, 1, 'refused before storing, so nothing can be sent later')
+  t.equal((await hub.store.listMessages('watering-hole', thread.threadId)).length, 1, 'refused before storing, so nothing can be sent later')
   t.same(((await http('GET', api)).body.messages as any[]).map(m => m.text), ['My pond is too shallow'], 'nothing more in CXone')
   t.equal((await http('GET', api)).body.thread.contactId, atAgent.contactId, 'no new case was opened')
 
   // "Start a new chat" opens a new thread, which reaches CXone as a thread of its own
   await startNewChat(page, 'About that pond')
-  const next = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'the new thread')
+  const next = await eventually(() => hub.store.findCurrentThread('watering-hole', customerId), 10_000, 'the new thread')
   t.not(next.threadId, thread.threadId)
   await log(page).getByText('About that pond').waitFor()
   const sbNext = await sandboxThread(cxoneUrl, next.threadId)

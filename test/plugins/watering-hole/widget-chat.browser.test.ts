@@ -12,7 +12,7 @@ t.test('customer writes, agent replies; typing and read receipts show both ways'
   await say(page, 'Hi! Is the water safe to drink today?')
   await log(page).getByText('Is the water safe').waitFor()
   await log(page).getByRole('img', { name: /^(Sent|Delivered)$/ }).first().waitFor({ timeout: 10_000 })
-  const thread = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'open thread')
+  const thread = await eventually(() => hub.store.findCurrentThread('watering-hole', customerId), 10_000, 'open thread')
   const sbThread = await sandboxThread(hub.sandboxUrl, thread.threadId)
   const api = `${hub.sandboxUrl}/console/api/threads/${sbThread.id}`
   const inSandbox = await eventually(async () => ((await http('GET', api)).body.messages as any[]).find(m => m.text === 'Hi! Is the water safe to drink today?'), 10_000, 'message at the agent')

@@ -24,7 +24,7 @@ async function customerWaiting (t: Parameters<typeof startLiveHub>[0], name: str
   const browser = await launch(t)
   const animal = await newAnimal(browser, hub.url, name, avatar)
   await say(animal.page, 'Is anyone there?')
-  const thread = await eventually(() => hub.store.findOpenThread('watering-hole', animal.customerId), 10_000, 'open thread')
+  const thread = await eventually(() => hub.store.findCurrentThread('watering-hole', animal.customerId), 10_000, 'open thread')
   await eventually(async () => (await caseOf(hub.sandboxUrl, thread.threadId)).messages.length === 1, 15_000, 'the question reached CXone')
   const agentSays = async (text: string): Promise<void> => {
     const sb = await sandboxThread(hub.sandboxUrl, thread.threadId)
@@ -43,7 +43,7 @@ t.test('a customer waiting 9 s for an answer, widget open, is not prompted', asy
   }
   t.equal(await log(page).getByText(PROMPT).count(), 0, 'no prompt in the transcript')
   t.equal(await hub.store.countTimers(), 0, 'no idle clock in the store')
-  t.equal((await hub.store.getThread(thread.threadId))?.status, 'open')
+  t.equal((await hub.store.getThread('watering-hole', thread.threadId))?.status, 'open')
   const cxCase = await caseOf(hub.sandboxUrl, thread.threadId)
   t.not(cxCase.thread.contactStatus, 'closed', 'the case is still open in CXone')
 })
@@ -83,7 +83,7 @@ t.test('a customer message during the countdown keeps the conversation', async t
   await eventually(async () => (await hub.store.countTimers()) === 0, 10_000, 'the clock stopped: the customer answered')
   // past the moment the countdown would have ended, the conversation is still on, here and in CXone
   await eventually(() => Date.now() > endsAt + 2000, 10_000, 'past the countdown')
-  t.equal((await hub.store.getThread(thread.threadId))?.status, 'open')
+  t.equal((await hub.store.getThread('watering-hole', thread.threadId))?.status, 'open')
   t.notOk(await page.getByLabel('Message').isDisabled(), 'input still enabled')
   const cxCase = await caseOf(hub.sandboxUrl, thread.threadId)
   t.not(cxCase.thread.contactStatus, 'closed')
@@ -99,6 +99,6 @@ t.test('a customer who closes the page while waiting: the case is closed in CXon
     return c.thread.contactStatus === 'closed' ? c : undefined
   }, 25_000, 'case closed in CXone')
   t.ok(Date.now() - leftAt >= 7000, 'not before timeout plus countdown')
-  t.equal((await hub.store.getThread(thread.threadId))?.closedReason, 'idle')
+  t.equal((await hub.store.getThread('watering-hole', thread.threadId))?.closedReason, 'idle')
   t.same(cxCase.messages.map((m: any) => m.text), ['Is anyone there?', PROMPT, END_LINE], 'prompt and end line recorded before the close')
 })

@@ -16,7 +16,7 @@ t.test('idle: "Are you still there?" counts down, "I\'m still here" cancels it, 
   const { page, customerId } = await newAnimal(browser, hub.url)
   await say(page, 'Just checking in')
   await log(page).getByText('Just checking in').waitFor()
-  const thread = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'open thread')
+  const thread = await eventually(() => hub.store.findCurrentThread('watering-hole', customerId), 10_000, 'open thread')
   // attentive mode (the default): the clock runs once the agent has spoken and the customer owes an answer
   const sbThread = await sandboxThread(hub.sandboxUrl, thread.threadId)
   t.equal((await http('POST', `${hub.sandboxUrl}/console/api/threads/${sbThread.id}/reply`, { text: 'Hello! How can I help?' })).status, 200)
@@ -27,7 +27,7 @@ t.test('idle: "Are you still there?" counts down, "I\'m still here" cancels it, 
   t.ok(seconds >= 1 && seconds <= 4, `countdown shows the server's seconds (${seconds})`)
   await page.getByRole('button', { name: "I'm still here" }).click()
   await banner.waitFor({ state: 'hidden' })
-  t.equal((await hub.store.getThread(thread.threadId))?.status, 'open', 'activity kept the chat open')
+  t.equal((await hub.store.getThread('watering-hole', thread.threadId))?.status, 'open', 'activity kept the chat open')
 
   // leave it alone this time: the warning comes back, counts down and the hub ends the chat
   await banner.waitFor({ state: 'visible', timeout: 15_000 })
@@ -36,12 +36,12 @@ t.test('idle: "Are you still there?" counts down, "I\'m still here" cancels it, 
   await page.getByText('This chat has ended because it was idle.').waitFor({ timeout: 20_000 })
   t.ok(await page.getByLabel('Message').isDisabled(), 'input disabled')
   t.ok(await page.getByRole('button', { name: 'Send' }).isDisabled(), 'send disabled')
-  t.equal((await hub.store.getThread(thread.threadId))?.status, 'closed')
+  t.equal((await hub.store.getThread('watering-hole', thread.threadId))?.status, 'closed')
   await eventually(async () => (await http('GET', `${hub.sandboxUrl}/console/api/threads/${sbThread.id}`)).body.thread.status === 'closed', 10_000, 'closed in CXone')
 
   // a new chat opens a new thread
   await startNewChat(page, 'Me again')
-  const next = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'new thread')
+  const next = await eventually(() => hub.store.findCurrentThread('watering-hole', customerId), 10_000, 'new thread')
   t.not(next.threadId, thread.threadId)
   await log(page).getByText('Me again').waitFor()
 })
@@ -51,7 +51,7 @@ t.test('the agent ends the conversation: input disabled, a forced send is reject
   const browser = await launch(t)
   const { page, customerId } = await newAnimal(browser, hub.url, 'Rhino', 'rhino')
   await say(page, 'I AM VERY ANGRY')
-  const thread = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'open thread')
+  const thread = await eventually(() => hub.store.findCurrentThread('watering-hole', customerId), 10_000, 'open thread')
   const sb = await sandboxThread(hub.sandboxUrl, thread.threadId)
   const api = `${hub.sandboxUrl}/console/api/threads/${sb.id}`
   await eventually(async () => ((await http('GET', api)).body.messages as any[]).length === 1, 10_000, 'message at the agent')
@@ -68,7 +68,7 @@ t.test('the agent ends the conversation: input disabled, a forced send is reject
   t.equal(await sendOnOwnSocket(page, 'LET ME IN'), 'BYOC_WATERING_HOLE_ERR_THREAD_CLOSED')
   const messages = (await http('GET', api)).body.messages as any[]
   t.same(messages.map(m => m.text), ['I AM VERY ANGRY'], 'no message after the close reached CXone')
-  t.equal((await hub.store.listMessages(thread.threadId)).length, 1, 'nor the store')
+  t.equal((await hub.store.listMessages('watering-hole', thread.threadId)).length, 1, 'nor the store')
 })
 
 t.test('a dropped connection loses no message: missed agent messages arrive once, in order; queued ones are sent', async t => {
@@ -77,7 +77,7 @@ t.test('a dropped connection loses no message: missed agent messages arrive once
   const { page, customerId } = await newAnimal(browser, hub.url, 'Ellie', 'elephant')
   await say(page, 'first')
   await log(page).getByRole('img', { name: /^(Sent|Delivered)$/ }).first().waitFor({ timeout: 10_000 })
-  const thread = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'open thread')
+  const thread = await eventually(() => hub.store.findCurrentThread('watering-hole', customerId), 10_000, 'open thread')
   const sb = await sandboxThread(hub.sandboxUrl, thread.threadId)
   const api = `${hub.sandboxUrl}/console/api/threads/${sb.id}`
 
@@ -103,7 +103,7 @@ t.test('an agent direct message opens a new thread: seen at once when connected,
   const browser = await launch(t)
   const { page, context, customerId } = await newAnimal(browser, hub.url, 'Gina', 'giraffe')
   await say(page, 'hello')
-  const first = await eventually(() => hub.store.findOpenThread('watering-hole', customerId), 10_000, 'open thread')
+  const first = await eventually(() => hub.store.findCurrentThread('watering-hole', customerId), 10_000, 'open thread')
   const sb = await sandboxThread(hub.sandboxUrl, first.threadId)
   t.equal((await http('POST', `${hub.sandboxUrl}/console/api/threads/${sb.id}/end`)).status, 204)
   await page.getByText('The agent has ended this chat.').waitFor({ timeout: 20_000 })
@@ -115,7 +115,7 @@ t.test('an agent direct message opens a new thread: seen at once when connected,
   await outbound('Your order of fresh leaves has shipped 🌿')
   await log(page).getByText('Your order of fresh leaves has shipped').waitFor({ timeout: 15_000 })
   t.notOk(await page.getByLabel('Message').isDisabled(), 'the new chat is open')
-  const second = await hub.store.findOpenThread('watering-hole', customerId)
+  const second = await hub.store.findCurrentThread('watering-hole', customerId)
   t.ok(second && second.threadId !== first.threadId, 'a new thread')
 
   // not connected: the next visit shows it

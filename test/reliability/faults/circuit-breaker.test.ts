@@ -62,7 +62,7 @@ t.test('F-10: 429 with Retry-After is waited out and not counted toward max atte
   const rig = await startRig(t, { cxone: { retries: 2 } })
   rig.cxone.script('f10', [{ status: 429, retryAfter: '1' }, { status: 429, retryAfter: '1' }, { status: 429, retryAfter: '1' }])
   await rig.send('eland', 'f10')
-  await eventually(async () => (await rig.hub.store.getMessage('f10'))?.status === 'sent', 15_000, 'sent after three 429s')
+  await eventually(async () => (await rig.hub.store.getMessage('recorder', 'f10'))?.status === 'sent', 15_000, 'sent after three 429s')
   const tries = rig.cxone.creates().filter(c => c.key === 'f10')
   t.same(tries.map(c => c.status), [429, 429, 429, 200], 'three 429s did not exhaust retries: 2')
   for (let i = 1; i < tries.length; i++) t.ok(tries[i]!.at - tries[i - 1]!.at >= 950, `attempt ${i + 1} waited ${tries[i]!.at - tries[i - 1]!.at} ms (Retry-After 1 s)`)

@@ -22,5 +22,5 @@ t.test('L-3: a saturated event loop answers fast 503 + Retry-After (health excep
   clearInterval(hog)
   await eventually(async () => (await rig.send('gazelle', `l3-after-${Date.now()}`)).status === 202, 10_000, 'accepting again')
   await eventually(async () => (await rig.hub.store.outboxStats()).pending === 0, 15_000, 'drained')
-  t.notOk(await rig.hub.store.getMessage('l3-during'), 'a refused message was not half-accepted')
+  t.notOk(await rig.hub.store.getMessage('recorder', 'l3-during'), 'a refused message was not half-accepted')
 })

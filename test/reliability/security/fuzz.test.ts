@@ -128,6 +128,6 @@ t.test('S-4: schema-driven fuzzing of every public endpoint: only 4xx, valid tra
   await eventually(async () => (await rig.hub.store.outboxStats()).pending === 0, 30_000, 'valid traffic delivered')
   const report = await checkInvariants({ accepted: rig.accepted, creates: rig.cxone.creates(), store: rig.hub.store, allowDead: true })
   t.same(report.lost, [], 'no valid message lost')
-  for (const c of rig.cxone.creates()) if (!await rig.hub.store.getMessage(c.key!)) t.fail(`CXone got ${c.key}, which the hub never accepted`)
+  for (const c of rig.cxone.creates()) if (!await rig.hub.store.getMessage('recorder', c.key!)) t.fail(`CXone got ${c.key}, which the hub never accepted`)
   t.comment(figure('S-4', { malformed: samples.length * 2, fiveXX: fives.length, validSent: latencies.length, lost: report.lost.length, duplicated: report.duplicates, validP99Ms: p99.toFixed(1), loopP99Ms: loopP99.toFixed(1), heapWarmMB: warmGrowth.toFixed(1), heapGrowthMB: heapGrowth.toFixed(1) }))
 })

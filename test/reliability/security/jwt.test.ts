@@ -19,7 +19,7 @@ t.test('S-13: every forged or broken token is 401 invalid_token, and nothing goe
 
   const rig = await startRig(t, { auth: { signingKeys: [K1], clockTolerance: '5s' } })
   await rig.send('zorilla', 'bola-seed')
-  await eventually(async () => (await rig.hub.store.getMessage('bola-seed'))?.status === 'sent', 10_000, 'seed sent')
+  await eventually(async () => (await rig.hub.store.getMessage('recorder', 'bola-seed'))?.status === 'sent', 10_000, 'seed sent')
   const threadId = rig.accepted[0]!.threadId
   const now = Math.floor(Date.now() / 1000)
   const hs = { alg: 'HS256', typ: 'JWT', kid: 'k1' }

@@ -19,13 +19,13 @@ t.test('F-15/S-20: redirects from a platform or from CXone are failures, never f
   // CXone answers 307 to another host for one message
   rig.cxone.script('redir-1', [{ status: 307, location: `${target.url}/dfo/3.0/channels/chat_recorder/messages` }])
   await rig.send('impala', 'redir-1')
-  await eventually(async () => (await rig.hub.store.getMessage('redir-1'))?.status === 'sent' || (await rig.hub.store.listJobs({ state: 'dead' })).length > 0, 15_000, 'resolved')
+  await eventually(async () => (await rig.hub.store.getMessage('recorder', 'redir-1'))?.status === 'sent' || (await rig.hub.store.listJobs({ state: 'dead' })).length > 0, 15_000, 'resolved')
   t.same(rig.cxone.creates().filter(c => c.key === 'redir-1').map(c => c.status), [307], 'the redirect is an answer, not a hop')
   const dead = (await rig.hub.store.listJobs({ state: 'dead' }))[0]
   t.match(dead?.lastError, /307/, 'an unexpected redirect from CXone is a failure, kept as a dead letter with its reason')
   t.ok(await rig.hub.store.replayJob(dead!.jobId))
   rig.hub.hub.worker.kick()
-  await eventually(async () => (await rig.hub.store.getMessage('redir-1'))?.status === 'sent', 15_000, 'replayed')
+  await eventually(async () => (await rig.hub.store.getMessage('recorder', 'redir-1'))?.status === 'sent', 15_000, 'replayed')
   t.same(rig.cxone.creates().filter(c => c.key === 'redir-1').map(c => c.status), [307, 200], 'replayed under the same key, delivered once')
   // the platform answers 308 to an agent reply
   rig.platform.redirectTo(`${target.url}/messages`)

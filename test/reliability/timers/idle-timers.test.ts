@@ -70,7 +70,7 @@ t.test('T-2 (any-message): customer and agent activity restart the idle timer; a
   await new Promise(r => setTimeout(r, 1500))
   t.notOk(rig.platform.signals.some(s => s.type === 'thread-closed' && s.threadId === threadId), 'the countdown was cancelled: no end')
   t.equal(closesOf(rig).length, 0)
-  t.equal((await rig.hub.store.getThread(threadId))!.status, 'open')
+  t.equal((await rig.hub.store.getThread('recorder', threadId))!.status, 'open')
 })
 
 t.test('T-7: the idle end racing customer messages: one end, no message into a thread after its end', async t => {
@@ -104,7 +104,7 @@ t.test('T-7: the idle end racing customer messages: one end, no message into a t
     }
   }
   const report = await checkInvariants({ accepted: rig.accepted, creates: rig.cxone.creates(), store: rig.hub.store, allowDead: true })
-  const failedLate = (await Promise.all(report.lost.map(id => rig.hub.store.getMessage(id)))).filter(m => m?.status === 'failed').length
+  const failedLate = (await Promise.all(report.lost.map(id => rig.hub.store.getMessage('recorder', id)))).filter(m => m?.status === 'failed').length
   t.equal(report.lost.length, failedLate, `a message accepted as the thread closed is marked failed (${failedLate}), never silently dropped`)
   t.comment(figure('T-7', { races: N, accepted202: outcomes.get(202) ?? 0, refused409: outcomes.get(409) ?? 0, ends: closes.length, failedAfterClose: failedLate, duplicated: report.duplicates }))
 })
