@@ -7,6 +7,7 @@ import { stuckConnectionGuard } from './infra/close-stuck-connections.js'
 import { randomUUID } from 'node:crypto'
 import type { ByocConfig } from '../config/schema.js'
 import { parseDuration } from '../config/duration.js'
+import { fastifyTrustProxy } from '../config/trust-proxy.js'
 import type { Store } from './store/types.js'
 import { openStore } from './store/index.js'
 import type { ConnectionLog, RedisStore } from './store/redis.js'
@@ -72,7 +73,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   const app = Fastify({
     logger: loggerOptions(config.log.level, config.log.redactMessageText),
     bodyLimit: config.server.bodyLimit,
-    trustProxy: config.server.trustProxy,
+    trustProxy: fastifyTrustProxy(config.server.trustProxy),
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()

@@ -11,7 +11,7 @@ import { SqliteStore } from '../core/store/sqlite.js'
 import type { Store } from '../core/store/types.js'
 
 export const ROOT = resolve(import.meta.dirname, '..')
-export const CLIENT = { clientId: 'cxone-test', clientSecret: 'test-secret-0123456789abcdef' }
+export const CLIENT = { clientId: 'cxone-test', clientSecret: 'test-secret-0123456789abcdef-0123456789' }
 
 export interface StartedHub {
   url: string

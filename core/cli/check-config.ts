@@ -16,7 +16,7 @@ export async function checkConfig (path: string): Promise<number> {
   for (const [i, channel] of loaded.config.channels.entries()) {
     if (!channel.enabled) continue
     try {
-      await loadChannelPlugin(channel, i, loaded.baseDir)
+      await loadChannelPlugin(channel, i, loaded.baseDir, loaded.config.cxone.mode === 'live')
     } catch (err) {
       if (err instanceof ChannelConfigInvalidError) problems.push(...err.problems)
       else problems.push(`/channels/${i}/plugin: ${(err as Error).message}`)

@@ -25,7 +25,7 @@ t.test('S-22: route inventory: everything but health, docs, token, action pages 
   const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])
   const hub = await startHub(t, {
     cxone: liveCxone(cxone.url, cxone.url),
-    metrics: { bearerToken: 'metrics-token-0123456789abcdef' },
+    metrics: { bearerToken: 'metrics-token-0123456789abcdef-0123' },
     channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: {} }]
   })
   const routes = routesOf(hub.app.printRoutes({ commonPrefix: false }))
