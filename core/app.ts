@@ -14,6 +14,8 @@ import type { ConnectionLog, RedisStore } from './store/redis.js'
 import { LocalEventBus, type EventBus } from './live/event-bus.js'
 import { KeyRing } from './auth/key-ring.js'
 import { bearerAuth } from './auth/bearer.js'
+import { ClientRoster } from './auth/token-generation.js'
+import { localAuthFailures, redisAuthFailures } from './auth/auth-failures.js'
 import { tokenRoute } from './auth/token-route.js'
 import { cxoneRoutes } from './cxone/routes.js'
 import { actionRoutes } from './cxone/action-routes.js'
@@ -127,7 +129,12 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   const metrics = createHubMetrics(config)
   const keys = new KeyRing(store, config.auth.signingKeys)
   await keys.init()
-  await app.register(bearerAuth, { keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance), onRejected: metrics?.onBearerRejected })
+  const failureLimit = { max: config.server.rateLimit.authFailures, windowMs: ms(config.server.rateLimit.window), log: app.log }
+  const authFailures = redisStore ? redisAuthFailures(redisStore.redis, redisStore.keyPrefix, failureLimit) : localAuthFailures(failureLimit)
+  await app.register(bearerAuth, {
+    keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance),
+    clients: new ClientRoster(config.auth.clients), failures: authFailures, onRejected: metrics?.onBearerRejected
+  })
 
   const cxone = withRequestIds(buildCxone(config, { store, log: app.log, localUrl, hooks: metrics?.cxoneHooks }))
   const channels = new ChannelRegistry()
@@ -171,7 +178,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     await scope.register(formbody, { bodyLimit: config.server.bodyLimit })
     await tokenRoute(scope, {
       clients: config.auth.clients, keys, ttlSeconds: Math.round(ms(config.auth.tokenTtl) / 1000),
-      issuer: config.auth.issuer, audience: config.auth.audience, onIssued: metrics?.onTokenRequest
+      issuer: config.auth.issuer, audience: config.auth.audience, failures: authFailures, onIssued: metrics?.onTokenRequest
     })
     await scope.register(async (bearerScope) => cxoneRoutes(bearerScope, {
       channels, conversations, store, publicUrl: selfUrl,
