@@ -26,7 +26,14 @@ export async function checkConfig (path: string): Promise<number> {
     console.error(`Invalid configuration in ${path}:\n${problems.map(p => `  - ${p}`).join('\n')}`)
     return 1
   }
+  for (const warning of unboundClientWarnings(loaded.config.auth.clients)) console.error(`warning: ${warning}`)
   console.log(`# ${path}: valid. Effective configuration (defaults applied, secrets redacted):`)
   console.log(stringify(redactConfig(loaded.config)))
   return 0
+}
+
+/** With several clients (tenants), one without `channels` may act on every channel, the others' included. */
+export function unboundClientWarnings (clients: ReadonlyArray<{ clientId: string, channels?: ReadonlyArray<string> }>): string[] {
+  if (clients.length < 2) return []
+  return clients.flatMap((c, i) => c.channels ? [] : [`auth.clients[${i}] ('${c.clientId}') has no channels, so it may act on every channel, the other clients' too; bind it with channels: [...]`])
 }
