@@ -6,13 +6,14 @@ import { ROOT } from '../../helper.js'
  * (the hub calls it only to deliver customer messages, which these tests do not send).
  */
 export function liveHubConfig (port: number, dir: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  const { server, ...rest } = over as { server?: Record<string, unknown> }
   return {
-    server: { host: '127.0.0.1', port },
+    server: { ...server, host: '127.0.0.1', port },
     cxone: { mode: 'live', authUrl: 'http://127.0.0.1:9/auth/token', apiBaseUrl: 'http://127.0.0.1:9', accessKeyId: 'ak', accessKeySecret: 'issued-by-cxone' },
     store: { driver: 'sqlite', path: join(dir, 'hub.db') },
     log: { level: 'warn' },
     channels: [{ id: 'recorder', plugin: join(ROOT, 'test/fixtures/plugins/recorder'), cxoneChannelId: 'chat_recorder' }],
-    ...over
+    ...rest
   }
 }
 
