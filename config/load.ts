@@ -7,6 +7,8 @@ import type { TSchema } from 'typebox'
 import { ByocConfigSchema, type ByocConfig } from './schema.js'
 import { interpolateEnv } from './interpolate.js'
 import { parseDuration } from './duration.js'
+import { secretProblems } from './secret-rules.js'
+import { normalizeTrustProxy, trustProxyProblems } from './trust-proxy.js'
 
 /** A config that fails validation; `problems` lists every error as "/path: message". */
 export class ConfigInvalidError extends Error {
@@ -48,8 +50,9 @@ export function loadConfigFile (path: string, env: NodeJS.ProcessEnv = process.e
 /** The whole pipeline after parsing: ${ENV} -> defaults -> conversion -> check, every problem reported at once. */
 export function validateConfig (tree: unknown, env: NodeJS.ProcessEnv = process.env, source = '<inline>'): ByocConfig {
   const missing: string[] = []
-  const interpolated = interpolateEnv(tree, env, missing)
-  const withDefaults = Value.Default(ByocConfigSchema, Value.Convert(ByocConfigSchema, structuredClone(interpolated)))
+  const interpolated = structuredClone(interpolateEnv(tree, env, missing))
+  normalizeTrustProxy(interpolated)
+  const withDefaults = Value.Default(ByocConfigSchema, Value.Convert(ByocConfigSchema, interpolated))
   const problems = [...missing]
   for (const e of allErrors(withDefaults)) {
     if (e.keyword === 'boolean' && e.message === 'schema is false') continue // repeated by the additionalProperties error
@@ -75,6 +78,7 @@ export function allErrors (value: unknown, schema: TSchema = ByocConfigSchema): 
 function crossFieldProblems (c: ByocConfig): string[] {
   const out: string[] = []
   if (!c || typeof c !== 'object' || !Array.isArray(c.channels)) return out
+  out.push(...trustProxyProblems(c.server?.trustProxy))
   const seen = new Set<string>()
   c.channels.forEach((ch, i) => {
     if (ch && typeof ch.id === 'string') {
@@ -96,6 +100,9 @@ function crossFieldProblems (c: ByocConfig): string[] {
     c.auth?.clients?.forEach((client, i) => {
       if (client && !client.clientSecret) out.push(`/auth/clients/${i}/clientSecret: required when cxone.mode is live (only sandbox mode generates one)`)
     })
+    // the sandbox block is unused in live mode, and its defaults are public by design
+    const { sandbox: _unused, ...live } = c
+    out.push(...secretProblems(ByocConfigSchema, live, ''))
   }
   const statusEvery = parseDuration(c.cxone?.threadStatusInterval)
   if (statusEvery !== undefined && statusEvery < 1000) out.push('/cxone/threadStatusInterval: must be at least 1s')

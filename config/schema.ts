@@ -2,6 +2,8 @@ import { Type, type Static } from 'typebox'
 import { Duration } from './duration.js'
 
 const Secret = (description: string) => Type.String({ minLength: 1, description, 'x-secret': true })
+/** A secret another party issues (CXone): never a shipped value in live mode, but its length is not ours to choose. */
+const ExternalSecret = (description: string) => Type.String({ minLength: 1, description, 'x-secret': true, 'x-secret-external': true })
 
 const ServerSchema = Type.Object({
   host: Type.String({ default: '0.0.0.0' }),
@@ -9,18 +11,26 @@ const ServerSchema = Type.Object({
   publicUrl: Type.Optional(Type.String({ description: 'URL CXone and browsers use to reach the hub; defaults to http://localhost:<port>' })),
   basePath: Type.String({ default: '/integration/box', pattern: '^(/[A-Za-z0-9._~-]+)*$', description: 'prefix of every CXone-facing route (the Integration Box URL path)' }),
   bodyLimit: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'largest request body in bytes' }),
-  trustProxy: Type.Boolean({ default: false }),
+  trustProxy: Type.Union([
+    // integer first: a hop count from the environment ("1") must not convert to the boolean true
+    Type.Integer({ minimum: 0, description: 'number of proxies in front of the hub (hops of X-Forwarded-For to trust)' }),
+    Type.Boolean(),
+    Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'addresses or CIDRs of the proxies in front of the hub' })
+  ], { default: false, description: 'whose X-Forwarded-For to believe: a hop count or a CIDR list; true is refused (it would trust the client\'s own header)' }),
   shutdownGrace: Duration('10s', 'time to finish in-flight work on SIGTERM'),
   drainDelay: Duration('5s', 'on SIGTERM, how long readiness is false before the listener closes (BYOC_DRAIN_DELAY_MS overrides)'),
   rateLimit: Type.Object({
-    max: Type.Integer({ minimum: 1, default: 600, description: 'requests per window per client' }),
-    window: Duration('1m', 'rate-limit window')
+    // 20,000: CXone sends up to 6,000 replies a minute per tenant, each may come with a typing on and off event
+    // (18,000), plus headroom for status updates and recipient checks
+    max: Type.Integer({ minimum: 1, default: 20_000, description: 'requests per window per CXone client (per address for anonymous calls)' }),
+    window: Duration('1m', 'rate-limit window'),
+    authFailures: Type.Integer({ minimum: 1, default: 100, description: 'failed authentications per window per address before every call from it gets 429' })
   }, { additionalProperties: false, default: {} })
 }, { additionalProperties: false, default: {} })
 
 const AuthClientSchema = Type.Object({
   clientId: Type.String({ minLength: 1 }),
-  clientSecret: Type.Optional(Secret('secret CXone presents to /1.0/token; required in live mode, generated and kept in the store in sandbox mode when omitted')),
+  clientSecret: Type.Optional(Secret('secret CXone presents to /1.0/token; required in live mode (at least 32 characters, never a shipped example), generated and kept in the store in sandbox mode when omitted')),
   channels: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'channel ids this client may act on (one tenant per client); omit for all' }))
 }, { additionalProperties: false })
 
@@ -45,9 +55,9 @@ const CxoneSchema = Type.Object({
   authUrl: Type.Optional(Type.String({ description: 'full token URL, e.g. https://cxone.niceincontact.com/auth/token; discovered when omitted' })),
   apiBaseUrl: Type.Optional(Type.String({ description: 'DFO base, e.g. https://api-de-na1.niceincontact.com; /dfo/3.0 is appended; discovered when omitted' })),
   accessKeyId: Type.Optional(Type.String()),
-  accessKeySecret: Type.Optional(Secret('CXone access key secret')),
+  accessKeySecret: Type.Optional(ExternalSecret('CXone access key secret')),
   clientId: Type.Optional(Type.String()),
-  clientSecret: Type.Optional(Secret('CXone application client secret')),
+  clientSecret: Type.Optional(ExternalSecret('CXone application client secret')),
   channelIntegrationId: Type.Optional(Type.String({ minLength: 1, description: 'the Integration ID CXone gave the BYOC integration; needed to create channels' })),
   attachmentCopyMaxBytes: Type.Integer({ minimum: 0, maximum: 100 * 1024 * 1024, default: 10 * 1024 * 1024, description: 'largest agent attachment the hub keeps a copy of (0: none); larger ones are served from CXone while its link lasts' }),
   timeout: Duration('5s', 'per-call timeout toward CXone'),

@@ -7,12 +7,15 @@ import { stuckConnectionGuard } from './infra/close-stuck-connections.js'
 import { randomUUID } from 'node:crypto'
 import type { ByocConfig } from '../config/schema.js'
 import { parseDuration } from '../config/duration.js'
+import { fastifyTrustProxy } from '../config/trust-proxy.js'
 import type { Store } from './store/types.js'
 import { openStore } from './store/index.js'
 import type { ConnectionLog, RedisStore } from './store/redis.js'
 import { LocalEventBus, type EventBus } from './live/event-bus.js'
 import { KeyRing } from './auth/key-ring.js'
 import { bearerAuth } from './auth/bearer.js'
+import { ClientRoster } from './auth/token-generation.js'
+import { localAuthFailures, redisAuthFailures } from './auth/auth-failures.js'
 import { tokenRoute } from './auth/token-route.js'
 import { cxoneRoutes } from './cxone/routes.js'
 import { actionRoutes } from './cxone/action-routes.js'
@@ -78,7 +81,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   const app = Fastify({
     logger: loggerOptions(config.log.level, config.log.redactMessageText),
     bodyLimit: config.server.bodyLimit,
-    trustProxy: config.server.trustProxy,
+    trustProxy: fastifyTrustProxy(config.server.trustProxy),
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
@@ -135,7 +138,14 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   const metrics = createHubMetrics(config)
   const keys = new KeyRing(store, config.auth.signingKeys)
   await keys.init()
-  await app.register(bearerAuth, { keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance), onRejected: metrics?.onBearerRejected })
+  // every client has a secret here (live mode requires one, sandbox mode generated the missing ones above)
+  const clientsWithSecrets = config.auth.clients.filter((c): c is typeof c & { clientSecret: string } => c.clientSecret !== undefined)
+  const failureLimit = { max: config.server.rateLimit.authFailures, windowMs: ms(config.server.rateLimit.window), log: app.log }
+  const authFailures = redisStore ? redisAuthFailures(redisStore.redis, redisStore.keyPrefix, failureLimit) : localAuthFailures(failureLimit)
+  await app.register(bearerAuth, {
+    keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance),
+    clients: new ClientRoster(clientsWithSecrets), failures: authFailures, onRejected: metrics?.onBearerRejected
+  })
 
   const cxone = withRequestIds(buildCxone(config, { store, log: app.log, localUrl, hooks: metrics?.cxoneHooks }))
   if (config.cxone.mode === 'live' && !config.cxone.channelIntegrationId) {
@@ -189,8 +199,8 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     // form bodies only where OAuth and the action pages need them
     await scope.register(formbody, { bodyLimit: config.server.bodyLimit })
     await tokenRoute(scope, {
-      clients: config.auth.clients.filter((c): c is typeof c & { clientSecret: string } => c.clientSecret !== undefined), keys, ttlSeconds: Math.round(ms(config.auth.tokenTtl) / 1000),
-      issuer: config.auth.issuer, audience: config.auth.audience, onIssued: metrics?.onTokenRequest
+      clients: clientsWithSecrets, keys, ttlSeconds: Math.round(ms(config.auth.tokenTtl) / 1000),
+      issuer: config.auth.issuer, audience: config.auth.audience, failures: authFailures, onIssued: metrics?.onTokenRequest
     })
     await scope.register(async (bearerScope) => cxoneRoutes(bearerScope, {
       channels, conversations, store, publicUrl: selfUrl,

@@ -11,7 +11,7 @@ import { SqliteStore } from '../core/store/sqlite.js'
 import type { Store } from '../core/store/types.js'
 
 export const ROOT = resolve(import.meta.dirname, '..')
-export const CLIENT = { clientId: 'cxone-test', clientSecret: 'test-secret-0123456789abcdef' }
+export const CLIENT = { clientId: 'cxone-test', clientSecret: 'test-secret-0123456789abcdef-0123456789' }
 /** The sandbox console's login token in every test config (sandbox.consoleToken); http() presents it (see consoleAuth). */
 export const TEST_CONSOLE_TOKEN = 'test-console-token-0123456789abcdef'
 export const TEST_ACCESS_KEY_SECRET = 'test-access-key-secret-0123456789'

@@ -18,9 +18,9 @@ const args = childArgs<HubArgs>()
 const ROOT = join(import.meta.dirname, '../..')
 
 const config = validateConfig({
-  // trustProxy: the token route allows 60 requests a minute per client address by design; the load generator
+  // trustProxy (loopback, where the load generator is): the token route allows 60 requests a minute per client address by design; the load generator
   // presents many addresses through X-Forwarded-For so the bench measures issuance, not the limiter's 429s
-  server: { host: '127.0.0.1', port: 0, trustProxy: true, rateLimit: { max: 1_000_000_000, window: '1m' } },
+  server: { host: '127.0.0.1', port: 0, trustProxy: ['127.0.0.1'], rateLimit: { max: 1_000_000_000, window: '1m' } },
   auth: { clients: [CLIENT], tokenTtl: '1h' },
   cxone: { mode: 'live', authUrl: `${args.dfoUrl}/sandbox/auth/token`, apiBaseUrl: `${args.dfoUrl}/sandbox`, accessKeyId: DFO_KEY.id, accessKeySecret: DFO_KEY.secret },
   store: { driver: 'sqlite', path: join(args.dir, 'hub.db') },

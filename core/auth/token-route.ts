@@ -3,6 +3,8 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { authenticateClient, readClientCredentials, type ClientCredentials } from './client-credentials.js'
 import type { KeyRing } from './key-ring.js'
+import { tokenGeneration } from './token-generation.js'
+import { refuseIfBlocked, type AuthFailureCounter } from './auth-failures.js'
 
 const TokenRequestSchema = Type.Object({
   grant_type: Type.Optional(Type.String({ maxLength: 100 })),
@@ -20,6 +22,8 @@ export interface TokenRouteOptions {
   ttlSeconds: number
   issuer: string
   audience: string
+  /** wrong client secrets count as failed authentications of the caller's address */
+  failures: AuthFailureCounter
   onIssued?: (outcome: 'issued' | 'rejected') => void
 }
 
@@ -53,13 +57,15 @@ export async function tokenRoute (app: FastifyInstance, opts: TokenRouteOptions)
     if (grant !== undefined && grant !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'only client_credentials is supported')
     const { clientId, clientSecret } = readClientCredentials(request.headers.authorization, body)
     if (!clientId || !clientSecret) return oauthError(400, 'invalid_request', 'client_id and client_secret are required (body or HTTP Basic)')
+    await refuseIfBlocked(opts.failures, request, reply)
     const client = authenticateClient(opts.clients, clientId, clientSecret)
     if (!client) {
+      await opts.failures.record(request.ip)
       request.log.warn({ clientId }, 'token refused: invalid client credentials')
       return oauthError(401, 'invalid_client', 'client authentication failed')
     }
     const key = opts.keys.signingKey()
-    const token = app.jwt.sign({ sub: client.clientId, client_id: client.clientId }, {
+    const token = app.jwt.sign({ sub: client.clientId, client_id: client.clientId, gen: tokenGeneration(client) }, {
       key: key.secret, kid: key.kid, algorithm: 'HS256', expiresIn: opts.ttlSeconds * 1000, iss: opts.issuer, aud: opts.audience
     })
     opts.onIssued?.('issued')

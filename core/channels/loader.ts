@@ -6,6 +6,7 @@ import { Value } from 'typebox/value'
 import { apiIncompatibility, isChannelPlugin, PLUGIN_API_SEMVER, PLUGIN_API_VERSION, type ChannelPlugin } from '../plugin-api/index.js'
 import type { ChannelConfig } from '../../config/schema.js'
 import { allErrors } from '../../config/load.js'
+import { secretProblems } from '../../config/secret-rules.js'
 import { hubError } from '../errors.js'
 
 const here = fileURLToPath(import.meta.url)
@@ -46,10 +47,13 @@ function shareCompiledPluginApi (): void {
   })
 }
 
-/** Imports and checks a plugin: brand, API version, config against the plugin's own schema (every error, with paths). */
-export async function loadChannelPlugin (channel: ChannelConfig, index: number, baseDir: string): Promise<{ plugin: ChannelPlugin, config: unknown }> {
+/**
+ * Imports and checks a plugin: brand, API version, config against the plugin's own schema (every error, with paths).
+ * `live`: the secrets the plugin's schema marks `x-secret` must be neither shipped examples nor short.
+ */
+export async function loadChannelPlugin (channel: ChannelConfig, index: number, baseDir: string, live = false): Promise<{ plugin: ChannelPlugin, config: unknown }> {
   const plugin = await importChannelPlugin(channel, baseDir)
-  return { plugin, config: validateChannelConfig(plugin, channel.config, index) }
+  return { plugin, config: validateChannelConfig(plugin, channel.config, index, live) }
 }
 
 /** Imports a plugin and checks its brand and API version (not yet its config). */
@@ -77,11 +81,12 @@ export class ChannelConfigInvalidError extends Error {
   constructor (readonly problems: string[]) { super(`Invalid channel configuration:\n${problems.map(p => `  - ${p}`).join('\n')}`) }
 }
 
-export function validateChannelConfig (plugin: ChannelPlugin, raw: unknown, index: number): unknown {
+export function validateChannelConfig (plugin: ChannelPlugin, raw: unknown, index: number, live = false): unknown {
   const value = Value.Default(plugin.configSchema, Value.Convert(plugin.configSchema, structuredClone(raw ?? {})))
   const problems = [...allErrors(value, plugin.configSchema)]
     .filter(e => !(e.keyword === 'boolean' && e.message === 'schema is false'))
     .map(e => `/channels/${index}/config${e.instancePath}: ${e.message}${e.keyword === 'additionalProperties' ? ': ' + (e.params as { additionalProperties: string[] }).additionalProperties.join(', ') : ''}`)
+  if (live) problems.push(...secretProblems(plugin.configSchema, value, `channels[${index}].config`))
   if (problems.length > 0) throw new ChannelConfigInvalidError(problems)
   return Object.freeze(value)
 }

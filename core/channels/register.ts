@@ -36,7 +36,7 @@ export function resolveRules (global: ByocConfig['rules'], own: ChannelRules | u
 export async function registerChannels (app: FastifyInstance, config: ByocConfig, d: Deps): Promise<void> {
   for (const [index, entry] of config.channels.entries()) {
     if (!entry.enabled) continue
-    const { plugin, config: channelConfig } = await loadChannelPlugin(entry, index, d.baseDir)
+    const { plugin, config: channelConfig } = await loadChannelPlugin(entry, index, d.baseDir, config.cxone.mode === 'live')
     const runtime: ChannelRuntime = {
       id: entry.id,
       cxoneChannelId: entry.cxoneChannelId,

@@ -23,7 +23,7 @@ export async function checkConfig (path: string): Promise<number> {
       const generated = loaded.config.cxone.mode === 'sandbox' ? await missingChannelSecrets(channel, loaded.baseDir) : []
       const own = (channel.config ?? {}) as Record<string, unknown>
       const entry = { ...channel, config: { ...own, ...Object.fromEntries(generated.map(k => [k, GENERATED_LATER])) } }
-      await loadChannelPlugin(entry, i, loaded.baseDir)
+      await loadChannelPlugin(entry, i, loaded.baseDir, loaded.config.cxone.mode === 'live')
     } catch (err) {
       if (err instanceof ChannelConfigInvalidError) problems.push(...err.problems)
       else problems.push(`/channels/${i}/plugin: ${(err as Error).message}`)
@@ -33,7 +33,14 @@ export async function checkConfig (path: string): Promise<number> {
     console.error(`Invalid configuration in ${path}:\n${problems.map(p => `  - ${p}`).join('\n')}`)
     return 1
   }
+  for (const warning of unboundClientWarnings(loaded.config.auth.clients)) console.error(`warning: ${warning}`)
   console.log(`# ${path}: valid. Effective configuration (defaults applied, secrets redacted):`)
   console.log(stringify(redactConfig(loaded.config)))
   return 0
+}
+
+/** With several clients (tenants), one without `channels` may act on every channel, the others' included. */
+export function unboundClientWarnings (clients: ReadonlyArray<{ clientId: string, channels?: ReadonlyArray<string> }>): string[] {
+  if (clients.length < 2) return []
+  return clients.flatMap((c, i) => c.channels ? [] : [`auth.clients[${i}] ('${c.clientId}') has no channels, so it may act on every channel, the other clients' too; bind it with channels: [...]`])
 }

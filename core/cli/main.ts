@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util'
 import { resolveConfigPath } from '../../config/load.js'
+import { loadDotEnvBeside } from '../../config/dotenv.js'
 
 const USAGE = `byoc-hub <command> [--config FILE]
 
 Commands:
+  init [--live] [--dir DIR] [--force]   write byoc-hub.yaml and a .env of generated secrets (sandbox, or live CXone)
   start                         run the hub (and the CXone sandbox when cxone.mode is sandbox)
   check-config                  validate the config; print it with secrets redacted
   cxone-setup                   print what the CXone administrator pastes into the BYOC integration
@@ -13,16 +15,22 @@ Commands:
   customers revoke-tokens <channel> <customer>   log one customer out everywhere (their tokens stop working)
   create-plugin <name> [dir]    scaffold a channel plugin package (byoc-hub-plugin-<name>) that passes the contract kit
 
-The config file is --config FILE, else $BYOC_CONFIG, else config/byoc-hub.yaml.`
+The config file is --config FILE, else $BYOC_CONFIG, else config/byoc-hub.yaml. A .env beside it is loaded
+first (variables already in the environment win).`
 
 export async function main (argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { config: { type: 'string', short: 'c' }, port: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }
+    options: {
+      config: { type: 'string', short: 'c' }, port: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      live: { type: 'boolean' }, dir: { type: 'string' }, force: { type: 'boolean' }
+    }
   })
   const [command, ...rest] = positionals
   if (values.help || !command) { console.log(USAGE); return command ? 0 : 1 }
+  if (command === 'init') return (await import('./init.js')).init({ live: values.live ?? false, dir: values.dir ?? '.', force: values.force ?? false })
   const configPath = resolveConfigPath(values.config)
+  if (command !== 'create-plugin') loadDotEnvBeside(configPath)
   switch (command) {
     case 'start': return (await import('./start.js')).start(configPath)
     case 'check-config': return (await import('./check-config.js')).checkConfig(configPath)

@@ -41,7 +41,7 @@ t.test('a Redis restart: instances go not-ready, recover, and lose nothing they 
   await eventually(async () => (await readiness()).every(s => s === 503), 10_000, 'both instances not ready')
   const notReadyMs = Date.now() - downAt
   const ready = await http('GET', `${c.hubs[0].url}/health/ready`)
-  t.match(ready.body.checks.store, /^unreachable: /, 'the store check says why')
+  t.equal(ready.body.checks.store, 'not ready', 'the store check says which, not why (the reason is logged: no Redis address in a public answer)')
   t.same(await Promise.all(c.hubs.map(async h => (await http('GET', `${h.url}/health/live`)).status)), [200, 200], 'still alive: no restart wanted')
   await eventually(() => phases.outage.some(o => !o.accepted), 15_000, 'a customer message refused during the outage')
 

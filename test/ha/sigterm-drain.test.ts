@@ -24,7 +24,7 @@ t.test('SIGTERM: readiness turns false while the listener still answers, then th
     const res = await http('GET', `${hub.url}/health/ready`)
     return res.status === 503 && res.body
   }, 5000, 'readiness false')
-  t.equal(draining.checks.draining, 'draining', 'not ready because it drains')
+  t.equal(draining.checks.draining, 'not ready', 'not ready because it drains')
   t.equal((await http('GET', `${hub.url}/health/live`)).status, 200, 'the listener still answers while the load balancer catches up')
   const accepted = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'late-gnu', messageId: 'late-gnu-1', text: 'just in time' })
   t.equal(accepted.status, 202, 'requests that still arrive are served')

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { eventually, http } from '../helper.js'
+import Fastify from 'fastify'
+import { CLIENT, eventually, http } from '../helper.js'
 import { parseExposition, scrape, startHubWith, sum } from './support.js'
 
 t.test('readiness turns false when the store is lost; liveness does not', async t => {
@@ -12,8 +13,8 @@ t.test('readiness turns false when the store is lost; liveness does not', async 
   const lost = await http('GET', `${hub.url}/health/ready`)
   t.equal(lost.status, 503)
   t.equal(lost.body.status, 'not-ready')
-  t.match(lost.body.checks.store, /^unreachable: /)
-  t.equal(lost.body.checks.draining, 'ok')
+  t.same(lost.body.checks, { draining: 'ok', store: 'not ready', cxone: 'ok' }, 'the public body names the failing check, not its reason')
+  t.notMatch(JSON.stringify(lost.body), /unreachable|closed|redis|sqlite/i)
   t.equal((await http('GET', `${hub.url}/health/live`)).status, 200, 'the process still answers')
 
   // the metric tells alerting the same (its snapshot may be up to 2 s old)
@@ -57,12 +58,31 @@ t.test('draining (set first by a graceful stop) turns only readiness off', async
   hub.hub.readiness.draining = true
   const res = await http('GET', `${hub.url}/health/ready`)
   t.equal(res.status, 503)
-  t.same(res.body, { status: 'not-ready', checks: { draining: 'draining', store: 'ok', cxone: 'ok' } })
+  t.same(res.body, { status: 'not-ready', checks: { draining: 'not ready', store: 'ok', cxone: 'ok' } })
   t.equal((await http('GET', `${hub.url}/health/live`)).status, 200)
-  t.equal((await http('POST', `${hub.box}/1.0/token`, { grant_type: 'client_credentials', client_id: 'cxone-test', client_secret: 'test-secret-0123456789abcdef' })).status, 200, 'in-flight work still served')
+  t.equal((await http('POST', `${hub.box}/1.0/token`, { grant_type: 'client_credentials', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret })).status, 200, 'in-flight work still served')
   const e = await eventually(async () => {
     const parsed = parseExposition((await scrape(hub.hub.metricsUrl!())).text)
     return sum(parsed, 'byoc_ready') === 0 && parsed
   }, 10_000, 'byoc_ready 0')
   t.equal(sum(e, 'byoc_readiness_check', { check: 'draining' }), 0)
+})
+
+t.test('a failing CXone auth is probed with backoff: public probes do not hammer it, and the body keeps the reason', async t => {
+  let authCalls = 0
+  const auth = Fastify()
+  auth.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body))
+  auth.post('/auth/token', async (_request, reply) => { authCalls++; return reply.code(401).send({ error: 'invalid_client', error_description: 'secret 10.1.2.3 leaked?' }) })
+  await auth.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(() => auth.close())
+  const base = `http://127.0.0.1:${(auth.server.address() as { port: number }).port}`
+  const hub = await startHubWith(t, {
+    cxone: { mode: 'live', authUrl: `${base}/auth/token`, apiBaseUrl: base, accessKeyId: 'ak', accessKeySecret: 'cxone-issued', retries: 1 },
+    metrics: { port: 0 }
+  })
+  const bodies = []
+  for (let i = 0; i < 30; i++) bodies.push((await http('GET', `${hub.url}/health/ready`)).body)
+  t.same(bodies[0], { status: 'not-ready', checks: { draining: 'ok', store: 'ok', cxone: 'not ready' } })
+  t.notMatch(JSON.stringify(bodies), /invalid_client|10\.1\.2\.3|token unavailable/, 'CXone\'s answer never reaches the public body')
+  t.ok(authCalls >= 1 && authCalls <= 3, `30 probes reached CXone's auth ${authCalls} time(s): failures are cached and backed off`)
 })

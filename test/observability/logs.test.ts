@@ -81,7 +81,7 @@ t.test('byoc-hub start: prints where metrics are; logs carry request ids and no 
     const r = await http('GET', `${base}/health/ready`)
     return r.status === 503 && r.body
   }, 2500, 'not-ready during the drain delay')
-  t.equal(draining.checks.draining, 'draining', 'the load balancer is told before connections are refused')
+  t.equal(draining.checks.draining, 'not ready', 'the load balancer is told before connections are refused')
   t.equal(await exited, 0, 'SIGTERM drains and exits 0')
   t.ok(lines().some(l => /draining/.test(l.msg)), 'the drain is logged')
 

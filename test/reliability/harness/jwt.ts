@@ -1,4 +1,6 @@
 import { createHmac, generateKeyPairSync, sign as rsaSign } from 'node:crypto'
+import { tokenGeneration } from '../../../core/auth/token-generation.js'
+import { CLIENT } from '../../helper.js'
 
 const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
 
@@ -16,7 +18,7 @@ export function craftJwt (header: Record<string, unknown>, payload: Record<strin
   return `${input}.`
 }
 
-/** Claims the hub accepts, `offsetS` seconds around now unless overridden. */
+/** Claims the hub accepts (the test client, its current secret generation), `offsetS` seconds around now unless overridden. */
 export function claims (over: Record<string, unknown> = {}, now = Math.floor(Date.now() / 1000)): Record<string, unknown> {
-  return { sub: 'cxone-test', client_id: 'cxone-test', iss: 'byoc-hub', aud: 'cxone-byoc', iat: now, exp: now + 600, ...over }
+  return { sub: CLIENT.clientId, client_id: CLIENT.clientId, gen: tokenGeneration(CLIENT), iss: 'byoc-hub', aud: 'cxone-byoc', iat: now, exp: now + 600, ...over }
 }

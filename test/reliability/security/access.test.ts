@@ -10,7 +10,7 @@ t.test('S-22: route inventory: everything but health, docs, token, action pages 
   const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])
   const hub = await startHub(t, {
     cxone: liveCxone(cxone.url, cxone.url),
-    metrics: { bearerToken: 'metrics-token-0123456789abcdef' },
+    metrics: { bearerToken: 'metrics-token-0123456789abcdef-0123' },
     channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: {} }]
   })
   const routes = routesOf(hub.app.printRoutes({ commonPrefix: false }))
@@ -34,7 +34,7 @@ t.test('S-22: route inventory: everything but health, docs, token, action pages 
   t.ok(guarded >= 4, `${guarded} CXone routes guarded`)
   // the operator surface does not open to a CXone-issued token
   t.equal((await http('GET', `${hub.url}/metrics`, undefined, { authorization: `Bearer ${token}` })).status, 401, '/metrics refuses the CXone token')
-  t.equal((await http('GET', `${hub.url}/metrics`, undefined, { authorization: 'Bearer metrics-token-0123456789abcdef' })).status, 200, '/metrics takes its own token')
+  t.equal((await http('GET', `${hub.url}/metrics`, undefined, { authorization: 'Bearer metrics-token-0123456789abcdef-0123' })).status, 200, '/metrics takes its own token')
 })
 
 t.test('S-10/S-12: token endpoint contract and brute force', async t => {
