@@ -124,3 +124,25 @@ t.test('agent messages reach the platform, retried when it is down, once each', 
   await eventually(() => platform.messages.length >= 3, 10_000, 'three deliveries')
   t.same(platform.messages.map(m => m.text), ['one', 'two', 'three'], 'in order, none twice')
 })
+
+t.test('idle end of a thread an agent opened: the hub holds no case number, finds the case by search and closes it', async t => {
+  const platform = await startFakePlatform(t)
+  const hub = await hubWith(t, platform.url)
+  const first = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'okapi', messageId: 'dm-1', text: 'hello' })
+  const oldThread = first.body.messages[0].threadId
+  await eventually(() => sandboxThread(hub.sandboxUrl, oldThread), 10_000, 'customer known to CXone')
+  // the agent's direct message: M3 with no thread, so the hub mints one and CXone opens a case the hub is never told of
+  const out = await http('POST', `${hub.sandboxUrl}/console/api/outbound`, { channelId: 'chat_recorder', customerId: 'okapi', text: 'A word about your order' })
+  t.equal(out.status, 200)
+  const opened = (await http('GET', `${hub.sandboxUrl}/console/api/threads/${encodeURIComponent(out.body.threadId)}`)).body.thread
+  const newThread = opened.idOnExternalPlatform as string
+  t.not(newThread, oldThread, 'a direct message opens a new thread')
+  t.equal((await hub.store.getThread('recorder', newThread))!.contactId, undefined, 'M3 gave the hub no case number')
+  await eventually(() => platform.signals.find(s => s.type === 'thread-closed' && s.threadId === newThread && s.reason === 'idle'), 10_000, 'idle end of the new thread')
+  const closed = await eventually(async () => {
+    const v = (await http('GET', `${hub.sandboxUrl}/console/api/threads/${encodeURIComponent(out.body.threadId)}`)).body.thread
+    return v.contactStatus === 'closed' ? v : undefined
+  }, 10_000, 'its case closed in CXone')
+  t.equal(closed.contactId, opened.contactId, 'the case the agent opened, found by the contacts search')
+  t.equal((await hub.store.getThread('recorder', oldThread))!.status, 'open', 'the customer\'s own conversation (waiting for an answer) goes on')
+})
