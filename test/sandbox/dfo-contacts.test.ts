@@ -1,6 +1,6 @@
 import t from 'tap'
 import { CONTACTS_PAGE_SIZE } from '../../core/sandbox/contact-search.js'
-import { CHANNEL, newMessage, startSandboxApp } from './helper.js'
+import { CHANNEL, CONSOLE_AUTH, newMessage, startSandboxApp } from './helper.js'
 
 type Sandbox = Awaited<ReturnType<typeof startSandboxApp>>
 
@@ -96,7 +96,8 @@ t.test('the contacts routes need a bearer token and take faults like every DFO r
   t.equal((await sb.app.inject({ method: 'GET', url: '/sandbox/dfo/3.0/contacts' })).statusCode, 401)
   t.equal((await sb.app.inject({ method: 'GET', url: `/sandbox/dfo/3.0/contacts/${id}` })).statusCode, 401)
   const now = Date.now()
-  await sb.app.inject({ method: 'PUT', url: '/sandbox/_faults', payload: { downtime: [{ fromMs: now - 1000, toMs: now + 60_000 }] } })
+  const set = await sb.app.inject({ method: 'PUT', url: '/sandbox/_faults', headers: CONSOLE_AUTH, payload: { downtime: [{ fromMs: now - 1000, toMs: now + 60_000 }] } })
+  t.equal(set.statusCode, 200, 'faults set with the console credential')
   t.equal((await sb.dfo('GET', '/contacts')).statusCode, 503)
   t.equal((await sb.dfo('GET', `/contacts/${id}`)).statusCode, 503)
 })
