@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { loadConfigFile, ConfigInvalidError, validateConfig } from '../../config/load.js'
 import { parseDuration } from '../../config/duration.js'
 import { ByocConfigSchema } from '../../config/schema.js'
-import { ROOT } from '../helper.js'
+import { ROOT, CLIENT } from '../helper.js'
 
 const run = promisify(execFile)
 const cli = (args: string[], env: Record<string, string> = {}) =>
@@ -71,7 +71,8 @@ secret: \${MISSING_VAR}
 })
 
 t.test('live mode needs cxone.tenantId (region discovery) or both authUrl and apiBaseUrl', async t => {
-  const base = { auth: { clients: [{ clientId: 'c', clientSecret: 's' }] } }
+  // a client secret live mode accepts (>= 32 characters, not a shipped value), so only the cxone rules speak
+  const base = { auth: { clients: [CLIENT] } }
   const live = (cxone: Record<string, string>): string[] => {
     try { validateConfig({ ...base, cxone: { mode: 'live', accessKeyId: 'k', accessKeySecret: 's', ...cxone } }, {}); return [] } catch (err) { return (err as ConfigInvalidError).problems }
   }

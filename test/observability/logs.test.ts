@@ -3,7 +3,7 @@ import { fork } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CLIENT, ROOT, eventually, http } from '../helper.js'
+import { CLIENT, ROOT, TEST_CONSOLE_TOKEN, eventually, http } from '../helper.js'
 import { fakePlatform, scrape } from './support.js'
 
 const CLI = fileURLToPath(new URL('./start-cli.ts', import.meta.url))
@@ -21,7 +21,7 @@ t.test('byoc-hub start: prints where metrics are; logs carry request ids and no 
     'server: { host: 127.0.0.1, port: 0 }',
     `auth: { clients: [{ clientId: ${CLIENT.clientId}, clientSecret: ${CLIENT.clientSecret} }] }`,
     'cxone: { mode: sandbox, retryBase: 20ms, retryMax: 200ms }',
-    `sandbox: { clientId: ${CLIENT.clientId} }`,
+    `sandbox: { clientId: ${CLIENT.clientId}, consoleToken: ${TEST_CONSOLE_TOKEN} }`, // http() presents it to the console API
     `store: { driver: sqlite, path: ${join(dir, 'hub.db')} }`,
     'log: { level: debug, redactMessageText: true }',
     'metrics: { port: 0 }',

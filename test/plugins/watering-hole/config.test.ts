@@ -15,7 +15,7 @@ t.test('the plugin is a branded channel plugin with the declared capabilities', 
 
 t.test('defaults fill everything but the secret', async t => {
   const cfg = Value.Default(WateringHoleConfigSchema, { identitySecret: secret })
-  t.same(cfg, { identitySecret: secret, allowedMimeTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'], maxAttachmentBytes: 5 * 1024 * 1024, allowedOrigins: ['*'], title: 'The Jungle, Inc.' })
+  t.same(cfg, { identitySecret: secret, allowedMimeTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'], identityTtl: '30d', maxAttachmentBytes: 5 * 1024 * 1024, allowedOrigins: ['*'], title: 'The Jungle, Inc.' })
   t.ok(Value.Check(WateringHoleConfigSchema, cfg))
 })
 
