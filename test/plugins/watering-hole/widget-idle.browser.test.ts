@@ -1,7 +1,7 @@
 import t from 'tap'
 import { eventually, http } from '../../helper.js'
 import { launch, log, newAnimal, sandboxThread, say } from './browser.js'
-import { startLiveHub } from './live-hub.js'
+import { startLiveRig } from '../../live-rig.js'
 
 // Issue 12 C, in live mode against a CXone stand-in (the sandbox served on its own): idle means the customer is
 // away, or owes an answer. rules.idle at 4s / 3s, the default (attentive) mode.
@@ -19,8 +19,10 @@ async function caseOf (cxoneUrl: string, threadId: string): Promise<{ thread: an
   return (await http('GET', `${cxoneUrl}/console/api/threads/${encodeURIComponent(sb.id)}`)).body
 }
 
-async function customerWaiting (t: Parameters<typeof startLiveHub>[0], name: string, avatar: string) {
-  const hub = await startLiveHub(t, config)
+async function customerWaiting (t: Parameters<typeof startLiveRig>[0], name: string, avatar: string) {
+  const rig = await startLiveRig(t, { ...config, cxone: { threadStatusInterval: '1s' } })
+  // the hub's own sandboxUrl is unused in live mode: every CXone view below is the stand-in's
+  const hub = { ...rig.hub, sandboxUrl: rig.cxoneUrl }
   const browser = await launch(t)
   const animal = await newAnimal(browser, hub.url, name, avatar)
   await say(animal.page, 'Is anyone there?')
