@@ -1,11 +1,14 @@
 import t from 'tap'
-import { eventually, http, startHub } from '../../helper.js'
+import { eventually, http } from '../../helper.js'
+import { startLiveRig } from '../../live-rig.js'
 import { launch, log, newAnimal, sandboxThread, say } from './browser.js'
 
 const CH = 'watering-hole'
 
 t.test('an agent\'s direct message opens a new thread: the widget shows it and the customer\'s next message goes there', async t => {
-  const hub = await startHub(t)
+  // live mode against a CXone stand-in served on its own: the hub's own sandboxUrl is unused, the stand-in's is the view
+  const rig = await startLiveRig(t)
+  const hub = { ...rig.hub, sandboxUrl: rig.cxoneUrl }
   const browser = await launch(t)
   const { page, customerId } = await newAnimal(browser, hub.url, 'Ravi', 'zebra')
   const consoleApi = `${hub.sandboxUrl}/console/api`
