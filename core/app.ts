@@ -206,7 +206,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
       channels, conversations, store, publicUrl: selfUrl,
       clientChannels: new Map(config.auth.clients.filter(c => c.channels).map(c => [c.clientId, new Set(c.channels)]))
     }))
-    await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store, selfUrl })
+    await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store, selfUrl, endpoints: async () => await cxone.endpoints.get() })
   }, { prefix: basePath })
 
   await app.register(attachmentRoutes, { keeper, timeoutMs: ms(config.cxone.timeout) })

@@ -7,7 +7,7 @@ import { loadConfigFile } from '../../config/load.js'
 /** byoc-hub channels list|create|delete [id]: DFO channel management with the hub's own credentials. */
 export async function channels (configPath: string, args: string[]): Promise<number> {
   const [sub, id] = args
-  const { dfo: client, close, config } = cliCxone(configPath)
+  const { dfo: client, close, config } = await cliCxone(configPath)
   try {
     if (sub === 'list') {
       const list = await client.listChannels()

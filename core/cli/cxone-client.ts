@@ -1,12 +1,23 @@
 import { loadConfigFile } from '../../config/load.js'
 import type { ByocConfig } from '../../config/schema.js'
 import { buildCxone, type CxoneWiring } from '../cxone/wiring.js'
+import { keptSecret } from '../sandbox/kept-secrets.js'
+import { openStore } from '../store/index.js'
 
 /**
  * The hub's own way to CXone, for CLI commands, so the CLI reaches CXone exactly as the hub does. In sandbox mode
- * that is the running hub's /sandbox on server.port.
+ * that is the running hub's /sandbox on server.port, with the access key secret the hub's sandbox checks: the
+ * configured one, else the one generated and kept in the shared store (sandbox-secrets.ts).
  */
-export function cliCxone (configPath: string): CxoneWiring & { config: ByocConfig } {
-  const { config } = loadConfigFile(configPath)
+export async function cliCxone (configPath: string): Promise<CxoneWiring & { config: ByocConfig }> {
+  let { config } = loadConfigFile(configPath)
+  if (config.cxone.mode === 'sandbox' && config.sandbox.accessKeySecret === undefined) {
+    const store = await openStore(config.store)
+    try {
+      config = { ...config, sandbox: { ...config.sandbox, accessKeySecret: await keptSecret(store, 'access-key') } }
+    } finally {
+      await store.close()
+    }
+  }
   return { ...buildCxone(config, { localUrl: () => `http://127.0.0.1:${config.server.port}` }), config }
 }

@@ -1,17 +1,18 @@
 import type { ByocConfig } from '../../config/schema.js'
+import type { CxoneEndpoints } from './discovery.js'
 
 /**
  * Where an action page may send the admin back to. CXone passes `backUrl` in the query string, so anyone can craft
  * an action link that would bounce a logged-in admin to their own site (an open redirect with the hub's name on it).
  * Only CXone's own hosts are trusted: in sandbox mode the hub itself (it serves the sandbox), in live mode the hosts
- * of the configured CXone URLs, plus whatever `cxone.actionReturnHosts` adds (CXone's UI lives on other hosts than
- * its API).
+ * of the CXone endpoints the hub uses (cxone.authUrl/apiBaseUrl as configured, or as region discovery found them),
+ * plus whatever `cxone.actionReturnHosts` adds (CXone's UI lives on other hosts than its API).
  */
 export interface ReturnHosts {
   /** the trusted hosts for a request that reached the hub as `requestHost` (lower case, host[:port] or *.domain) */
-  list (requestHost: string): string[]
+  list (requestHost: string): Promise<string[]>
   /** `url` when it is http(s) on a trusted host, otherwise undefined */
-  check (url: string | undefined, requestHost: string): string | undefined
+  check (url: string | undefined, requestHost: string): Promise<string | undefined>
 }
 
 const hostOf = (url: string | undefined): string[] => {
@@ -19,24 +20,34 @@ const hostOf = (url: string | undefined): string[] => {
   try { return [new URL(url).host.toLowerCase()] } catch { return [] }
 }
 
-export function returnHosts (config: ByocConfig, selfUrl: () => string): ReturnHosts {
+/**
+ * `endpoints` are the CXone endpoints in use (configured, or found by region discovery, which a live hub configured
+ * with only a tenant id relies on); when they cannot be had (discovery failing) only the configured URLs count.
+ */
+export function returnHosts (config: ByocConfig, selfUrl: () => string, endpoints?: () => Promise<CxoneEndpoints>): ReturnHosts {
   const extra = config.cxone.actionReturnHosts.map(h => h.toLowerCase())
-  const cxone = config.cxone.mode === 'live' ? [...hostOf(config.cxone.authUrl), ...hostOf(config.cxone.apiBaseUrl)] : []
-  const list = (requestHost: string): string[] => {
+  const live = config.cxone.mode === 'live'
+  const configured = live ? [...hostOf(config.cxone.authUrl), ...hostOf(config.cxone.apiBaseUrl)] : []
+  const cxoneHosts = async (): Promise<string[]> => {
+    if (!live || !endpoints) return configured
+    const found = await endpoints().catch(() => undefined)
+    return found ? [...configured, ...hostOf(found.authUrl), ...hostOf(found.apiBaseUrl)] : configured
+  }
+  const list = async (requestHost: string): Promise<string[]> => {
     // sandbox mode: the sandbox is on the hub's own listener, reached by whatever host the browser used (a Host
     // header a victim's browser sets itself, so an attacker cannot choose it) or the configured public URL
     const own = config.cxone.mode === 'sandbox' ? [requestHost.toLowerCase(), ...hostOf(selfUrl())] : []
-    return [...new Set([...own, ...cxone, ...extra])]
+    return [...new Set([...own, ...await cxoneHosts(), ...extra])]
   }
   return {
     list,
-    check (url, requestHost) {
+    async check (url, requestHost) {
       if (!url) return undefined
       let u: URL
       try { u = new URL(url) } catch { return undefined }
       if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined
       if (u.username || u.password) return undefined
-      return list(requestHost).some(h => hostMatches(h, u.host.toLowerCase())) ? u.href : undefined
+      return (await list(requestHost)).some(h => hostMatches(h, u.host.toLowerCase())) ? u.href : undefined
     }
   }
 }

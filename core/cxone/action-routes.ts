@@ -4,6 +4,7 @@ import { Type, type Static } from 'typebox'
 import type { ByocConfig } from '../../config/schema.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
 import type { DfoClient } from './dfo-types.js'
+import type { CxoneEndpoints } from './discovery.js'
 import type { Store } from '../store/types.js'
 import { hubError } from '../errors.js'
 import { actionPageHeaders, renderActionPage, renderDonePage, renderErrorPage } from './action-page.js'
@@ -35,19 +36,19 @@ const wantsHtml = (request: FastifyRequest): boolean => String(request.headers.a
  * configured channel, then creates/updates or deletes the DFO channel and sends the admin back to backUrl when it is
  * on a CXone host (action-return.ts); otherwise the admin stays on a page saying what happened.
  */
-export async function actionRoutes (app: FastifyInstance, opts: { config: ByocConfig, channels: ChannelRegistry, dfo: DfoClient, store: Store, selfUrl: () => string }): Promise<void> {
+export async function actionRoutes (app: FastifyInstance, opts: { config: ByocConfig, channels: ChannelRegistry, dfo: DfoClient, store: Store, selfUrl: () => string, endpoints?: () => Promise<CxoneEndpoints> }): Promise<void> {
   const { config, channels, dfo, store } = opts
-  const hosts = returnHosts(config, opts.selfUrl)
+  const hosts = returnHosts(config, opts.selfUrl, opts.endpoints)
 
   // browsers get the error as a page with the same headers as the others; API clients keep the coded JSON
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
     if (!wantsHtml(request)) throw err
     const status = err.validation ? 400 : err.statusCode ?? 500
     if (status >= 500) request.log.error({ err }, 'action failed')
     const code = err.validation ? 'BYOC_ERR_VALIDATION' : typeof err.code === 'string' && err.code.startsWith('BYOC_') ? err.code : 'BYOC_ERR_INTERNAL'
     const message = status >= 500 ? 'CXone or the hub could not complete this; try again from CXone.' : err.message
     const backUrl = (request.query as { backUrl?: unknown } | undefined)?.backUrl
-    const refused = typeof backUrl === 'string' && !hosts.check(backUrl, request.host) ? backUrl : undefined
+    const refused = typeof backUrl === 'string' && !await hosts.check(backUrl, request.host) ? backUrl : undefined
     return reply.code(status).headers(actionPageHeaders()).send(renderErrorPage(status, code, message, refused))
   })
 
@@ -58,7 +59,7 @@ export async function actionRoutes (app: FastifyInstance, opts: { config: ByocCo
       const q = request.query
       // refuse before the one-time token is spent: the admin can retry once the key is set
       if (action === 'add') channelIntegrationId(config)
-      const back = hosts.check(q.backUrl, request.host)
+      const back = await hosts.check(q.backUrl, request.host)
       const refused = q.backUrl !== undefined && !back ? q.backUrl : undefined
       if (refused) request.log.warn({ backUrl: refused }, 'action backUrl is not on a CXone host; not followed')
       let accessToken: string
@@ -78,7 +79,7 @@ export async function actionRoutes (app: FastifyInstance, opts: { config: ByocCo
       const choices = channels.all()
         .filter(c => action === 'add' || existing.length === 0 || existing.some(e => e.id === c.cxoneChannelId))
         .map(c => ({ id: c.id, name: c.name, cxoneChannelId: c.cxoneChannelId }))
-      return reply.headers(actionPageHeaders(formActionSources(hosts.list(request.host))))
+      return reply.headers(actionPageHeaders(formActionSources(await hosts.list(request.host))))
         .send(renderActionPage(action, session, choices, refused))
     })
 

@@ -6,7 +6,8 @@ import { stringify } from 'yaml'
 import { writeFileSync } from 'node:fs'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { buildApp } from '../../core/app.js'
-import { CLIENT, ROOT, testConfig, http, eventually } from '../helper.js'
+import { loadConfigFile } from '../../config/load.js'
+import { CLIENT, ROOT, http, eventually } from '../helper.js'
 import { freePort } from '../process/spawn-hub.js'
 
 const run = promisify(execFile)
@@ -27,7 +28,9 @@ t.test('byoc-hub channels list|create|delete and dead-letters list|replay agains
   const configPath = join(dir, 'hub.yaml')
   writeFileSync(configPath, stringify(raw))
   const store = new SqliteStore(join(dir, 'hub.db'))
-  const app = await buildApp(testConfig(dir, raw), { baseDir: ROOT, store })
+  // the hub runs from the file the CLI reads: the sandbox secrets it leaves out are generated and kept in the store,
+  // where the CLI finds them
+  const app = await buildApp(loadConfigFile(configPath).config, { baseDir: ROOT, store })
   await app.listen({ host: '127.0.0.1', port })
   t.teardown(async () => { await app.close(); await store.close() })
 
