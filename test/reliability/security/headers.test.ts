@@ -41,7 +41,7 @@ t.test('every HTML route, found in the route tree, sends CSP frame-ancestors, no
   const html = new Set<string>()
   for (const r of routesOf(hub.app.printRoutes({ commonPrefix: false })).filter(r => r.methods.includes('GET'))) {
     const url = hub.url + r.path.replace(/:(\w+)/g, 'x').replace('*', 'x')
-    const as = [{ who: '', headers: {} }, ...(r.path.startsWith('/sandbox/') ? [{ who: ' (console cookie)', headers: { cookie: consoleCookie } }] : [])]
+    const as: Array<{ who: string, headers: Record<string, string> }> = [{ who: '', headers: {} }, ...(r.path.startsWith('/sandbox/') ? [{ who: ' (console cookie)', headers: { cookie: consoleCookie } }] : [])]
     for (const { who, headers } of as) {
       const p = await get(url, { headers })
       if (!p.type.startsWith('text/html')) { t.equal(p.nosniff, 'nosniff', `GET ${r.path}${who} (${p.type || 'no body'}): nosniff`); continue }
