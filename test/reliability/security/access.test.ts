@@ -6,7 +6,7 @@ import { liveCxone, startRecordingCxone } from '../harness/cxone-recorder.js'
 import { startRecordingPlatform } from '../harness/platform-recorder.js'
 import { routesOf } from '../harness/route-inventory.js'
 
-t.test('S-22: route inventory: everything but health, docs, token, action pages and platform webhooks needs the bearer token', async t => {
+t.test('S-22: route inventory: everything but health, docs, token, action pages, platform webhooks and kept attachments (capability URLs) needs the bearer token', async t => {
   const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])
   const hub = await startHub(t, {
     cxone: liveCxone(cxone.url, cxone.url),
@@ -15,7 +15,9 @@ t.test('S-22: route inventory: everything but health, docs, token, action pages 
   })
   const routes = routesOf(hub.app.printRoutes({ commonPrefix: false }))
   t.ok(routes.length >= 10, `${routes.length} routes enumerated`)
-  const publicRoute = (p: string) => /^\/(health\/|openapi\.json|docs|metrics)/.test(p) || p === '/integration/box/1.0/token' || p.startsWith('/integration/box/actions/') || p.startsWith('/channels/')
+  const publicRoute = (p: string) => /^\/(health\/|openapi\.json|docs|metrics)/.test(p) || p === '/integration/box/1.0/token' || p.startsWith('/integration/box/actions/') || p.startsWith('/channels/') ||
+    // kept agent attachments: the platform and the customer open the link, so the unguessable id is the credential (checked below)
+    p === '/attachments/:threadId/:id'
   const token = await cxoneToken(hub)
   let guarded = 0
   for (const r of routes) {
@@ -32,6 +34,13 @@ t.test('S-22: route inventory: everything but health, docs, token, action pages 
     }
   }
   t.ok(guarded >= 4, `${guarded} CXone routes guarded`)
+  // the attachment route is public only as a capability: a well-formed id that was never handed out finds nothing, token or not
+  t.ok(routes.some(r => r.path === '/attachments/:threadId/:id'), 'the kept-attachment route is in the inventory')
+  const guessed = `${hub.url}/attachments/some-thread/${'A'.repeat(32)}`
+  const noToken = await http('GET', guessed)
+  t.equal(noToken.status, 404, 'a guessed attachment id without a token: 404')
+  t.equal(noToken.body.error.code, 'BYOC_ERR_ATTACHMENT_UNKNOWN')
+  t.equal((await http('GET', guessed, undefined, { authorization: `Bearer ${token}` })).status, 404, "and CXone's token does not open it either")
   // the operator surface does not open to a CXone-issued token
   t.equal((await http('GET', `${hub.url}/metrics`, undefined, { authorization: `Bearer ${token}` })).status, 401, '/metrics refuses the CXone token')
   t.equal((await http('GET', `${hub.url}/metrics`, undefined, { authorization: 'Bearer metrics-token-0123456789abcdef-0123' })).status, 200, '/metrics takes its own token')

@@ -71,7 +71,9 @@ t.test('live mode: CXone\'s own backUrl is followed, a foreign one is not', asyn
     cxone: {
       mode: 'live', authUrl: `${cxone.sandboxUrl}/auth/token`, apiBaseUrl: cxone.sandboxUrl,
       accessKeyId: cxone.config.sandbox.accessKeyId, accessKeySecret: cxone.config.sandbox.accessKeySecret,
-      actionReturnHosts: [cxoneUi.host]
+      actionReturnHosts: [cxoneUi.host],
+      // live mode creates channels only under the Integration ID CXone gave the BYOC integration (else Add answers 409)
+      channelIntegrationId: 'integration-1'
     },
     channels: recorder
   }, { dir: join(dir, 'hub') })

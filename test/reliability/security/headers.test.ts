@@ -1,6 +1,6 @@
 import t from 'tap'
 import { request } from 'undici'
-import { startHub } from '../../helper.js'
+import { startHub, TEST_CONSOLE_TOKEN } from '../../helper.js'
 import { routesOf } from '../harness/route-inventory.js'
 import { mintOneTimeToken } from '../../../core/sandbox/one-time-tokens.js'
 
@@ -29,13 +29,25 @@ t.test('every HTML route, found in the route tree, sends CSP frame-ancestors, no
     t.ok(p.referrer, `${label}: Referrer-Policy ${p.referrer}`)
   }
 
-  // every GET route, as a browser asks for it (parameters filled with junk: error pages count too)
+  // the person at the sandbox console opens the URL `byoc-hub start` prints; its page sets the console cookie (Path=/sandbox)
+  const consolePage = await request(`${hub.url}/sandbox/console/?token=${TEST_CONSOLE_TOKEN}`, { headers: { accept: 'text/html' } })
+  await consolePage.body.dump()
+  t.equal(consolePage.statusCode, 200, 'the console opens with its token')
+  const consoleCookie = String(consolePage.headers['set-cookie'] ?? '').split(';')[0]!
+  t.match(consoleCookie, /^byoc_sandbox_console=./, 'and sets its cookie')
+
+  // every GET route, as a browser asks for it (parameters filled with junk: error pages count too): a stranger's browser,
+  // and, under /sandbox (the cookie's path), the console user's browser, which sends the cookie
   const html = new Set<string>()
   for (const r of routesOf(hub.app.printRoutes({ commonPrefix: false })).filter(r => r.methods.includes('GET'))) {
-    const p = await get(hub.url + r.path.replace(/:(\w+)/g, 'x').replace('*', 'x'))
-    if (!p.type.startsWith('text/html')) { t.equal(p.nosniff, 'nosniff', `GET ${r.path} (${p.type || 'no body'}): nosniff`); continue }
-    html.add(r.path)
-    check(`GET ${r.path} ${p.status}`, p)
+    const url = hub.url + r.path.replace(/:(\w+)/g, 'x').replace('*', 'x')
+    const as: Array<{ who: string, headers: Record<string, string> }> = [{ who: '', headers: {} }, ...(r.path.startsWith('/sandbox/') ? [{ who: ' (console cookie)', headers: { cookie: consoleCookie } }] : [])]
+    for (const { who, headers } of as) {
+      const p = await get(url, { headers })
+      if (!p.type.startsWith('text/html')) { t.equal(p.nosniff, 'nosniff', `GET ${r.path}${who} (${p.type || 'no body'}): nosniff`); continue }
+      html.add(r.path)
+      check(`GET ${r.path}${who} ${p.status}`, p)
+    }
   }
   for (const path of ['/channels/watering-hole/', '/integration/box/actions/add', '/integration/box/actions/reconnect', '/integration/box/actions/remove', '/sandbox/console/']) {
     t.ok(html.has(path), `${path} is among the HTML routes found`)
