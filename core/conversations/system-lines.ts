@@ -16,8 +16,9 @@ export const systemLineKind = (messageId: string): SystemLineKind | undefined =>
 
 /**
  * The stored line and its DFO create-message job. It goes to CXone with `direction: outbound`, so the agent sees
- * what the customer saw, on the thread's DFO order key: it reaches CXone after every earlier message and before a
- * close enqueued after it (a create-message after the case is closed would open a new case).
+ * what the customer saw, on the thread's DFO order key (channel and thread, as customer messages and the close use):
+ * it reaches CXone after every earlier message and before a close enqueued after it (a create-message after the
+ * case is closed would open a new case).
  */
 export function systemLine (channel: ChannelRuntime, thread: Thread, line: { kind: SystemLineKind, text: string, at: number, stamp: number }): { message: NewMessage, job: NewJob } {
   const messageId = systemLineId(line.kind, thread.threadId, line.stamp)
@@ -36,6 +37,6 @@ export function systemLine (channel: ChannelRuntime, thread: Thread, line: { kin
       messageId, threadId: thread.threadId, channelId: channel.id, direction: 'outbound', text: line.text, attachments: [],
       authorName: channel.name, createdAt: line.at, raw: body
     },
-    job: { kind: Jobs.DFO_CREATE_MESSAGE, orderKey: `dfo:${thread.threadId}`, dedupeKey: `dfo-msg:${messageId}`, payload: { channelId: channel.id, messageId } }
+    job: { kind: Jobs.DFO_CREATE_MESSAGE, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `dfo-msg:${channel.id}:${messageId}`, payload: { channelId: channel.id, messageId } }
   }
 }

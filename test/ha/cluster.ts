@@ -65,7 +65,9 @@ export function hubConfig (port: number, prefix: string, opts: { redisUrl: strin
       { id: 'recorder', plugin: recorder, cxoneChannelId: 'chat_recorder', config: { deliverUrl: opts.deliverUrl } },
       {
         id: 'recorder-idle', plugin: recorder, cxoneChannelId: 'chat_recorder-idle', config: { deliverUrl: opts.deliverUrl },
-        rules: { idle: { enabled: true, timeout: `${IDLE.timeoutMs}ms`, countdown: `${IDLE.countdownMs}ms` } }
+        // any-message: the customer's own message starts the clock on the instance that took it (the default,
+        // attentive, starts it only when the agent speaks or the customer is away, which the recorder never reports)
+        rules: { idle: { enabled: true, mode: 'any-message', timeout: `${IDLE.timeoutMs}ms`, countdown: `${IDLE.countdownMs}ms` } }
       },
       { id: 'watering-hole', plugin: join(ROOT, 'plugins/watering-hole'), cxoneChannelId: 'chat_watering-hole', config: { identitySecret: 'ha-identity-secret-0123456789abcdef' } }
     ]

@@ -98,7 +98,11 @@ t.test('three instances on one Redis: kill -9 one mid-traffic', async t => {
 
   const accepted = outcomes.filter(o => o.accepted)
   t.equal(accepted.length, CUSTOMERS * ROUNDS, 'platform retries got every customer message accepted by a live instance')
-  await eventually(async () => (await c.store.outboxStats()).pending === 0 && (await c.store.countTimers()) === 0, 60_000, 'outbox drained and idle timers fired')
+  // the idle threads' ends are awaited too: outbox and timers are read one after the other, so a countdown moved from
+  // timer to job between the two reads would otherwise pass for drained
+  const ended = (threadId: string) => platform.signals.some(s => s.type === 'thread-closed' && s.threadId === threadId)
+  await eventually(async () => idleThreads.every(ended) && (await c.store.outboxStats()).pending === 0 && (await c.store.countTimers()) === 0,
+    60_000, 'idle conversations ended, outbox drained and idle timers fired')
 
   await t.test('every accepted customer message is in CXone once, in its thread', async t => {
     const held = await eventually(async () => {
@@ -111,7 +115,8 @@ t.test('three instances on one Redis: kill -9 one mid-traffic', async t => {
     t.ok([...perId.values()].every(n => n === 1), 'no message twice in a sandbox thread')
     const where = new Map(inbound.map(m => [m.id, m.threadId]))
     t.ok(accepted.every(o => where.get(o.messageId) === o.threadId), 'each in the thread the hub answered with')
-    const raw = sandbox.createCalls.filter(call => call.channelId.startsWith('chat_recorder'))
+    // customer messages only: the idle rule's prompt and end lines (ids sys:...) go to CXone too, checked below
+    const raw = sandbox.createCalls.filter(call => call.channelId.startsWith('chat_recorder') && !call.id.startsWith('sys:'))
     const distinct = new Set(raw.map(call => call.id)).size
     t.equal(distinct, accepted.length + IDLE_CUSTOMERS, 'create-message called for every accepted message')
     t.ok(raw.length > distinct, 'calls in flight on the killed instance were made again by another (at least once)')
@@ -136,6 +141,14 @@ t.test('three instances on one Redis: kill -9 one mid-traffic', async t => {
       const thread = await c.store.getThread('recorder-idle', threadId)
       t.equal(thread?.status, 'closed')
       t.equal(thread?.closedReason, 'idle')
+    }
+    // the prompt and the end line reach the agent once each, the end line last (before the close, on one order key)
+    const lines = await eventually(async () => {
+      const all = (await sandboxMessages(sandbox.url, 'chat_recorder-idle')).filter(m => m.id.startsWith('sys:'))
+      return all.length >= 2 * IDLE_CUSTOMERS && all
+    }, 15_000, 'idle lines in the sandbox')
+    for (const threadId of idleThreads) {
+      t.same(lines.filter(m => m.threadId === threadId).map(m => m.id.split(':')[1]), ['idle-warning', 'idle-end'], `${threadId}: prompt and end line in CXone, once each`)
     }
   })
   t.ok(c.alive().length === 2 && h0.child.exitCode === null && h1.child.exitCode === null, 'the survivors still run')

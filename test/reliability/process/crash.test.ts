@@ -27,7 +27,9 @@ t.test('F-2: kill -9 mid-flight: 0 accepted lost, repeats only under their key, 
 })
 
 t.test('T-3: idle timers survive kill -9: every conversation ends exactly once after the restart', async t => {
-  const rig = await startProcessRig(t, { rules: { idle: { timeout: '2s', countdown: '400ms' } } })
+  // any-message: each customer's message starts its clock before the kill (attentive, the default, would wait for the
+  // agent to speak; the recorder platform reports no presence)
+  const rig = await startProcessRig(t, { rules: { idle: { mode: 'any-message', timeout: '2s', countdown: '400ms' } } })
   const threads: string[] = []
   for (let i = 0; i < 40; i++) threads.push((await rig.send(`lemur-${i}`, `t3-${i}`)).body.messages[0].threadId)
   await eventually(() => rig.cxone.creates().filter(c => c.status < 300).length >= 40, 20_000, 'all relayed')
