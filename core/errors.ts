@@ -22,6 +22,7 @@ export const Errors = {
   BODY_TOO_LARGE: e('BYOC_ERR_BODY_TOO_LARGE', 413, 'Request body is too large'),
   UNSUPPORTED_MEDIA_TYPE: e('BYOC_ERR_UNSUPPORTED_MEDIA_TYPE', 415, 'Content type is not supported'),
   MALFORMED_BODY: e('BYOC_ERR_MALFORMED_BODY', 400, 'Request body could not be parsed'),
+  ID_INVALID: e('BYOC_ERR_ID_INVALID', 400, 'A customer, thread or message id must be non-empty printable UTF-8 of at most 256 characters, without control characters or lone surrogates'),
   NOT_FOUND: e('BYOC_ERR_NOT_FOUND', 404, 'Route not found'),
   RATE_LIMITED: e('BYOC_ERR_RATE_LIMITED', 429, 'Too many requests'),
   /** Authentication of CXone calling the hub */

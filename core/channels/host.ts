@@ -9,6 +9,7 @@ import { hubError } from '../errors.js'
 import { countdownKey } from '../conversations/idle-rule.js'
 import type { ChannelRuntime } from './runtime.js'
 import { customerTokensNotBefore } from './customer-tokens.js'
+import { assertValidId } from '../conversations/valid-id.js'
 
 interface HostDeps { store: Store, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
 
@@ -33,6 +34,7 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
     presence: (report: { customerId: string, connectionId: string, state: PresenceState }) => conversations.customerPresence(channel, report),
     customers: {
       upsert: async (p: { customerId: string, name: string, avatar?: string }) => {
+        assertValidId('customer', p.customerId)
         await store.upsertCustomer({ channelId: channel.id, customerId: p.customerId, name: p.name, ...(p.avatar ? { avatar: p.avatar } : {}) })
       },
       get: async (customerId: string) => {
@@ -42,7 +44,10 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
       tokensNotBefore: (customerId: string) => customerTokensNotBefore(store, channel.id, customerId)
     },
     threads: {
-      current: async (customerId: string) => toThreadInfo((await store.openThread(channel.id, customerId, `th-${randomUUID()}`)).thread),
+      current: async (customerId: string) => {
+        assertValidId('customer', customerId)
+        return toThreadInfo((await store.openThread(channel.id, customerId, `th-${randomUUID()}`)).thread)
+      },
       findOpen: async (customerId: string) => {
         const t = await store.findCurrentThread(channel.id, customerId)
         return t && toThreadInfo(t)

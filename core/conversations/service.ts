@@ -11,6 +11,7 @@ import type { IdleRule, IdleWarningLine } from './idle-rule.js'
 import type { PresenceBook } from './presence.js'
 import { systemLine, type SystemLineKind } from './system-lines.js'
 import { Jobs } from './job-kinds.js'
+import { assertValidId, assertValidInboundIds } from './valid-id.js'
 
 export interface ConversationDeps {
   store: Store
@@ -46,6 +47,7 @@ export class ConversationService {
     const bodies = registration.inbound.toCxone(event, { channelId: channel.id })
     const out: Array<{ messageId: string, threadId: string, seq: number, duplicate: boolean }> = []
     for (const body of bodies) {
+      assertValidInboundIds(body)
       if (!Value.Check(CxoneInboundMessageSchema, body)) {
         const first = Value.Errors(CxoneInboundMessageSchema, body)[0]
         throw hubError('VALIDATION', `translated message invalid at ${first?.instancePath || '/'}: ${first?.message ?? 'unknown'}`)
@@ -107,6 +109,8 @@ export class ConversationService {
   /** Agent -> customer (M2 reply, M3 outbound): store with its platform job, answer CXone at once. */
   async agentMessage (channel: ChannelRuntime, input: AgentMessageInput): Promise<{ message: StoredMessage, thread: Thread }> {
     const { store } = this.d
+    if (input.threadId !== undefined) assertValidId('thread', input.threadId)
+    if (input.recipient) assertValidId('customer', input.recipient.idOnExternalPlatform)
     let thread = input.threadId ? await store.getThread(channel.id, input.threadId) : undefined
     if (!thread) {
       const customerId = input.recipient?.idOnExternalPlatform

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { AttachmentRefSchema, MessageContentSchema, RecipientSchema } from '../plugin-api/cxone-types.js'
+import { IdSchema } from '../plugin-api/id-rule.js'
 
 /** Bodies CXone sends the hub. Fields the contract marks unknown are accepted and kept (additionalProperties). */
 const loose = { additionalProperties: true } as const
@@ -14,11 +15,11 @@ const AuthorUserSchema = Type.Object({ firstName: Type.Optional(Type.String()), 
 /** M3 `POST /2.0/channel/:channelId/outbound` (and, as far as known, the M2 legacy reply body). */
 export const AgentMessageBodySchema = Type.Object({
   brand: Type.Optional(BrandSchema),
-  thread: Type.Optional(Type.Object({ idOnExternalPlatform: Type.Optional(Type.String({ maxLength: 255 })), threadName: Type.Optional(Type.String()) }, loose)),
+  thread: Type.Optional(Type.Object({ idOnExternalPlatform: Type.Optional(IdSchema), threadName: Type.Optional(Type.String()) }, loose)),
   messageContent: MessageContentSchema,
   endUserRecipients: Type.Optional(Type.Array(RecipientSchema, { maxItems: 50 })),
   recipients: Type.Optional(Type.Array(RecipientSchema, { maxItems: 50 })),
-  replyToMessage: Type.Optional(Type.Object({ idOnExternalPlatform: Type.Optional(Type.String()) }, loose)),
+  replyToMessage: Type.Optional(Type.Object({ idOnExternalPlatform: Type.Optional(IdSchema) }, loose)),
   isReplyToSpecificMessage: Type.Optional(Type.Boolean()),
   attachments: Type.Optional(Type.Array(AttachmentRefSchema, { maxItems: 20 })),
   authorUser: Type.Optional(AuthorUserSchema),
@@ -43,5 +44,5 @@ export const RecipientValidationBodySchema = Type.Object({
 }, loose)
 
 export const ChannelParamsSchema = Type.Object({ channelId: Type.String({ minLength: 1, maxLength: 255 }) })
-export const ThreadParamsSchema = Type.Object({ channelId: Type.String({ minLength: 1, maxLength: 255 }), threadId: Type.String({ minLength: 1, maxLength: 255 }) })
-export const PostParamsSchema = Type.Object({ postId: Type.String({ minLength: 1, maxLength: 255 }) })
+export const ThreadParamsSchema = Type.Object({ channelId: Type.String({ minLength: 1, maxLength: 255 }), threadId: IdSchema })
+export const PostParamsSchema = Type.Object({ postId: IdSchema })

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError } from 'fastify'
 import { Errors, type CodedErrorSpec } from '../errors.js'
+import { ID_PATTERN } from '../plugin-api/id-rule.js'
 
 /** Fastify's own codes -> ours, so clients see one stable vocabulary. */
 const FASTIFY_CODES: Record<string, CodedErrorSpec> = {
@@ -23,7 +24,7 @@ function isStoreUnavailable (err: Error): boolean {
  * leaked (they are logged with the request id instead).
  */
 export const errorHandler = fp(async (app) => {
-  app.setErrorHandler((err: FastifyError & { validation?: Array<{ instancePath: string, message?: string }>, validationContext?: string }, request, reply) => {
+  app.setErrorHandler((err: FastifyError & { validation?: Array<{ instancePath: string, message?: string, keyword?: string, params?: { pattern?: string } }>, validationContext?: string }, request, reply) => {
     const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
     let status = mapped?.statusCode ?? err.statusCode ?? 500
     if (status === 500 && isStoreUnavailable(err)) { err.code = Errors.STORE_UNAVAILABLE.code; status = 503 }
@@ -39,6 +40,12 @@ export const errorHandler = fp(async (app) => {
     if (err.validation) {
       const where = err.validationContext ?? 'body'
       const details = err.validation.map(v => `${where}${v.instancePath || ''}: ${v.message ?? 'invalid'}`)
+      // an id schema (core/plugin-api/id-rule.ts) fails only on its own pattern: that breach has its own code
+      const idBreach = err.validation.findIndex(v => v.keyword === 'pattern' && v.params?.pattern === ID_PATTERN)
+      if (idBreach >= 0) {
+        const path = `${where}${err.validation[idBreach]!.instancePath || ''}`
+        return reply.code(400).send({ error: { code: Errors.ID_INVALID.code, message: `${Errors.ID_INVALID.message} (${path})`, details } })
+      }
       return reply.code(400).send({ error: { code: Errors.VALIDATION.code, message: `Invalid ${where}: ${details[0]}`, details } })
     }
     const code = mapped?.code ?? (typeof err.code === 'string' && /^BYOC_/.test(err.code) ? err.code : `BYOC_ERR_HTTP_${status}`)

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { IdSchema } from './id-rule.js'
 
 /** DFO message content (C1/M3 `messageContent`). Unknown fields are kept, never rejected. */
 export const MessageContentSchema = Type.Object({
@@ -17,7 +18,7 @@ export const AttachmentRefSchema = Type.Object({
 export type AttachmentRef = Static<typeof AttachmentRefSchema>
 
 export const EndUserIdentitySchema = Type.Object({
-  idOnExternalPlatform: Type.String({ minLength: 1, maxLength: 255 }),
+  idOnExternalPlatform: IdSchema,
   firstName: Type.Optional(Type.String()),
   lastName: Type.Optional(Type.String()),
   nickname: Type.Optional(Type.String()),
@@ -26,7 +27,7 @@ export const EndUserIdentitySchema = Type.Object({
 export type EndUserIdentity = Static<typeof EndUserIdentitySchema>
 
 export const RecipientSchema = Type.Object({
-  idOnExternalPlatform: Type.String({ minLength: 1, maxLength: 255 }),
+  idOnExternalPlatform: IdSchema,
   name: Type.Optional(Type.String()),
   isPrimary: Type.Optional(Type.Boolean()),
   isPrivate: Type.Optional(Type.Boolean())
@@ -34,13 +35,13 @@ export const RecipientSchema = Type.Object({
 export type Recipient = Static<typeof RecipientSchema>
 
 export const ThreadRefSchema = Type.Object({
-  idOnExternalPlatform: Type.String({ minLength: 1, maxLength: 255 }),
+  idOnExternalPlatform: IdSchema,
   threadName: Type.Optional(Type.String())
 }, { additionalProperties: true })
 
 /** Body of DFO "create message" (C1): a customer's message on its way to CXone. */
 export const CxoneInboundMessageSchema = Type.Object({
-  idOnExternalPlatform: Type.String({ minLength: 1, maxLength: 255 }),
+  idOnExternalPlatform: IdSchema,
   direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
   createdAtWithMilliseconds: Type.String({ minLength: 1 }),
   thread: ThreadRefSchema,
