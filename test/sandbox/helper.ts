@@ -1,5 +1,7 @@
 import type { Test } from 'tap'
 import Fastify from 'fastify'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { sandboxPlugin, type SandboxOptions } from '../../core/sandbox/index.js'
@@ -15,9 +17,14 @@ const unusedHub: SandboxHub = {
   boxUrl: () => 'http://127.0.0.1:9/integration/box', tokenUrl: () => 'http://127.0.0.1:9/integration/box/1.0/token', clientId: 'x', clientSecret: 'y'
 }
 
-/** A sandbox mounted at /sandbox on port 0, its state in a SQLite file in the test's directory. */
+/**
+ * A sandbox mounted at /sandbox on port 0, its state in a SQLite file of its own. The directory is removed after the
+ * store has closed, with retries: on a loaded machine the WAL checkpointer's connection may still be letting go of its
+ * files when tap's own fixture cleanup would run (ENOTEMPTY), and a throwing teardown left the file hanging.
+ */
 export async function startSandboxApp (t: Test, overrides: Partial<SandboxOptions> = {}) {
-  const store = new SqliteStore(join(t.testdir(), 'store.db'))
+  const dir = mkdtempSync(join(tmpdir(), 'byoc-sandbox-test-'))
+  const store = new SqliteStore(join(dir, 'store.db'))
   const app = Fastify()
   const opts: SandboxOptions = {
     store, hub: unusedHub, accessKeyId: KEY.id, accessKeySecret: KEY.secret, consoleToken: TEST_CONSOLE_TOKEN, tokenTtlMs: 60_000, brandId: 1001,
@@ -25,7 +32,11 @@ export async function startSandboxApp (t: Test, overrides: Partial<SandboxOption
   }
   await app.register(sandboxPlugin, { ...opts, prefix: '/sandbox' })
   await app.listen({ port: 0, host: '127.0.0.1' })
-  t.teardown(async () => { await app.close(); await store.close() })
+  t.teardown(async () => {
+    await app.close()
+    await store.close()
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
+  })
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/sandbox`
 
   const getToken = async (): Promise<string> => {
