@@ -18,7 +18,12 @@ const SANDBOX_USER = 1
 /** A plain web server standing for some other site: counts the browser's visits. */
 async function site (t: Test): Promise<{ url: string, host: string, hits: () => number }> {
   let hits = 0
-  const server = createServer((_req, res) => { hits++; res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title><h1>elsewhere</h1>') })
+  const server = createServer((req, res) => {
+    // a visit is a page load: Chromium also asks a page's origin for /favicon.ico, at a time of its own choosing
+    if (req.url === '/favicon.ico') { res.writeHead(404).end(); return }
+    hits++
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title><h1>elsewhere</h1>')
+  })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`
