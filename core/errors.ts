@@ -36,6 +36,12 @@ export const Errors = {
   MESSAGE_EMPTY: e('BYOC_ERR_MESSAGE_EMPTY', 400, 'Message has neither text nor attachments'),
   MESSAGE_TOO_LONG: e('BYOC_ERR_MESSAGE_TOO_LONG', 400, 'Message text exceeds what the channel can carry'),
   ATTACHMENTS_UNSUPPORTED: e('BYOC_ERR_ATTACHMENTS_UNSUPPORTED', 422, 'The channel cannot carry attachments'),
+  /** Signed webhooks (the pipeline core runs for a plugin's `webhooks`, per Standard Webhooks) */
+  WEBHOOK_UNSIGNED: e('BYOC_ERR_WEBHOOK_UNSIGNED', 401, 'webhook-id, webhook-timestamp and webhook-signature headers are required'),
+  WEBHOOK_TIMESTAMP: e('BYOC_ERR_WEBHOOK_TIMESTAMP', 401, 'webhook-timestamp is outside the accepted window'),
+  WEBHOOK_SIGNATURE: e('BYOC_ERR_WEBHOOK_SIGNATURE', 401, 'webhook-signature does not match'),
+  WEBHOOK_MALFORMED: e('BYOC_ERR_WEBHOOK_MALFORMED', 400, 'The signed body is not JSON'),
+  WEBHOOK_SCHEMA: e('BYOC_ERR_WEBHOOK_SCHEMA', 422, 'The event does not match the webhook\'s schema'),
   /** Channel management (Add/Reconnect/Remove action URLs) */
   ACTION_TOKEN_INVALID: e('BYOC_ERR_ACTION_TOKEN_INVALID', 403, 'The one-time token could not be verified with CXone'),
   CHANNEL_INTEGRATION_ID_MISSING: e('BYOC_ERR_CHANNEL_INTEGRATION_ID_MISSING', 409, 'cxone.channelIntegrationId is not set: the hub cannot create channels until it names the Integration ID CXone gave the BYOC integration'),

@@ -8,6 +8,7 @@ import type { ConversationService } from '../conversations/service.js'
 import { defaultEndText } from '../conversations/idle-texts.js'
 import { loadChannelPlugin } from './loader.js'
 import { createChannelHost } from './host.js'
+import { mountWebhooks } from './webhook-pipeline.js'
 import type { ChannelRegistry, ChannelRuntime, ResolvedRules } from './runtime.js'
 
 interface Deps { baseDir: string, registry: ChannelRegistry, store: Store, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
@@ -49,7 +50,11 @@ export async function registerChannels (app: FastifyInstance, config: ByocConfig
     const host = createChannelHost(runtime, channelConfig, d)
     runtime.registration = await plugin.register(host)
     d.registry.add(runtime)
-    const routes = runtime.registration.routes
+    const { routes, webhooks } = runtime.registration
+    // each in its own scope: the webhooks' raw-body parser must not reach the plugin's own routes
+    if (webhooks && webhooks.length > 0) {
+      await app.register(async (scope) => { await mountWebhooks(scope, webhooks, { channelId: entry.id, host, store: d.store }) }, { prefix: `/channels/${entry.id}` })
+    }
     if (routes) await app.register(async (scope) => { await routes(scope) }, { prefix: `/channels/${entry.id}` })
   }
 }

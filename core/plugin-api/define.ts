@@ -32,7 +32,10 @@ export class ChannelUnsupportedError extends Error {
   readonly statusCode = 422
 }
 
-/** Errors a plugin raises toward the customer (e.g. a forged identity); statusCode decides the HTTP answer. */
+/**
+ * Errors a plugin raises toward the customer (e.g. a forged identity); statusCode decides the HTTP answer. New plugins
+ * use definePluginErrors (one prefix per plugin); this stays for plugins written before API 1.3.
+ */
 export class ChannelRequestError extends Error {
   constructor (readonly code: string, message: string, readonly statusCode = 400) { super(message) }
 }

@@ -1,6 +1,7 @@
 export * from './types.js'
 export * from './cxone-types.js'
 export { defineChannelPlugin, isChannelPlugin, kChannelPluginBrand, CHANNEL_NAME_PATTERN, ChannelUnsupportedError, ChannelRequestError } from './define.js'
+export { definePluginErrors, PLUGIN_ERROR_SEGMENT, type PluginErrorSpec, type PluginErrorConstructor, type PluginErrors } from './plugin-errors.js'
 export { PLUGIN_API_SEMVER, satisfiesApiRange, apiIncompatibility } from './version.js'
 export { Type } from 'typebox'
 export type { Static, TSchema } from 'typebox'

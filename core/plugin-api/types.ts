@@ -152,11 +152,54 @@ export type LiveEvent =
   | { readonly type: 'message', readonly entry: TimelineEntry }
   | ChannelSignal
 
+/** Request headers as `verify` gets them: lower-case names, as Node parsed them. */
+export type WebhookHeaders = Readonly<Record<string, string | string[] | undefined>>
+
+/** What core reads from each event a webhook yields: who to upsert, and which thread (omitted: the current one). */
+export interface WebhookCustomer {
+  readonly customerId: string
+  readonly customerName?: string
+  /** the platform's own conversation id; omit it and the customer's current thread is used (opened when none) */
+  readonly threadId?: string
+}
+
+/** An event as `toEvents` returns it: the plugin's event before core has settled its thread. */
+export type WebhookEventOf<TEvent> = Omit<TEvent, 'threadId'> & WebhookCustomer
+
+/**
+ * A signed webhook whose whole pipeline core runs (docs/webhook-pipeline.md), mounted at POST /channels/<id><path>:
+ * raw body -> Standard Webhooks headers and replay window -> `verify` -> JSON -> `schema` -> `toEvents` -> customer
+ * upsert -> thread -> `inbound.toCxone` -> stored, deduplicated by message id -> 202. Since API 1.3.
+ */
+export interface ChannelWebhook<TEvent, S extends TSchema = TSchema> {
+  /** relative to /channels/<id>, e.g. '/events' */
+  readonly path: string
+  /** TypeBox schema of the JSON body, checked after the signature; a mismatch is 422 BYOC_ERR_WEBHOOK_SCHEMA */
+  readonly schema: S
+  /**
+   * True when the exact bytes received are signed by the platform (compare in constant time). Core has already
+   * required webhook-id, webhook-timestamp and webhook-signature and checked the timestamp is within tolerance.
+   */
+  verify (raw: Buffer, headers: WebhookHeaders): boolean
+  /**
+   * The customer messages in a valid body; [] acknowledges the event without a message (202 { ignored: true }).
+   * Throw a plugin error (definePluginErrors) with a 4xx statusCode for a body it cannot use.
+   */
+  toEvents (body: Static<S>): ReadonlyArray<WebhookEventOf<TEvent>>
+  /** largest accepted difference between webhook-timestamp and now, in seconds (default 300, as Standard Webhooks) */
+  readonly toleranceSeconds?: number
+}
+
 export interface ChannelRegistration<TEvent, TMsg> {
   readonly inbound: InboundTranslator<TEvent>
   readonly outbound: OutboundTranslator<TMsg>
   readonly transport: ChannelTransport<TMsg>
-  /** Routes, websockets and static assets, mounted in the channel's own encapsulated scope /channels/<id>. */
+  /** Signed webhooks whose pipeline core owns: the way a platform that POSTs events reaches the hub. Since API 1.3. */
+  readonly webhooks?: ReadonlyArray<ChannelWebhook<TEvent, any>> // intentional any: each webhook has its own body schema
+  /**
+   * The escape hatch: routes, websockets and static assets the plugin serves itself (push channels such as the
+   * widget), mounted in the channel's own encapsulated scope /channels/<id>.
+   */
   readonly routes?: (scope: FastifyInstance) => Promise<void> | void
   readonly close?: () => Promise<void>
 }

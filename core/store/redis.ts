@@ -302,6 +302,12 @@ export class RedisStore implements Store {
     return { value: JSON.parse(stored), created: created === 1 }
   }
 
+  async recall (scope: string, key: string): Promise<unknown> {
+    // the key remember's Lua script writes (redis-lua.ts); Redis expires it with the TTL
+    const stored = await this.redis.get(`${this.keyPrefix}idem:${pairKey(scope, key)}`)
+    return stored === null ? undefined : JSON.parse(stored)
+  }
+
   async setTimer (t: Timer): Promise<void> {
     await this.redis.multi()
       .hset(this.k('timers'), t.key, timerDoc(t))

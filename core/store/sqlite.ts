@@ -292,6 +292,11 @@ export class SqliteStore implements Store {
     })
   }
 
+  async recall (scope: string, key: string): Promise<unknown> {
+    const r = this.prepare('SELECT value FROM idempotency WHERE scope = ? AND key = ? AND expires_at > ?').get(scope, key, Date.now()) as Row | undefined
+    return r ? JSON.parse(r.value) : undefined
+  }
+
   async setTimer (t: Timer): Promise<void> {
     this.prepare('INSERT OR REPLACE INTO timers (key, kind, due_at, payload) VALUES (?, ?, ?, ?)').run(t.key, t.kind, t.dueAt, JSON.stringify(t.payload))
   }

@@ -174,6 +174,8 @@ export interface Store {
   // idempotency keys (request-level dedupe, e.g. CXone retrying an outbound)
   /** Stores value under key unless present; returns the stored value and whether this call stored it. */
   remember (scope: string, key: string, value: unknown, ttlMs: number): Promise<{ value: unknown, created: boolean }>
+  /** The value remembered under key while its TTL runs, else undefined; reads only (a webhook's earlier answer). */
+  recall (scope: string, key: string): Promise<unknown>
 
   // timers (idle rule); one per key, firing once across instances
   setTimer (timer: Timer): Promise<void>

@@ -1,7 +1,7 @@
 import type { CxoneInboundMessage, InboundTranslator } from '@byoc-hub/plugin-api'
 import type { WebhookEvent } from './mapping.js'
 
-/** A mapped event with the thread the routes resolved for it. */
+/** A mapped event with the thread core resolved for it (the platform's, or the customer's current one). */
 export interface ResolvedWebhookEvent extends WebhookEvent { readonly threadId: string }
 
 /** Mapped platform event -> DFO create-message body. The platform's message id is the stable idOnExternalPlatform. */

@@ -3,7 +3,7 @@ import { GenericWebhookConfigSchema } from './config.js'
 import { inbound, type ResolvedWebhookEvent } from './inbound.js'
 import { outbound, type WebhookAgentMessage } from './outbound.js'
 import { webhookTransport } from './transport.js'
-import { webhookRoutes } from './routes.js'
+import { eventsWebhook } from './events-webhook.js'
 
 export type { GenericWebhookConfig } from './config.js'
 export type { WebhookAgentMessage, WebhookSignalBody } from './outbound.js'
@@ -20,6 +20,6 @@ export default defineChannelPlugin<typeof GenericWebhookConfigSchema, ResolvedWe
   configSchema: GenericWebhookConfigSchema,
   capabilities: { attachments: true, typingIndicators: true, readReceipts: false, richMessages: [] },
   register (host) {
-    return { inbound, outbound, transport: webhookTransport(host.config), routes: webhookRoutes(host) }
+    return { inbound, outbound, transport: webhookTransport(host.config), webhooks: [eventsWebhook(host.config)] }
   }
 })

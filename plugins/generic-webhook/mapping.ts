@@ -1,6 +1,6 @@
 import type { Mapping, GenericWebhookConfig } from './config.js'
 import { getPointer } from './json-pointer.js'
-import { webhookError } from './errors.js'
+import { GenericWebhookErrors } from './errors.js'
 
 /** A platform event reduced to what the hub needs, after the mapping. */
 export interface WebhookEvent {
@@ -19,7 +19,7 @@ function idAt (doc: unknown, pointer: string, field: string): string {
   const v = getPointer(doc, pointer)
   const s = typeof v === 'number' && Number.isFinite(v) ? String(v) : v
   if (typeof s !== 'string' || s.length === 0 || s.length > MAX_ID) {
-    throw webhookError('MAPPING', `${field} at ${pointer} must be a non-empty string or number of at most ${MAX_ID} characters`)
+    throw new GenericWebhookErrors.MAPPING(`${field} at ${pointer} must be a non-empty string or number of at most ${MAX_ID} characters`)
   }
   return s
 }
@@ -28,7 +28,7 @@ function optionalString (doc: unknown, pointer: string | undefined, field: strin
   if (pointer === undefined) return undefined
   const v = getPointer(doc, pointer)
   if (v === undefined || v === null) return undefined
-  if (typeof v !== 'string') throw webhookError('MAPPING', `${field} at ${pointer} must be a string`)
+  if (typeof v !== 'string') throw new GenericWebhookErrors.MAPPING(`${field} at ${pointer} must be a string`)
   return v
 }
 
@@ -36,17 +36,17 @@ function createdAt (doc: unknown, pointer: string | undefined, now: number): str
   const v = pointer === undefined ? undefined : getPointer(doc, pointer)
   if (v === undefined || v === null) return new Date(now).toISOString()
   const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN
-  if (!Number.isFinite(ms)) throw webhookError('MAPPING', `createdAt at ${pointer} must be an ISO 8601 time or epoch milliseconds`)
+  if (!Number.isFinite(ms)) throw new GenericWebhookErrors.MAPPING(`createdAt at ${pointer} must be an ISO 8601 time or epoch milliseconds`)
   return new Date(ms).toISOString()
 }
 
 function attachments (doc: unknown, pointer: string | undefined): WebhookEvent['attachments'] {
   const v = pointer === undefined ? undefined : getPointer(doc, pointer)
   if (v === undefined || v === null) return []
-  if (!Array.isArray(v)) throw webhookError('MAPPING', `attachments at ${pointer} must be an array`)
+  if (!Array.isArray(v)) throw new GenericWebhookErrors.MAPPING(`attachments at ${pointer} must be an array`)
   return v.map((a: unknown, i) => {
     const { url, name, mimeType } = (a ?? {}) as Record<string, unknown>
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw webhookError('MAPPING', `attachments at ${pointer}/${i}/url must be an http(s) URL`)
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new GenericWebhookErrors.MAPPING(`attachments at ${pointer}/${i}/url must be an http(s) URL`)
     return { url, friendlyName: typeof name === 'string' && name ? name : url.split('/').pop() || 'attachment', ...(typeof mimeType === 'string' ? { mimeType } : {}) }
   })
 }
@@ -56,11 +56,11 @@ export function isMessageEvent (doc: unknown, when: GenericWebhookConfig['when']
   return !when || getPointer(doc, when.pointer) === when.equals
 }
 
-/** Applies the configured mapping; throws BYOC_ERR_WEBHOOK_MAPPING naming the pointer that did not fit. */
+/** Applies the configured mapping; throws BYOC_GENERIC_WEBHOOK_ERR_MAPPING naming the pointer that did not fit. */
 export function mapEvent (doc: unknown, mapping: Mapping, now = Date.now()): WebhookEvent {
   const text = optionalString(doc, mapping.text, 'text') ?? ''
   const files = attachments(doc, mapping.attachments)
-  if (text.trim() === '' && files.length === 0) throw webhookError('MAPPING', `text at ${mapping.text} is empty and there are no attachments`)
+  if (text.trim() === '' && files.length === 0) throw new GenericWebhookErrors.MAPPING(`text at ${mapping.text} is empty and there are no attachments`)
   const customerName = optionalString(doc, mapping.customerName, 'customerName')
   const threadId = mapping.threadId === undefined || getPointer(doc, mapping.threadId) === undefined ? undefined : idAt(doc, mapping.threadId, 'threadId')
   return {

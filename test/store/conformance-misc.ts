@@ -20,6 +20,19 @@ export function rememberAndTimerCases (t: Test, open: OpenStore): void {
     t.same(r, { value: 'new', created: true }, 'an expired key is stored again')
   })
 
+  t.test('recall reads what remember stored, in its scope, without storing anything', async t => {
+    const s = await fresh(t, open)
+    t.equal(await s.recall('answers', 'k'), undefined, 'nothing remembered yet')
+    t.equal(await s.recall('answers', 'k'), undefined, 'and recall did not store anything')
+    await s.remember('answers', 'k', { messages: [{ id: 'm1' }] }, 60_000)
+    t.same(await s.recall('answers', 'k'), { messages: [{ id: 'm1' }] })
+    t.equal(await s.recall('other', 'k'), undefined, 'scopes are separate')
+    await s.remember('short', 'k', 'old', 1)
+    const deadline = Date.now() + 5_000
+    while (await s.recall('short', 'k') !== undefined && Date.now() < deadline) await sleep(5)
+    t.equal(await s.recall('short', 'k'), undefined, 'an expired key is gone')
+  })
+
   t.test('timers: set, replace, get, cancel, count', async t => {
     const s = await fresh(t, open)
     const payload = { threadId: 'th-1', list: [], nested: { a: [1] } }

@@ -56,9 +56,9 @@ t.test('inbound: signatures, timestamps, replays, mapping', async t => {
   t.equal(await hub.store.getMessage(CH, 'pm-2'), undefined, 'nothing refused was stored')
 
   await coded(await postSigned(channelUrl, 'evt-3', undefined, { raw: 'not json{' }), 400, 'BYOC_ERR_WEBHOOK_MALFORMED', 'signed but not JSON')
-  await coded(await postSigned(channelUrl, 'evt-4', { type: 'message', user: { id: 'u' }, message: { text: 'no id' } }), 422, 'BYOC_ERR_WEBHOOK_MAPPING', 'mapping: no message id')
+  await coded(await postSigned(channelUrl, 'evt-4', { type: 'message', user: { id: 'u' }, message: { text: 'no id' } }), 422, 'BYOC_GENERIC_WEBHOOK_ERR_MAPPING', 'mapping: no message id')
   const noCustomer = await postSigned(channelUrl, 'evt-5', { type: 'message', user: {}, message: { id: 'x', text: 'hi' } })
-  await coded(noCustomer, 422, 'BYOC_ERR_WEBHOOK_MAPPING', 'mapping: no customer')
+  await coded(noCustomer, 422, 'BYOC_GENERIC_WEBHOOK_ERR_MAPPING', 'mapping: no customer')
   t.match(noCustomer.body.error.message, '/user/id', 'the error names the pointer')
 
   const ignored = await postSigned(channelUrl, 'evt-6', { type: 'presence', user: { id: 'u' } })

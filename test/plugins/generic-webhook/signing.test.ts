@@ -38,7 +38,7 @@ t.test('mapping', async t => {
     attachments: [{ url: 'https://cdn.example/x.png', friendlyName: 'x.png', mimeType: 'image/png' }]
   }, 'numbers become ids, a missing time is now')
   t.equal(mapEvent({ ...event, message: { ...event.message, at: 1767225600000 } }, { ...MAPPING, createdAt: '/message/at' }).createdAt, '2026-01-01T00:00:00.000Z', 'epoch ms')
-  const fail = (doc: unknown, re: RegExp, what: string) => t.throws(() => mapEvent(doc, MAPPING), { code: 'BYOC_ERR_WEBHOOK_MAPPING', statusCode: 422, message: re }, what)
+  const fail = (doc: unknown, re: RegExp, what: string) => t.throws(() => mapEvent(doc, MAPPING), { code: 'BYOC_GENERIC_WEBHOOK_ERR_MAPPING', statusCode: 422, message: re }, what)
   fail({ message: { id: 'm1', text: 'hi' } }, /customerId at \/user\/id/, 'missing customer')
   fail({ user: { id: 'u' }, message: { text: 'hi' } }, /messageId at \/message\/id/, 'missing message id')
   fail({ user: { id: 'u' }, message: { id: 'x'.repeat(256), text: 'hi' } }, /at most 255/, 'id too long')
