@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ChannelHost } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
-import { WhErrorCodes, whError } from '../errors.js'
+import { WateringHoleErrors } from '../errors.js'
 import { checkFileType } from '../file-type.js'
 import { sealAttachment } from '../identity.js'
 import { AttachmentBodySchema, type AttachmentBody } from '../schemas.js'
@@ -21,11 +21,11 @@ export function attachmentRoutes (scope: FastifyInstance, host: ChannelHost<Wate
   scope.post<{ Body: AttachmentBody }>('/attachments', { bodyLimit, schema: { body: AttachmentBodySchema } }, async (request, reply) => {
     const customerId = await customerFromRequest(host, request)
     const content = Buffer.from(request.body.contentBase64, 'base64')
-    if (content.length === 0) throw whError(WhErrorCodes.attachmentInvalid, 'The file is empty.')
-    if (content.length > max) throw whError(WhErrorCodes.attachmentTooLarge, `Files can be at most ${max} bytes.`, 413)
+    if (content.length === 0) throw new WateringHoleErrors.ATTACHMENT_INVALID('The file is empty.')
+    if (content.length > max) throw new WateringHoleErrors.ATTACHMENT_TOO_LARGE(`Files can be at most ${max} bytes.`)
     const mimeType = request.body.mimeType
     const verdict = checkFileType(content, mimeType, host.config.allowedMimeTypes)
-    if (!verdict.ok) throw whError(WhErrorCodes.attachmentType, verdict.reason, 415)
+    if (!verdict.ok) throw new WateringHoleErrors.ATTACHMENT_TYPE(verdict.reason)
     const friendlyName = cleanName(request.body.friendlyName)
     const { url } = await host.uploadAttachment(content, mimeType, friendlyName)
     const attachment = { friendlyName, url, mimeType }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ChannelHost } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
 import { customerOfToken, renewedToken } from '../customer-token.js'
-import { WhErrorCodes, whError } from '../errors.js'
+import { WateringHoleErrors } from '../errors.js'
 import { newCustomerId } from '../identity.js'
 import { IdentityBodySchema, type IdentityBody } from '../schemas.js'
 
@@ -11,7 +11,7 @@ export async function customerFromRequest (host: ChannelHost<WateringHoleConfig>
   const header = request.headers.authorization
   const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined
   const customerId = await customerOfToken(host, token)
-  if (customerId === undefined) throw whError(WhErrorCodes.tokenInvalid, 'A valid customer token is required.', 401)
+  if (customerId === undefined) throw new WateringHoleErrors.TOKEN_INVALID('A valid customer token is required.')
   return customerId
 }
 
@@ -21,7 +21,7 @@ export function identityRoutes (scope: FastifyInstance, host: ChannelHost<Wateri
     let customerId: string
     if (token !== undefined) {
       const known = await customerOfToken(host, token)
-      if (known === undefined) throw whError(WhErrorCodes.tokenInvalid, 'That identity token is not valid.', 401)
+      if (known === undefined) throw new WateringHoleErrors.TOKEN_INVALID('That identity token is not valid.')
       customerId = known
     } else {
       customerId = newCustomerId()

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import websocket from '@fastify/websocket'
 import type { ChannelHost } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
-import { WhErrorCodes } from '../errors.js'
+import { WateringHoleErrors } from '../errors.js'
 import { MAX_FRAME_BYTES } from '../frames.js'
 import type { WateringHoleEvent } from '../inbound.js'
 import { WidgetSession } from '../socket/session.js'
@@ -20,7 +20,7 @@ export async function socketRoutes (scope: FastifyInstance, host: ChannelHost<Wa
     websocket: true,
     onRequest: async (request, reply) => {
       if (!originAllowed(request.headers.origin, selfOrigin(request), host.config.allowedOrigins)) {
-        return await reply.code(403).send({ error: { code: WhErrorCodes.originForbidden, message: 'This page may not open the chat.' } })
+        return await reply.code(403).send({ error: { code: WateringHoleErrors.ORIGIN_FORBIDDEN.code, message: 'This page may not open the chat.' } })
       }
     }
   }, (socket, request) => {

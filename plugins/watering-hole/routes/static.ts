@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import type { ChannelHost } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
-import { WhErrorCodes, whError } from '../errors.js'
+import { WateringHoleErrors } from '../errors.js'
 import { avatarSvg, isAvatar } from '../assets/avatars.js'
 import { chatPage } from '../assets/page.js'
 import { WIDGET_CSS } from '../assets/styles.js'
@@ -29,7 +29,7 @@ export function staticRoutes (scope: FastifyInstance, host: ChannelHost<Watering
   if (dir === undefined) host.log.warn('watering-hole browser code is not built (npm run build); the widget will not load')
   const cache = new Map<string, Buffer>()
   async function webFile (name: string): Promise<Buffer> {
-    if (dir === undefined || !MODULE_NAME.test(name)) throw whError(WhErrorCodes.notFound, 'No such file.', 404)
+    if (dir === undefined || !MODULE_NAME.test(name)) throw new WateringHoleErrors.NOT_FOUND('No such file.')
     const hit = cache.get(name)
     if (hit !== undefined) return hit
     try {
@@ -37,7 +37,7 @@ export function staticRoutes (scope: FastifyInstance, host: ChannelHost<Watering
       cache.set(name, content)
       return content
     } catch {
-      throw whError(WhErrorCodes.notFound, 'No such file.', 404)
+      throw new WateringHoleErrors.NOT_FOUND('No such file.')
     }
   }
 
@@ -73,7 +73,7 @@ export function staticRoutes (scope: FastifyInstance, host: ChannelHost<Watering
 
   scope.get<{ Params: { name: string } }>('/avatars/:name', async (request, reply) => {
     const name = request.params.name.replace(/\.svg$/, '')
-    if (!isAvatar(name)) throw whError(WhErrorCodes.notFound, 'No such avatar.', 404)
+    if (!isAvatar(name)) throw new WateringHoleErrors.NOT_FOUND('No such avatar.')
     return await reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(avatarSvg(name))
   })
 }

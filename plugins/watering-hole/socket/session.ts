@@ -1,6 +1,6 @@
 import type { ChannelHost, LiveEvent, ThreadInfo, TimelineEntry } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
-import { WhErrorCodes, type WhErrorCode } from '../errors.js'
+import { WateringHoleErrors, type WhErrorCode } from '../errors.js'
 import { checkAttachmentSeal } from '../identity.js'
 import { customerOfToken, renewedToken } from '../customer-token.js'
 import { clientMessageIdOf, type WateringHoleEvent } from '../inbound.js'
@@ -50,9 +50,9 @@ export class WidgetSession {
   }
 
   onData (data: string): void {
-    if (!this.budget.take()) { this.error(WhErrorCodes.rateLimited, 'Too many frames; slow down.'); return }
+    if (!this.budget.take()) { this.error(WateringHoleErrors.RATE_LIMITED.code, 'Too many frames; slow down.'); return }
     const parsed = parseClientFrame(data)
-    if (!parsed.ok) { this.error(WhErrorCodes.invalidFrame, parsed.reason); return }
+    if (!parsed.ok) { this.error(WateringHoleErrors.INVALID_FRAME.code, parsed.reason); return }
     this.run(() => this.handle(parsed.frame))
   }
 
@@ -69,7 +69,7 @@ export class WidgetSession {
   private run (job: () => Promise<void>): void {
     this.chain = this.chain.then(job).catch(err => {
       this.host.log.error({ err, customerId: this.customerId }, 'watering-hole socket job failed')
-      this.error(WhErrorCodes.unavailable, 'Something went wrong on our side; please try again.')
+      this.error(WateringHoleErrors.UNAVAILABLE.code, 'Something went wrong on our side; please try again.')
     })
   }
 
@@ -84,7 +84,7 @@ export class WidgetSession {
   private async handle (frame: ClientFrame): Promise<void> {
     if (this.closed) return
     if (frame.type === 'hello') return await this.hello(frame)
-    if (this.customerId === undefined) { this.error(WhErrorCodes.helloRequired, 'Send hello with your token first.'); return }
+    if (this.customerId === undefined) { this.error(WateringHoleErrors.HELLO_REQUIRED.code, 'Send hello with your token first.'); return }
     switch (frame.type) {
       case 'message': return await this.message(frame)
       case 'typing': if (this.threadId !== undefined && this.threadOpen) await this.host.typing(this.threadId, frame.on); return
@@ -99,11 +99,11 @@ export class WidgetSession {
   }
 
   private async hello (frame: HelloFrame): Promise<void> {
-    if (this.customerId !== undefined) { this.error(WhErrorCodes.invalidFrame, 'hello was already sent on this connection'); return }
+    if (this.customerId !== undefined) { this.error(WateringHoleErrors.INVALID_FRAME.code, 'hello was already sent on this connection'); return }
     const customerId = await customerOfToken(this.host, frame.token)
     const profile = customerId === undefined ? undefined : await this.host.customers.get(customerId)
     if (customerId === undefined || profile === undefined) {
-      this.error(WhErrorCodes.tokenInvalid, 'Your identity token is not valid here; please introduce yourself again.')
+      this.error(WateringHoleErrors.TOKEN_INVALID.code, 'Your identity token is not valid here; please introduce yourself again.')
       this.io.close(4401, 'invalid token')
       return
     }
@@ -181,13 +181,13 @@ export class WidgetSession {
     const customerId = this.customerId as string
     const secret = this.host.config.identitySecret
     const attachments = frame.attachments ?? []
-    if (frame.text.trim() === '' && attachments.length === 0) { this.error(WhErrorCodes.invalidFrame, 'A message needs text or an attachment.', { clientMessageId: frame.clientMessageId }); return }
+    if (frame.text.trim() === '' && attachments.length === 0) { this.error(WateringHoleErrors.INVALID_FRAME.code, 'A message needs text or an attachment.', { clientMessageId: frame.clientMessageId }); return }
     if (!attachments.every(a => checkAttachmentSeal(secret, customerId, a))) {
-      this.error(WhErrorCodes.attachmentInvalid, 'Attachments must be uploaded through this chat first.', { clientMessageId: frame.clientMessageId })
+      this.error(WateringHoleErrors.ATTACHMENT_INVALID.code, 'Attachments must be uploaded through this chat first.', { clientMessageId: frame.clientMessageId })
       return
     }
     if (this.threadId !== undefined && !this.threadOpen) {
-      this.error(WhErrorCodes.threadClosed, 'This chat has ended. Start a new chat to keep talking.', { clientMessageId: frame.clientMessageId })
+      this.error(WateringHoleErrors.THREAD_CLOSED.code, 'This chat has ended. Start a new chat to keep talking.', { clientMessageId: frame.clientMessageId })
       return
     }
     if (this.threadId === undefined) await this.show(await this.host.threads.current(customerId), 0)
@@ -207,7 +207,7 @@ export class WidgetSession {
     } catch (err) {
       if ((err as { code?: unknown }).code === 'BYOC_ERR_THREAD_CLOSED') {
         this.threadOpen = false
-        this.error(WhErrorCodes.threadClosed, 'This chat has ended. Start a new chat to keep talking.', { clientMessageId: frame.clientMessageId })
+        this.error(WateringHoleErrors.THREAD_CLOSED.code, 'This chat has ended. Start a new chat to keep talking.', { clientMessageId: frame.clientMessageId })
         const thread = await this.host.threads.get(threadId)
         this.send({ type: 'thread-closed', threadId, reason: thread?.closedReason ?? 'agent' })
         return
