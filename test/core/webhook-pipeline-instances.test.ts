@@ -1,9 +1,8 @@
 import t from 'tap'
-import { randomBytes } from 'node:crypto'
 import { request } from 'undici'
 import { Redis } from 'ioredis'
 import { startHub } from '../helper.js'
-import { redisUrl } from '../store/redis-server.js'
+import { redisUrl, freshPrefix } from '../store/redis-server.js'
 import { RedisStore } from '../../core/store/redis.js'
 import { secretKey, sign } from '../../plugins/generic-webhook/signature.js'
 
@@ -24,17 +23,9 @@ async function post (url: string, id: string, timestamp: number, body: unknown):
 
 t.test('one webhook-id delivered to two instances at once is stored once and answered once', async t => {
   const url = await redisUrl()
-  const prefix = `byoc-test:${randomBytes(6).toString('hex')}:`
   const admin = new Redis(url)
-  t.teardown(async () => {
-    for (let cursor = '0'; ;) {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      if (keys.length) await admin.del(...keys)
-      cursor = next
-      if (cursor === '0') break
-    }
-    admin.disconnect()
-  })
+  t.teardown(() => { admin.disconnect() }) // registered first: runs after freshPrefix's key clean-up
+  const prefix = freshPrefix(t, admin)
   const stores = [await RedisStore.connect(url, prefix), await RedisStore.connect(url, prefix)]
   const hubs = []
   for (const store of stores) {

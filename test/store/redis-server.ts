@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 
 /**
@@ -28,4 +29,18 @@ async function answers (url: string): Promise<boolean> {
   } finally {
     probe.disconnect()
   }
+}
+
+/** A key prefix of the caller's own on the shared Redis; its keys are deleted (through `admin`) when `t` ends. */
+export function freshPrefix (t: { teardown: (fn: () => Promise<void>) => void }, admin: Redis): string {
+  const prefix = `byoc-test:${randomBytes(6).toString('hex')}:`
+  t.teardown(async () => {
+    for (let cursor = '0'; ;) {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      if (keys.length) await admin.del(...keys)
+      cursor = next
+      if (cursor === '0') break
+    }
+  })
+  return prefix
 }

@@ -4,25 +4,13 @@ import { Redis } from 'ioredis'
 import { RedisStore } from '../../core/store/redis.js'
 import { runStoreConformance } from './conformance.js'
 import { runSharedStoreConformance } from './conformance-shared.js'
-import { redisUrl } from './redis-server.js'
+import { redisUrl, freshPrefix as freshRedisPrefix } from './redis-server.js'
 
 const url = await redisUrl()
 const admin = new Redis(url)
 t.teardown(() => admin.quit())
 
-/** A unique prefix per test, its keys deleted when the test ends. */
-function freshPrefix (t: { teardown: (fn: () => Promise<void>) => void }): string {
-  const prefix = `byoc-test:${randomBytes(6).toString('hex')}:`
-  t.teardown(async () => {
-    for (let cursor = '0'; ;) {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      if (keys.length) await admin.del(...keys)
-      cursor = next
-      if (cursor === '0') break
-    }
-  })
-  return prefix
-}
+const freshPrefix = (t: { teardown: (fn: () => Promise<void>) => void }): string => freshRedisPrefix(t, admin)
 
 await runStoreConformance(t, 'redis', async t => RedisStore.connect(url, freshPrefix(t)))
 
