@@ -13,10 +13,13 @@ const FASTIFY_CODES: Record<string, CodedErrorSpec> = {
   FST_ERR_VALIDATION: Errors.VALIDATION
 }
 
-/** ioredis's fail-fast errors while Redis is unreachable (no offline queue, retries spent, command timeout). */
+/**
+ * ioredis's fail-fast errors while Redis is unreachable (no offline queue, retries spent, command timeout), and a
+ * demoted primary refusing writes (READONLY) in the moments of a Sentinel failover before ioredis moves on.
+ */
 function isStoreUnavailable (err: Error): boolean {
   return err.name === 'MaxRetriesPerRequestError' ||
-    /enableOfflineQueue options is false|Connection is closed|Command timed out|Stream isn't writeable/.test(err.message)
+    /enableOfflineQueue options is false|Connection is closed|Command timed out|Stream isn't writeable|^READONLY |All sentinels are unreachable/.test(err.message)
 }
 
 /**
