@@ -62,11 +62,13 @@ export function createRedis (topology: RedisTopology, role: RedisRole): Redis {
         ...options,
         sentinels: topology.sentinels,
         name: topology.name,
-        // after a failover: the sentinels' +switch-master makes ioredis drop the old primary at once, even when it
-        // is still up (partitioned or restarted), instead of waiting for the connection to fail
-        failoverDetector: true,
-        // reconnect only; the failed write is answered 503 and the platform retries it (not resent by ioredis,
-        // which would need the offline queue we keep off)
+        // No failoverDetector: in ioredis 5.11 its sentinel subscriptions outlive disconnect() when a reconnect
+        // races it (they retry forever and keep the process up). What it adds, dropping an old primary that is
+        // still up, comes anyway: the sentinels demote a returning primary, whose writes then fail READONLY, and
+        // reconnectOnError moves on; an isolated old primary has no replica left, so with ackReplicas > 0 its
+        // writes are never acked (WAIT sees 0 replicas: 503).
+        // Reconnect only; the failed write is answered 503 and the platform retries it (not resent by ioredis,
+        // which would need the offline queue we keep off).
         reconnectOnError: isReadonlyError,
         // a sentinel down is not the primary down: ask the next one soon, but don't spin on all of them
         sentinelRetryStrategy: (times: number) => Math.min(times * 100, 1000),

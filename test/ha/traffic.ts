@@ -7,7 +7,12 @@ export interface Outcome extends Inbound { accepted: boolean, threadId?: string,
  * A platform posting one customer message the way webhooks do: on a refused connection, a 5xx or no answer in
  * time it posts the same message (same id) again, to whichever instance the load balancer picks next.
  */
-export async function postInbound (pick: () => string, m: Inbound, opts: { tries?: number, timeoutMs?: number } = {}): Promise<Outcome> {
+export async function postInbound (pick: () => string, m: Inbound, opts: {
+  tries?: number
+  timeoutMs?: number
+  /** every answer (its status), or undefined for none (refused, reset, timed out) */
+  onAnswer?: (status: number | undefined) => void
+} = {}): Promise<Outcome> {
   const tries = opts.tries ?? 5
   for (let attempt = 1; attempt <= tries; attempt++) {
     try {
@@ -16,9 +21,10 @@ export async function postInbound (pick: () => string, m: Inbound, opts: { tries
         body: JSON.stringify({ customerId: m.customerId, messageId: m.messageId, text: m.text }),
         signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000)
       })
+      opts.onAnswer?.(res.status)
       const body = await res.json().catch(() => undefined) as { messages?: Array<{ threadId: string }> } | undefined
       if (res.status === 202 && body?.messages?.[0]) return { ...m, accepted: true, threadId: body.messages[0].threadId, attempts: attempt }
-    } catch { /* refused, reset or timed out: try the next instance */ }
+    } catch { opts.onAnswer?.(undefined) /* refused, reset or timed out: try the next instance */ }
     await new Promise(resolve => setTimeout(resolve, 100 * attempt)) // the platform's retry backoff
   }
   return { ...m, accepted: false, attempts: tries }
