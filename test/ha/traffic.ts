@@ -1,4 +1,6 @@
-import { http } from '../helper.js'
+import type { Test } from 'tap'
+import type { RedisStore } from '../../core/store/redis.js'
+import { eventually, http } from '../helper.js'
 
 export interface Inbound { channel: string, customerId: string, messageId: string, text: string }
 export interface Outcome extends Inbound { accepted: boolean, threadId?: string, attempts: number }
@@ -46,4 +48,23 @@ export function tally<T> (items: T[], key: (item: T) => string): Map<string, num
   const counts = new Map<string, number>()
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1)
   return counts
+}
+
+export type SandboxMessage = Awaited<ReturnType<typeof sandboxMessages>>[number]
+
+/**
+ * Exactly once as CXone sees it: once the outbox has drained, every accepted message is in the sandbox's recorder
+ * channel, none twice, each in the thread the hub answered with. Returns what the sandbox holds.
+ */
+export async function checkDeliveredOnce (t: Test, store: RedisStore, sandboxUrl: string, accepted: Outcome[]): Promise<SandboxMessage[]> {
+  await eventually(async () => (await store.outboxStats()).pending === 0, 60_000, 'outbox drained')
+  const held = await eventually(async () => {
+    const all = await sandboxMessages(sandboxUrl, 'chat_recorder')
+    const ids = new Set(all.map(m => m.id))
+    return accepted.every(o => ids.has(o.messageId)) && all
+  }, 30_000, 'every accepted message in the sandbox')
+  t.ok([...tally(held, m => m.id).values()].every(n => n === 1), 'none twice as the sandbox sees it')
+  const where = new Map(held.map(m => [m.id, m.threadId]))
+  t.ok(accepted.every(o => where.get(o.messageId) === o.threadId), 'each in the thread the hub answered with')
+  return held
 }

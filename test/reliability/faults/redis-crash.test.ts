@@ -1,9 +1,7 @@
 import t, { type Test } from 'tap'
-import { CLIENT, eventually, http, startHub } from '../../helper.js'
-import { RedisStore } from '../../../core/store/redis.js'
+import { CLIENT, eventually, http } from '../../helper.js'
 import { ownRedis } from '../../ha/own-redis.js'
-import { startRecordingCxone, liveCxone } from '../harness/cxone-recorder.js'
-import { startRecordingPlatform } from '../harness/platform-recorder.js'
+import { redisHub } from '../harness/redis-hub.js'
 
 const CUSTOMERS = 6
 
@@ -14,15 +12,8 @@ const CUSTOMERS = 6
 async function crashUnderTraffic (t: Test, appendfsync: 'always' | 'everysec'): Promise<{ acked: number, lost: string[], outage: Map<string, number>, token: number | undefined }> {
   const dir = t.testdir({ redis: {} })
   const redis = await ownRedis(t, `${dir}/redis`, { appendfsync })
-  const store = await RedisStore.connect(redis.url, 'f6:')
+  const { store, cxone, hub } = await redisHub(t, redis.url, 'f6:', dir)
   store.setConnectionLog({ warn: () => {}, info: () => {} }) // the outage is the point
-  t.teardown(() => store.close())
-  const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])
-  const platform = await startRecordingPlatform(t)
-  const hub = await startHub(t, {
-    cxone: liveCxone(cxone.url, cxone.url),
-    channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: { deliverUrl: platform.url } }]
-  }, { store, dir }) // the same dir: a second t.testdir() would wipe the Redis data
 
   // each message is posted once: "acked" means a 202 for that very post
   const acked: string[] = []
