@@ -63,7 +63,9 @@ t.test('Sentinel failover under traffic: kill -9 the primary; 503 for the window
   t.ok(c.hubs.every(h => h.child.exitCode === null), 'no instance died or was restarted')
   t.same(await readiness(), [200, 200], 'both ready again')
   t.same([...tally(answers, a => String(a.status)).keys()].filter(s => s !== '202' && s !== '503'), [], 'only 202 and 503: never a 500, never a hang')
-  t.ok(lastRefusal === undefined || lastRefusal - killedAt < 30_000, 'refusals end within 30 s of the kill')
+  // the sentinels' own pace (promotion, then demoting the returning primary) has its own waits above; the hub's
+  // part is to go on once Redis can confirm writes again
+  t.ok(lastRefusal === undefined || lastRefusal - replicaBackAt < 30_000, 'refusals end within 30 s of a replica being back')
   t.ok(outcomes.every(o => o.accepted), 'every message was taken in the end (the platform retried the refused ones)')
 
   const taken = accepted()
