@@ -47,8 +47,8 @@ t.test('too few replicas: the write is answered 503 BYOC_ERR_STORE_UNAVAILABLE, 
   await replica.kill()
   const id = uid('m')
   const err = await store.insertMessage(newMessage(thread.threadId, id)).then(() => undefined, (e: unknown) => e) as { code?: string, statusCode?: number } | undefined
-  t.equal(err?.code, 'BYOC_ERR_STORE_UNAVAILABLE')
-  t.equal(err?.statusCode, 503)
+  t.equal(err?.code, 'BYOC_ERR_STORE_UNAVAILABLE', 'refused with the store code')
+  t.equal(err?.statusCode, 503, 'as a 503: the sender retries')
   const two = await RedisStore.connect(primary.url, 'ack:', { ackReplicas: 2 })
   t.teardown(() => two.close())
   await replica.start()
@@ -67,6 +67,6 @@ t.test('over HTTP: an inbound message the replica did not confirm is answered 50
     channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: { deliverUrl: 'http://127.0.0.1:9/' } }]
   }, { store, dir })
   const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'c-1', messageId: 'm-1', text: 'hello' })
-  t.equal(res.status, 503)
-  t.equal(res.body.error.code, 'BYOC_ERR_STORE_UNAVAILABLE')
+  t.equal(res.status, 503, 'refused with 503')
+  t.equal(res.body.error.code, 'BYOC_ERR_STORE_UNAVAILABLE', 'with the store code')
 })
