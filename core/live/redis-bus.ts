@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { LiveEvent } from '../plugin-api/types.js'
-import { connectRedis, type RedisTopology } from '../store/redis-connect.js'
+import { asTopology, connectRedis, type RedisTopology } from '../store/redis-connect.js'
 import type { ConnectionLog } from '../store/redis.js'
 import { LocalEventBus, type EventBus } from './event-bus.js'
 
@@ -35,7 +35,7 @@ export class RedisEventBus extends LocalEventBus implements EventBus {
   }
 
   static async connect (target: string | RedisTopology, prefix = 'byoc:', log: ConnectionLog = quietLog): Promise<RedisEventBus> {
-    const topology: RedisTopology = typeof target === 'string' ? { kind: 'standalone', url: target } : target
+    const topology = asTopology(target)
     const [pub, sub] = await Promise.allSettled([connectRedis(topology, 'publisher'), connectRedis(topology, 'subscriber')])
     try {
       if (pub.status === 'rejected') throw pub.reason

@@ -46,6 +46,11 @@ export function redisTopology (cfg: RedisStoreConfig): RedisTopology {
   return { kind: 'standalone', url: cfg.url ?? DEFAULT_REDIS_URL }
 }
 
+/** A bare URL is one node (tests and tools pass one). */
+export function asTopology (target: string | RedisTopology): RedisTopology {
+  return typeof target === 'string' ? { kind: 'standalone', url: target } : target
+}
+
 /** A demoted primary answers writes with READONLY until it drops its clients: reconnect (Sentinel then names the new one). */
 export function isReadonlyError (err: Error): boolean {
   return err.message.startsWith('READONLY')

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { nextStatus } from './message-status.js'
-import { connectRedis, type RedisTopology } from './redis-connect.js'
+import { asTopology, connectRedis, type RedisTopology } from './redis-connect.js'
 import { ReplicaAck } from './redis-replica-ack.js'
 import { LUA, type LuaName } from './redis-lua.js'
 import { MIGRATION_LUA, migrateRedis, type MigrationLuaName } from './redis-migrate.js'
@@ -90,7 +90,7 @@ export class RedisStore implements Store {
    * `ackReplicas` > 0: the writes a platform or CXone is acked for wait until that many replicas have them.
    */
   static async connect (target: string | RedisTopology, keyPrefix = 'byoc:', opts: { ackReplicas?: number } = {}): Promise<RedisStore> {
-    const redis = await connectRedis(typeof target === 'string' ? { kind: 'standalone', url: target } : target, 'store')
+    const redis = await connectRedis(asTopology(target), 'store')
     const store = new RedisStore(redis, keyPrefix, opts.ackReplicas ?? 0)
     try {
       await migrateRedis(redis, keyPrefix, (...args) => store.lua(...args))
