@@ -104,11 +104,22 @@ function crossFieldProblems (c: ByocConfig): string[] {
     const { sandbox: _unused, ...live } = c
     out.push(...secretProblems(ByocConfigSchema, live, ''))
   }
+  out.push(...storeProblems(c.store))
   const statusEvery = parseDuration(c.cxone?.threadStatusInterval)
   if (statusEvery !== undefined && statusEvery < 1000) out.push('/cxone/threadStatusInterval: must be at least 1s')
   if (c.cxone?.mode === 'sandbox' && c.auth?.clients && c.sandbox && !c.auth.clients.some(cl => cl.clientId === c.sandbox.clientId)) {
     out.push(`/sandbox/clientId: '${c.sandbox.clientId}' is not one of auth.clients, so the sandbox could not call the hub`)
   }
+  return out
+}
+
+/** Sentinel needs both keys, and one topology at a time. */
+function storeProblems (store: ByocConfig['store'] | undefined): string[] {
+  if (store?.driver !== 'redis') return []
+  const out: string[] = []
+  if (store.sentinels !== undefined && store.name === undefined) out.push('/store/name: required with store.sentinels (the primary\'s name in the sentinels\' config)')
+  if (store.name !== undefined && store.sentinels === undefined) out.push('/store/sentinels: required with store.name (the sentinels to ask for that primary)')
+  if (store.sentinels !== undefined && store.url !== undefined) out.push('/store/url: give either store.url (one node) or store.sentinels, not both')
   return out
 }
 

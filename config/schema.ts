@@ -95,8 +95,18 @@ const StoreSchema = Type.Union([
   }, { additionalProperties: false }),
   Type.Object({
     driver: Type.Literal('redis'),
-    url: Type.String({ default: 'redis://127.0.0.1:6379' }),
-    keyPrefix: Type.String({ default: 'byoc:' })
+    // no schema default: a default url would be indistinguishable from one written beside sentinels
+    url: Type.Optional(Type.String({ description: 'one Redis node (default redis://127.0.0.1:6379); leave out with sentinels' })),
+    sentinels: Type.Optional(Type.Array(Type.Object({
+      host: Type.String({ minLength: 1 }),
+      port: Type.Integer({ minimum: 1, maximum: 65535 })
+    }, { additionalProperties: false }), { minItems: 1, description: 'Redis Sentinel: the sentinels to ask for the current primary (needs name)' })),
+    name: Type.Optional(Type.String({ minLength: 1, description: 'Redis Sentinel: the primary\'s name in the sentinels\' config (needs sentinels)' })),
+    keyPrefix: Type.String({ default: 'byoc:' }),
+    ackReplicas: Type.Integer({
+      minimum: 0, default: 0,
+      description: 'replicas that must confirm (Redis WAIT, 200 ms) every write the hub acks; fewer answers 503 so the sender retries. 0: answer after the primary alone'
+    })
   }, { additionalProperties: false })
 ], { default: { driver: 'sqlite', path: './data/byoc-hub.db' } })
 

@@ -261,8 +261,8 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
 
 async function openBus (config: ByocConfig, log: ConnectionLog): Promise<EventBus> {
   if (config.store.driver === 'redis') {
-    const { RedisEventBus } = await import('./live/redis-bus.js')
-    return RedisEventBus.connect(config.store.url, config.store.keyPrefix, log)
+    const [{ RedisEventBus }, { redisTopology }] = await Promise.all([import('./live/redis-bus.js'), import('./store/redis-connect.js')])
+    return RedisEventBus.connect(redisTopology(config.store), config.store.keyPrefix, log)
   }
   return new LocalEventBus()
 }

@@ -13,10 +13,15 @@ const FASTIFY_CODES: Record<string, CodedErrorSpec> = {
   FST_ERR_VALIDATION: Errors.VALIDATION
 }
 
-/** ioredis's fail-fast errors while Redis is unreachable (no offline queue, retries spent, command timeout). */
-function isStoreUnavailable (err: Error): boolean {
+/**
+ * ioredis's fail-fast errors while Redis is unreachable (no offline queue, retries spent, command timeout), and a
+ * demoted primary refusing writes (READONLY) in the moments of a Sentinel failover before ioredis moves on.
+ */
+function isStoreUnavailable (err: Error & { previousErrors?: Error[] }): boolean {
   return err.name === 'MaxRetriesPerRequestError' ||
-    /enableOfflineQueue options is false|Connection is closed|Command timed out|Stream isn't writeable/.test(err.message)
+    /enableOfflineQueue options is false|Connection is closed|Command timed out|Stream isn't writeable|^READONLY |All sentinels are unreachable/.test(err.message) ||
+    // a MULTI whose commands a replica refused fails as EXECABORT, the READONLY inside
+    (err.previousErrors ?? []).some(e => /^READONLY /.test(e.message))
 }
 
 /**

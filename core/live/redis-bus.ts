@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { LiveEvent } from '../plugin-api/types.js'
+import { asTopology, connectRedis, type RedisTopology } from '../store/redis-connect.js'
 import type { ConnectionLog } from '../store/redis.js'
 import { LocalEventBus, type EventBus } from './event-bus.js'
 
@@ -33,25 +34,19 @@ export class RedisEventBus extends LocalEventBus implements EventBus {
     }
   }
 
-  static async connect (url: string, prefix = 'byoc:', log: ConnectionLog = quietLog): Promise<RedisEventBus> {
-    // publishing fails fast while Redis is down (the caller logs and moves on) instead of queueing stale events
-    const pub = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
-    const sub = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
-    const quiet = (): void => {} // connect() rejects with the reason; no separate 'error' event log at boot
-    pub.on('error', quiet)
-    sub.on('error', quiet)
+  static async connect (target: string | RedisTopology, prefix = 'byoc:', log: ConnectionLog = quietLog): Promise<RedisEventBus> {
+    const topology = asTopology(target)
+    const [pub, sub] = await Promise.allSettled([connectRedis(topology, 'publisher'), connectRedis(topology, 'subscriber')])
     try {
-      await Promise.all([pub.connect(), sub.connect()])
-      await sub.psubscribe(`${prefix}live:*`)
+      if (pub.status === 'rejected') throw pub.reason
+      if (sub.status === 'rejected') throw sub.reason
+      await sub.value.psubscribe(`${prefix}live:*`)
+      return new RedisEventBus(pub.value, sub.value, prefix, log)
     } catch (err) {
-      pub.disconnect()
-      sub.disconnect()
+      if (pub.status === 'fulfilled') pub.value.disconnect()
+      if (sub.status === 'fulfilled') sub.value.disconnect()
       throw err
-    } finally {
-      pub.off('error', quiet)
-      sub.off('error', quiet)
     }
-    return new RedisEventBus(pub, sub, prefix, log)
   }
 
   override async publish (channelId: string, customerId: string, event: LiveEvent): Promise<void> {

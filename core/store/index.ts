@@ -1,6 +1,7 @@
+import { redisTopology, type RedisStoreConfig } from './redis-connect.js'
 import type { Store } from './types.js'
 
-export type StoreConfig = { driver: 'sqlite', path: string } | { driver: 'redis', url: string, keyPrefix?: string }
+export type StoreConfig = { driver: 'sqlite', path: string } | ({ driver: 'redis' } & RedisStoreConfig)
 
 /** Opens the configured driver. Drivers load lazily so the embedded default never needs Redis installed. */
 export async function openStore (cfg: StoreConfig): Promise<Store> {
@@ -9,6 +10,6 @@ export async function openStore (cfg: StoreConfig): Promise<Store> {
     return new SqliteStore(cfg.path)
   }
   const { RedisStore } = await import('./redis.js')
-  return RedisStore.connect(cfg.url, cfg.keyPrefix)
+  return RedisStore.connect(redisTopology(cfg), cfg.keyPrefix, { ackReplicas: cfg.ackReplicas ?? 0 })
 }
 export type * from './types.js'

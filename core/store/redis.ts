@@ -1,5 +1,7 @@
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { nextStatus } from './message-status.js'
+import { asTopology, connectRedis, type RedisTopology } from './redis-connect.js'
+import { ReplicaAck } from './redis-replica-ack.js'
 import { LUA, type LuaName } from './redis-lua.js'
 import { MIGRATION_LUA, migrateRedis, type MigrationLuaName } from './redis-migrate.js'
 import {
@@ -60,8 +62,10 @@ export class RedisStore implements Store {
 
   private log: ConnectionLog = { warn: (_o, msg) => console.warn(`byoc-hub: ${msg}`), info: () => {} }
   private lost = false
+  private readonly ack: ReplicaAck
 
-  private constructor (readonly redis: Redis, readonly keyPrefix: string) {
+  private constructor (readonly redis: Redis, readonly keyPrefix: string, ackReplicas: number) {
+    this.ack = new ReplicaAck(redis, ackReplicas)
     for (const [name, lua] of Object.entries({ ...LUA, ...MIGRATION_LUA })) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 0, lua })
     // ioredis reconnects by itself; without an 'error' listener it prints every failed attempt. One line per outage.
     redis.on('error', (err: Error) => {
@@ -81,23 +85,13 @@ export class RedisStore implements Store {
     this.log = log
   }
 
-  /** Connects (and fails fast if Redis is unreachable at boot); ioredis reconnects on its own afterwards. */
-  static async connect (url: string, keyPrefix = 'byoc:'): Promise<RedisStore> {
-    // fail fast while Redis is away: no offline queue (a command either goes out now or fails), one retry for a
-    // command cut off mid-flight, and a bound on a Redis that accepts but never answers. Callers turn the error into
-    // a 503 at once instead of a request that hangs for the ~20 reconnect attempts ioredis would otherwise wait out.
-    const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 })
-    const quiet = (): void => {} // the rejected connect() reports it; don't also log an unhandled 'error' event
-    redis.on('error', quiet)
-    try {
-      await redis.connect()
-    } catch (err) {
-      redis.disconnect()
-      throw err
-    } finally {
-      redis.off('error', quiet)
-    }
-    const store = new RedisStore(redis, keyPrefix)
+  /**
+   * Connects (and fails fast if Redis is unreachable at boot); ioredis reconnects on its own afterwards.
+   * `ackReplicas` > 0: the writes a platform or CXone is acked for wait until that many replicas have them.
+   */
+  static async connect (target: string | RedisTopology, keyPrefix = 'byoc:', opts: { ackReplicas?: number } = {}): Promise<RedisStore> {
+    const redis = await connectRedis(asTopology(target), 'store')
+    const store = new RedisStore(redis, keyPrefix, opts.ackReplicas ?? 0)
     try {
       await migrateRedis(redis, keyPrefix, (...args) => store.lua(...args))
     } catch (err) {
@@ -217,8 +211,9 @@ export class RedisStore implements Store {
   async insertMessage (m: NewMessage, job?: NewJob): Promise<InsertMessageResult> {
     const now = Date.now()
     const jobArgs = job ? ['1', ...this.jobArgs(job, now)] : ['0']
-    const [created, flat] = await this.lua('insertMessage', pairKey(m.channelId, m.messageId), pairKey(m.channelId, m.threadId), m.createdAt,
-      messageDoc(m), m.status ?? 'accepted', m.messageId, ...jobArgs) as [number, unknown]
+    // acked to the platform (inbound) or to CXone (outbound) once this returns: the one write that must survive a failover
+    const [created, flat] = await this.ack.confirmed(() => this.lua('insertMessage', pairKey(m.channelId, m.messageId), pairKey(m.channelId, m.threadId), m.createdAt,
+      messageDoc(m), m.status ?? 'accepted', m.messageId, ...jobArgs)) as [number, unknown]
     return { message: toMessage(fields(flat)), created: created === 1 }
   }
 
@@ -249,7 +244,9 @@ export class RedisStore implements Store {
   }
 
   async enqueue (job: NewJob): Promise<Job | undefined> {
-    const res = await this.lua('enqueue', ...this.jobArgs(job, Date.now())) as [number, unknown] | null
+    // jobs carry what a request acked (a reply, an action); job completions are not confirmed: one lost in a failover
+    // only runs its job again, which the receivers' dedupe absorbs
+    const res = await this.ack.confirmed(() => this.lua('enqueue', ...this.jobArgs(job, Date.now()))) as [number, unknown] | null
     return res ? toJob(res[0], fields(res[1])) : undefined
   }
 

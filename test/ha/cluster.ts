@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import type { Test } from 'tap'
+import type { RedisTopology } from '../../core/store/redis-connect.js'
 import { RedisStore } from '../../core/store/redis.js'
 import { CLIENT, ROOT } from '../helper.js'
 import { freePort, spawnHub, writeHubConfig, type HubProcess } from '../process/spawn-hub.js'
@@ -25,17 +26,21 @@ export interface Cluster {
   kill (i: number): Promise<void>
 }
 
-export async function startCluster (t: Test, opts: { n: number, redisUrl: string, sandboxUrl: string, deliverUrl: string, dir: string }): Promise<Cluster> {
+/** Where the hubs' store lives: one node (redisUrl), or Sentinel (`topology`, redisUrl then only for the cleanup). */
+export interface ClusterStore { redisUrl: string, topology?: RedisTopology, ackReplicas?: number }
+
+export async function startCluster (t: Test, opts: ClusterStore & { n: number, sandboxUrl: string, deliverUrl: string, dir: string }): Promise<Cluster> {
   const prefix = `byoc-ha-${randomBytes(4).toString('hex')}:`
   const ports = await Promise.all(Array.from({ length: opts.n }, () => freePort()))
   const hubs: HubProcess[] = []
   const dead = new Set<number>()
-  const store = await RedisStore.connect(opts.redisUrl, prefix)
+  const store = await RedisStore.connect(opts.topology ?? opts.redisUrl, prefix)
   store.setConnectionLog({ warn: () => {}, info: () => {} }) // the test's own view: Redis outages are the point
   t.teardown(async () => {
     await Promise.all(hubs.map(h => h.kill()))
     await store.close()
-    await deletePrefix(opts.redisUrl, prefix)
+    // a test's own Sentinel rig goes away with its processes; the shared Redis needs its keys removed
+    if (!opts.topology) await deletePrefix(opts.redisUrl, prefix)
   })
   hubs.push(...await Promise.all(ports.map((port, i) => spawnHub(writeHubConfig(opts.dir, `hub-${i}`, hubConfig(port, prefix, opts)), port))))
   let turn = 0
@@ -47,7 +52,7 @@ export async function startCluster (t: Test, opts: { n: number, redisUrl: string
   }
 }
 
-export function hubConfig (port: number, prefix: string, opts: { redisUrl: string, sandboxUrl: string, deliverUrl: string }): Record<string, unknown> {
+export function hubConfig (port: number, prefix: string, opts: ClusterStore & { sandboxUrl: string, deliverUrl: string }): Record<string, unknown> {
   const recorder = join(ROOT, 'test/fixtures/plugins/recorder')
   return {
     server: { host: '127.0.0.1', port },
@@ -58,7 +63,7 @@ export function hubConfig (port: number, prefix: string, opts: { redisUrl: strin
     },
     // a short lease: a killed instance's claimed jobs run elsewhere within seconds
     delivery: { lease: '2s', pollInterval: '100ms' },
-    store: { driver: 'redis', url: opts.redisUrl, keyPrefix: prefix },
+    store: { driver: 'redis', keyPrefix: prefix, ackReplicas: opts.ackReplicas ?? 0, ...storeAddress(opts) },
     rules: { idle: { enabled: false } },
     log: { level: 'warn' },
     channels: [
@@ -71,6 +76,14 @@ export function hubConfig (port: number, prefix: string, opts: { redisUrl: strin
       },
       { id: 'watering-hole', plugin: join(ROOT, 'plugins/watering-hole'), cxoneChannelId: 'chat_watering-hole', config: { identitySecret: 'ha-identity-secret-0123456789abcdef' } }
     ]
+  }
+}
+
+function storeAddress (opts: ClusterStore): Record<string, unknown> {
+  const topology = opts.topology ?? { kind: 'standalone', url: opts.redisUrl }
+  switch (topology.kind) {
+    case 'standalone': return { url: topology.url }
+    case 'sentinel': return { sentinels: topology.sentinels, name: topology.name }
   }
 }
 

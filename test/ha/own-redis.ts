@@ -4,13 +4,20 @@ import { Redis } from 'ioredis'
 import { eventually } from '../helper.js'
 import { freePort } from '../process/spawn-hub.js'
 
-export interface OwnRedis { url: string, kill (): Promise<void>, start (): Promise<void> }
+export interface OwnRedis { url: string, port: number, kill (): Promise<void>, start (): Promise<void> }
+
+export interface OwnRedisOptions {
+  /** always (the default): every write on disk before Redis answers; everysec: the last second may be lost in a crash */
+  appendfsync?: 'always' | 'everysec'
+  /** a replica of the Redis on this port */
+  replicaOf?: number
+}
 
 /**
- * A redis-server of the test's own (never the shared one), persisting every write before it answers
- * (AOF, fsync always), so a kill -9 and a restart on the same port and dir lose nothing acknowledged.
+ * A redis-server of the test's own (never the shared one), persisting writes in an AOF (fsync always unless told),
+ * so a kill -9 and a restart on the same port and dir lose nothing acknowledged.
  */
-export async function ownRedis (t: Test, dir: string): Promise<OwnRedis> {
+export async function ownRedis (t: Test, dir: string, opts: OwnRedisOptions = {}): Promise<OwnRedis> {
   const port = await freePort()
   const url = `redis://127.0.0.1:${port}`
   let child: ChildProcess | undefined
@@ -23,7 +30,9 @@ export async function ownRedis (t: Test, dir: string): Promise<OwnRedis> {
     await exited
   }
   const start = async (): Promise<void> => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--dir', dir], { stdio: 'ignore' })
+    const replica = opts.replicaOf !== undefined ? ['--replicaof', '127.0.0.1', String(opts.replicaOf)] : []
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', opts.appendfsync ?? 'always',
+      '--save', '', '--dir', dir, ...replica], { stdio: 'ignore' })
     const c = child
     await eventually(async () => {
       if (c.exitCode !== null) throw new Error(`redis-server exited with ${c.exitCode}`)
@@ -32,10 +41,10 @@ export async function ownRedis (t: Test, dir: string): Promise<OwnRedis> {
   }
   t.teardown(kill)
   await start()
-  return { url, kill, start }
+  return { url, port, kill, start }
 }
 
-async function answers (url: string): Promise<boolean> {
+export async function answers (url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
   probe.on('error', () => {})
   try {

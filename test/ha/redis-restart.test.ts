@@ -4,7 +4,7 @@ import { startFakePlatform } from '../fake-platform.js'
 import { CHANNELS, startCluster, type Cluster } from './cluster.js'
 import { startCountingSandbox } from './counting-sandbox.js'
 import { ownRedis } from './own-redis.js'
-import { postInbound, sandboxMessages, tally, type Outcome } from './traffic.js'
+import { checkDeliveredOnce, postInbound, tally, type Outcome } from './traffic.js'
 
 const CUSTOMERS = 6
 
@@ -56,15 +56,7 @@ t.test('a Redis restart: instances go not-ready, recover, and lose nothing they 
   t.ok(c.hubs.every(h => h.child.exitCode === null), 'no instance died')
 
   const accepted = outcomes.filter(o => o.accepted)
-  await eventually(async () => (await c.store.outboxStats()).pending === 0, 60_000, 'outbox drained')
-  const held = await eventually(async () => {
-    const all = await sandboxMessages(sandbox.url, 'chat_recorder')
-    const ids = new Set(all.map(m => m.id))
-    return accepted.every(o => ids.has(o.messageId)) && all
-  }, 30_000, 'every accepted message in the sandbox')
-  t.ok([...tally(held, m => m.id).values()].every(n => n === 1), 'none twice')
-  const where = new Map(held.map(m => [m.id, m.threadId]))
-  t.ok(accepted.every(o => where.get(o.messageId) === o.threadId), 'each in the thread the hub answered with')
+  await checkDeliveredOnce(t, c.store, sandbox.url, accepted)
   const statuses = await Promise.all(accepted.map(async o => (await c.store.getMessage('recorder', o.messageId))?.status))
   t.same(tally(statuses, s => String(s)), new Map([['sent', accepted.length]]), 'every accepted message marked sent in the hub')
   t.comment(`before: ${acceptedIn('before')} accepted; outage: ${phases.outage.length} posted, ${acceptedIn('outage')} accepted; ` +

@@ -1,4 +1,6 @@
-import { http } from '../helper.js'
+import type { Test } from 'tap'
+import type { RedisStore } from '../../core/store/redis.js'
+import { eventually, http } from '../helper.js'
 
 export interface Inbound { channel: string, customerId: string, messageId: string, text: string }
 export interface Outcome extends Inbound { accepted: boolean, threadId?: string, attempts: number }
@@ -7,7 +9,12 @@ export interface Outcome extends Inbound { accepted: boolean, threadId?: string,
  * A platform posting one customer message the way webhooks do: on a refused connection, a 5xx or no answer in
  * time it posts the same message (same id) again, to whichever instance the load balancer picks next.
  */
-export async function postInbound (pick: () => string, m: Inbound, opts: { tries?: number, timeoutMs?: number } = {}): Promise<Outcome> {
+export async function postInbound (pick: () => string, m: Inbound, opts: {
+  tries?: number
+  timeoutMs?: number
+  /** every answer (its status), or undefined for none (refused, reset, timed out) */
+  onAnswer?: (status: number | undefined) => void
+} = {}): Promise<Outcome> {
   const tries = opts.tries ?? 5
   for (let attempt = 1; attempt <= tries; attempt++) {
     try {
@@ -16,9 +23,10 @@ export async function postInbound (pick: () => string, m: Inbound, opts: { tries
         body: JSON.stringify({ customerId: m.customerId, messageId: m.messageId, text: m.text }),
         signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000)
       })
+      opts.onAnswer?.(res.status)
       const body = await res.json().catch(() => undefined) as { messages?: Array<{ threadId: string }> } | undefined
       if (res.status === 202 && body?.messages?.[0]) return { ...m, accepted: true, threadId: body.messages[0].threadId, attempts: attempt }
-    } catch { /* refused, reset or timed out: try the next instance */ }
+    } catch { opts.onAnswer?.(undefined) /* refused, reset or timed out: try the next instance */ }
     await new Promise(resolve => setTimeout(resolve, 100 * attempt)) // the platform's retry backoff
   }
   return { ...m, accepted: false, attempts: tries }
@@ -40,4 +48,23 @@ export function tally<T> (items: T[], key: (item: T) => string): Map<string, num
   const counts = new Map<string, number>()
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1)
   return counts
+}
+
+export type SandboxMessage = Awaited<ReturnType<typeof sandboxMessages>>[number]
+
+/**
+ * Exactly once as CXone sees it: once the outbox has drained, every accepted message is in the sandbox's recorder
+ * channel, none twice, each in the thread the hub answered with. Returns what the sandbox holds.
+ */
+export async function checkDeliveredOnce (t: Test, store: RedisStore, sandboxUrl: string, accepted: Outcome[]): Promise<SandboxMessage[]> {
+  await eventually(async () => (await store.outboxStats()).pending === 0, 60_000, 'outbox drained')
+  const held = await eventually(async () => {
+    const all = await sandboxMessages(sandboxUrl, 'chat_recorder')
+    const ids = new Set(all.map(m => m.id))
+    return accepted.every(o => ids.has(o.messageId)) && all
+  }, 30_000, 'every accepted message in the sandbox')
+  t.ok([...tally(held, m => m.id).values()].every(n => n === 1), 'none twice as the sandbox sees it')
+  const where = new Map(held.map(m => [m.id, m.threadId]))
+  t.ok(accepted.every(o => where.get(o.messageId) === o.threadId), 'each in the thread the hub answered with')
+  return held
 }

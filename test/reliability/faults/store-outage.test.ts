@@ -1,21 +1,12 @@
 import t from 'tap'
-import { eventually, http, startHub } from '../../helper.js'
-import { RedisStore } from '../../../core/store/redis.js'
+import { eventually, http } from '../../helper.js'
 import { ownRedis } from '../../ha/own-redis.js'
-import { startRecordingCxone, liveCxone } from '../harness/cxone-recorder.js'
-import { startRecordingPlatform } from '../harness/platform-recorder.js'
+import { redisHub } from '../harness/redis-hub.js'
 
 t.test('F-5 (latency): during a Redis outage ingress answers 503 fast, nothing hangs; afterwards nothing accepted is lost', async t => {
   const dir = t.testdir({ redis: {} })
   const redis = await ownRedis(t, `${dir}/redis`)
-  const store = await RedisStore.connect(redis.url, 'rel:')
-  t.teardown(() => store.close())
-  const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])
-  const platform = await startRecordingPlatform(t)
-  const hub = await startHub(t, {
-    cxone: liveCxone(cxone.url, cxone.url),
-    channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: { deliverUrl: platform.url } }]
-  }, { store, dir }) // the same dir: a second t.testdir() would wipe the Redis data
+  const { store, cxone, hub } = await redisHub(t, redis.url, 'rel:', dir)
   const post = async (id: string) => {
     const t0 = performance.now()
     const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: `mole-${id.length % 3}`, messageId: id, text: id })
