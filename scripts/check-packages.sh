@@ -19,19 +19,18 @@ ls "$WORK/tarballs"
 tgz () { ls "$WORK"/tarballs/"$1"-[0-9]*.tgz; }
 HUB=$(tgz byoc-hub); API=$(tgz byoc-hub-plugin-api); KIT=$(tgz byoc-hub-plugin-kit); WH=$(tgz byoc-hub-plugin-watering-hole)
 # what a tarball must carry: compiled code and types, the templates; never the TypeScript sources or tests
-tar -tzf "$HUB" | grep -qx 'package/dist/core/index.d.ts'
-tar -tzf "$HUB" | grep -qx 'package/templates/plugin/routes.ts'
-tar -tzf "$API" | grep -qx 'package/dist/index.js'
-tar -tzf "$KIT" | grep -qx 'package/dist/index.d.ts'
-! tar -tzf "$HUB" | grep -E '^package/(core|test|plugins)/' >/dev/null
+has () { tar -tzf "$1" > "$WORK/list"; grep -qx "package/$2" "$WORK/list" || { echo "$(basename "$1") lacks $2" >&2; exit 1; }; }
+has "$HUB" dist/core/index.d.ts; has "$HUB" dist/core/cli/main.js; has "$HUB" templates/plugin/routes.ts
+has "$API" dist/index.js; has "$API" dist/index.d.ts; has "$KIT" dist/index.js; has "$WH" dist/web/app.js
+tar -tzf "$HUB" > "$WORK/list"
+if grep -E '^package/(core|test|plugins|dist/test|dist/plugins)/' "$WORK/list"; then echo "byoc-hub carries sources or tests" >&2; exit 1; fi
 
 step "2. install the tarballs into $WORK/app"
 mkdir -p "$WORK/app"
 cd "$WORK/app"
 echo '{ "name": "hub-install", "private": true, "type": "module" }' > package.json
-# the first-party plugin the hub depends on is not published yet: its tarball satisfies the dependency
-npm install "${NPM[@]}" "$HUB" "$WH"
-npx --no-install byoc-hub --help >/dev/null
+# not published yet: the tarballs of the first-party plugin the hub depends on, and of its peer, satisfy them
+npm install "${NPM[@]}" "$HUB" "$WH" "$API"
 
 step "3. byoc-hub create-plugin acme-chat, from the install"
 npx --no-install byoc-hub create-plugin acme-chat "$WORK/byoc-hub-plugin-acme-chat"
@@ -47,12 +46,12 @@ cp -al "$WORK/app/node_modules" node_modules
 npm install "${NPM[@]}" --save-dev "$HUB" "$API" "$KIT" "$WH"
 npm install "${NPM[@]}"
 npm test
-npm publish --dry-run --loglevel=warn 2>&1 | grep -E 'dist/index.js|total files' || { echo "npm publish --dry-run lists no dist/index.js" >&2; exit 1; }
+npm publish --dry-run --ignore-scripts 2>&1 | grep -E 'dist/index.js|total files' || { echo "npm publish --dry-run lists no dist/index.js" >&2; exit 1; }
 npm pack --pack-destination "$WORK/tarballs" --loglevel=error >/dev/null
 
 step "5. a hub from the installed package, the plugin enabled by package name, one message each way"
 cd "$WORK/app"
-npm install "${NPM[@]}" "$(tgz byoc-hub-plugin-acme-chat)" "$API"
+npm install "${NPM[@]}" "$(tgz byoc-hub-plugin-acme-chat)"
 SECRET="pkg-check-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 cat > hub.yaml <<YAML
 server: { host: 127.0.0.1, port: 0 }
@@ -65,7 +64,9 @@ channels:
   - id: acme-chat
     plugin: byoc-hub-plugin-acme-chat
     cxoneChannelId: chat_acme-chat
-    config: { platformUrl: \${PLATFORM_URL}, signingSecret: $SECRET }
+    config:
+      platformUrl: \${PLATFORM_URL}
+      signingSecret: $SECRET
 YAML
 PLATFORM_URL=http://127.0.0.1:9/x npx --no-install byoc-hub check-config --config hub.yaml >/dev/null
 cp "$CHECKOUT/scripts/package-relay.mjs" .

@@ -31,5 +31,7 @@ t.test('passes the byoc-hub channel contract', async t => {
     }
   })
   t.teardown(() => contract.close())
-  for (const check of contract.checks) await t.test(check.name, { skip: check.skip ?? false }, () => check.run())
+  for (const check of contract.checks) {
+    await t.test(check.name, { skip: check.skip ?? false }, async t => { await check.run(); t.pass('holds') })
+  }
 })
