@@ -29,8 +29,9 @@ step "2. install the tarballs into $WORK/app"
 mkdir -p "$WORK/app"
 cd "$WORK/app"
 echo '{ "name": "hub-install", "private": true, "type": "module" }' > package.json
-# not published yet: the tarballs of the first-party plugin the hub depends on, and of its peer, satisfy them
-npm install "${NPM[@]}" "$HUB" "$WH" "$API"
+# not published yet: the tarballs of the first-party plugin the hub depends on, and of its peer, satisfy them; the
+# kit's eventually() paces step 5
+npm install "${NPM[@]}" "$HUB" "$WH" "$API" "$KIT"
 
 step "3. byoc-hub create-plugin acme-chat, from the install"
 npx --no-install byoc-hub create-plugin acme-chat "$WORK/byoc-hub-plugin-acme-chat"
