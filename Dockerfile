@@ -15,6 +15,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 # manifests first, so the dependency layer is cached until they change (workspaces need theirs too)
 COPY package.json package-lock.json ./
 COPY core/plugin-api/package.json core/plugin-api/
+COPY packages/plugin-kit/package.json packages/plugin-kit/
 COPY plugins/watering-hole/package.json plugins/watering-hole/
 COPY plugins/generic-webhook/package.json plugins/generic-webhook/
 RUN npm ci --no-audit --no-fund
@@ -23,10 +24,11 @@ COPY scripts scripts
 COPY config config
 COPY deploy/docker deploy/docker
 COPY core core
+COPY packages packages
 COPY plugins plugins
+COPY templates templates
 COPY test/fixtures/plugins test/fixtures/plugins
-# --omit=optional too: tap is an optional peer of @byoc-hub/plugin-api (its contract test kit), so --omit=dev alone keeps it
-RUN npm run build && npm prune --omit=dev --omit=optional --no-audit --no-fund
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: compiled code and production dependencies only, as the unprivileged `node` user ----------------
 FROM ${NODE_IMAGE} AS runtime
@@ -39,11 +41,16 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
-# targets of the workspace links in node_modules (the code itself runs from dist/)
+# the workspace packages the links in node_modules point at, as built (each its package.json and dist/); the shipped
+# configs name /app/plugins/watering-hole, a package folder the loader resolves through its package.json
 COPY --from=build /app/core/plugin-api/package.json core/plugin-api/
+COPY --from=build /app/core/plugin-api/dist core/plugin-api/dist
 COPY --from=build /app/plugins/watering-hole/package.json plugins/watering-hole/
+COPY --from=build /app/plugins/watering-hole/dist plugins/watering-hole/dist
 COPY --from=build /app/plugins/generic-webhook/package.json plugins/generic-webhook/
+COPY --from=build /app/plugins/generic-webhook/dist plugins/generic-webhook/dist
 COPY --from=build /app/dist dist
+COPY --from=build /app/templates templates
 COPY --from=build /app/config config
 COPY --from=build /app/deploy/docker deploy/docker
 COPY bin bin

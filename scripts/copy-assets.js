@@ -1,4 +1,5 @@
-// Copies the browser assets that tsc does not emit (HTML, CSS, images) next to the compiled web code in dist/.
+// Copies the hub's browser assets that tsc does not emit (HTML, CSS, images) next to the compiled web code in dist/.
+// (Plugins are packages with their own build.)
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,4 +15,4 @@ function walk (dir) {
     else if (ASSET.test(name) && /[/\\]web[/\\]/.test(path)) cpSync(path, join(root, 'dist', relative(root, path)))
   }
 }
-for (const top of ['core', 'plugins']) if (existsSync(join(root, top))) walk(join(root, top))
+for (const top of ['core']) if (existsSync(join(root, top))) walk(join(root, top))

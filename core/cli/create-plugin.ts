@@ -1,29 +1,75 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CHANNEL_NAME_PATTERN } from '../plugin-api/define.js'
-import { configTs, contractTestTs, indexTs, routesTs, signatureTs, transportTs, translatorsTs, type ScaffoldNames } from './create-plugin-code.js'
-import { gitignore, packageJson, readme, taprc, tsconfigBuildJson, tsconfigJson } from './create-plugin-files.js'
+import { PLUGIN_API_SEMVER } from '../plugin-api/version.js'
+
+const here = fileURLToPath(import.meta.url)
+// the package root: core/cli in a checkout, dist/core/cli when built or installed
+const packageRoot = resolve(dirname(here), here.includes(`${sep}dist${sep}`) ? '../../..' : '../..')
+export const TEMPLATE_DIR = join(packageRoot, 'templates', 'plugin')
+
+// the template is a real, type-checked plugin named template-channel; these spellings of the name are replaced
+const PLACEHOLDER = 'template-channel'
+// npm pack drops or renames dotfiles in a package, so the template keeps them without their dot
+const RENAMED: Record<string, string> = { gitignore: '.gitignore', taprc: '.taprc' }
 
 const title = (name: string): string => name.split('-').map(w => w[0]!.toUpperCase() + w.slice(1)).join(' ')
+const caret = (version: string): string => `^${version}`
+const hubVersion = (): string => (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
 
-/** Every file of a new plugin package, by path. */
+/**
+ * The scaffold's package.json: the published names at this hub's versions. @byoc-hub/plugin-kit is released in
+ * lockstep with byoc-hub (test/cli/create-plugin.test.ts holds them together).
+ */
+function packageJson (name: string): string {
+  const hub = hubVersion()
+  return JSON.stringify({
+    name: `byoc-hub-plugin-${name}`,
+    version: '0.1.0',
+    description: `${title(name)} channel for byoc-hub (NICE CXone Bring Your Own Channel)`,
+    type: 'module',
+    main: './dist/index.js',
+    types: './dist/index.d.ts',
+    exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+    files: ['dist/**/*.js', 'dist/**/*.d.ts', 'README.md'],
+    keywords: ['byoc-hub-plugin', 'byoc-hub', 'cxone'],
+    scripts: { build: 'tsc -p tsconfig.build.json', pretest: 'npm run build', test: 'tap', prepublishOnly: 'npm test' },
+    engines: { node: '>=20.18' },
+    peerDependencies: { '@byoc-hub/plugin-api': caret(PLUGIN_API_SEMVER) },
+    devDependencies: {
+      '@byoc-hub/plugin-api': caret(PLUGIN_API_SEMVER),
+      '@byoc-hub/plugin-kit': caret(hub),
+      '@types/node': '^20.19.0',
+      'byoc-hub': caret(hub),
+      tap: '^21.0.0',
+      typescript: '^5.9.0'
+    }
+  }, null, 2) + '\n'
+}
+
+function templateFiles (dir: string): string[] {
+  return readdirSync(dir).flatMap(name => {
+    const path = join(dir, name)
+    if (name === 'node_modules' || name === 'dist') return []
+    return statSync(path).isDirectory() ? templateFiles(path) : [path]
+  })
+}
+
+/** Every file of a new plugin package, by path: the template with its name replaced, and the package.json. */
 export function scaffoldFiles (name: string): Record<string, string> {
-  const n: ScaffoldNames = { name, pkg: `byoc-hub-plugin-${name}`, title: title(name) }
-  return {
-    'package.json': packageJson(n),
-    'tsconfig.json': tsconfigJson(),
-    'tsconfig.build.json': tsconfigBuildJson(),
-    '.taprc': taprc(),
-    '.gitignore': gitignore(),
-    'README.md': readme(n),
-    'index.ts': indexTs(n),
-    'config.ts': configTs(),
-    'signature.ts': signatureTs(),
-    'translators.ts': translatorsTs(),
-    'transport.ts': transportTs(),
-    'routes.ts': routesTs(),
-    'test/contract.test.ts': contractTestTs()
+  const upper = name.toUpperCase().replace(/-/g, '_')
+  const files: Record<string, string> = {}
+  for (const file of templateFiles(TEMPLATE_DIR)) {
+    const rel = relative(TEMPLATE_DIR, file).split(sep).join('/')
+    const target = RENAMED[rel] ?? rel
+    files[target] = readFileSync(file, 'utf8')
+      .replaceAll(PLACEHOLDER, name)
+      .replaceAll('Template Channel', title(name))
+      .replaceAll('TEMPLATE_CHANNEL', upper)
   }
+  files['package.json'] = packageJson(name)
+  return files
 }
 
 /** `byoc-hub create-plugin <name> [dir]`: writes byoc-hub-plugin-<name>/ (or dir), refusing to overwrite anything. */
@@ -40,9 +86,9 @@ export async function createPlugin (args: string[], cwd = process.cwd()): Promis
   }
   for (const [path, content] of Object.entries(scaffoldFiles(name))) {
     const file = join(target, path)
-    mkdirSync(join(file, '..'), { recursive: true })
+    mkdirSync(dirname(file), { recursive: true })
     writeFileSync(file, content, { flag: 'wx' })
   }
-  console.log(`Created ${target}\n\nNext:\n  cd ${target}\n  npm install\n  npm run build && npm test\n\nThen enable it in byoc-hub.yaml (see README.md).`)
+  console.log(`Created ${target}\n\nNext:\n  cd ${target}\n  npm install\n  npm test        # builds, then runs the contract kit against a real hub\n\nThen publish it (npm publish) and enable it by package name in byoc-hub.yaml (see README.md).`)
   return 0
 }

@@ -8,6 +8,17 @@ export interface InitOptions { live: boolean, dir: string, force: boolean }
 const here = fileURLToPath(import.meta.url)
 const projectRoot = resolve(dirname(here), here.includes(`${sep}dist${sep}`) ? '../../..' : '../..')
 
+/**
+ * The shipped widget channel: a path to its package folder in a checkout, else its package name (an installed hub
+ * depends on byoc-hub-plugin-watering-hole, which the loader finds beside it).
+ */
+function wateringHole (dir: string): string {
+  const folder = join(projectRoot, 'plugins/watering-hole')
+  if (!existsSync(join(folder, 'package.json'))) return 'byoc-hub-plugin-watering-hole'
+  const rel = relative(dir, folder) || '.'
+  return rel.startsWith('.') || rel.startsWith(sep) ? rel : `./${rel}`
+}
+
 /** 256 random bits, base64url: 43 characters, over live mode's 32-character minimum. */
 const secret = (): string => randomBytes(32).toString('base64url')
 
@@ -25,8 +36,7 @@ export function init (o: InitOptions): number {
     return 1
   }
   mkdirSync(dir, { recursive: true })
-  const plugin = relative(dir, join(projectRoot, 'plugins/watering-hole')) || '.'
-  writeFileSync(configPath, configYaml(o.live, plugin.startsWith('.') || plugin.startsWith(sep) ? plugin : `./${plugin}`, relative(dir, join(projectRoot, 'config/schema.json'))))
+  writeFileSync(configPath, configYaml(o.live, wateringHole(dir), relative(dir, join(projectRoot, 'config/schema.json'))))
   writeFileSync(envPath, envFile(o.live), { mode: 0o600 })
   chmodSync(envPath, 0o600) // --force over an existing file keeps its old mode otherwise
   console.log([

@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync }
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { main } from '../../core/cli/main.js'
+import { TEMPLATE_DIR } from '../../core/cli/create-plugin.js'
+import { PLUGIN_API_SEMVER } from '../../core/plugin-api/version.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -21,15 +23,20 @@ function run (cmd: string, args: string[], cwd: string): Promise<{ code: number 
 }
 
 /**
- * "Installs" the dev dependencies the way npm links a local folder: node_modules entries pointing at the workspace's
- * @byoc-hub/plugin-api and at the tools already installed here (no network in CI).
+ * Links the dev dependencies to this checkout's packages (built by pretest) and tools, so the template is checked
+ * against the code in this commit without packing. scripts/check-packages.sh does the real thing: the packed
+ * tarballs installed into a folder outside the checkout.
  */
 function install (dir: string): void {
   const nm = join(dir, 'node_modules')
   mkdirSync(join(nm, '@byoc-hub'), { recursive: true })
   symlinkSync(join(ROOT, 'core/plugin-api'), join(nm, '@byoc-hub/plugin-api'), 'dir')
+  symlinkSync(join(ROOT, 'packages/plugin-kit'), join(nm, '@byoc-hub/plugin-kit'), 'dir')
+  symlinkSync(ROOT, join(nm, 'byoc-hub'), 'dir')
   for (const pkg of ['@types', 'tap', 'typescript']) symlinkSync(join(ROOT, 'node_modules', pkg), join(nm, pkg), 'dir')
 }
+
+const version = (path: string): string => (JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as { version: string }).version
 
 t.test('create-plugin scaffolds a package that builds and passes the contract kit', async t => {
   const base = mkdtempSync(join(tmpdir(), 'byoc-create-plugin-'))
@@ -39,9 +46,16 @@ t.test('create-plugin scaffolds a package that builds and passes the contract ki
   t.equal(await main(['create-plugin', 'acme-chat', dir]), 0, 'scaffolded')
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
   t.equal(pkg.name, 'byoc-hub-plugin-acme-chat')
-  t.same(pkg.peerDependencies, { '@byoc-hub/plugin-api': '^1' })
+  t.same(pkg.peerDependencies, { '@byoc-hub/plugin-api': `^${PLUGIN_API_SEMVER}` }, 'peer: the plugin API this hub speaks')
+  t.equal(version('core/plugin-api/package.json'), PLUGIN_API_SEMVER, '@byoc-hub/plugin-api is versioned as the API it carries')
+  t.equal(version('packages/plugin-kit/package.json'), version('package.json'), 'the kit is released in lockstep with the hub')
+  t.match(pkg.devDependencies, { 'byoc-hub': `^${version('package.json')}`, '@byoc-hub/plugin-kit': `^${version('package.json')}`, '@byoc-hub/plugin-api': `^${PLUGIN_API_SEMVER}` }, 'published names and versions')
+  t.notMatch(JSON.stringify(pkg), /file:|link:|workspace:/, 'nothing points into a checkout')
+  t.equal(readFileSync(join(dir, 'routes.ts'), 'utf8'), readFileSync(join(TEMPLATE_DIR, 'routes.ts'), 'utf8'), 'sources are the template files, copied')
+  t.match(readFileSync(join(dir, 'index.ts'), 'utf8'), /name: 'acme-chat'/, 'with the channel name put in')
+  t.ok(existsSync(join(dir, '.gitignore')) && existsSync(join(dir, '.taprc')), 'dotfiles restored')
   t.match(readFileSync(join(dir, 'README.md'), 'utf8'), /# byoc-hub-plugin-acme-chat[\s\S]*plugin: byoc-hub-plugin-acme-chat/, 'README template filled in')
-  for (const f of ['index.ts', 'config.ts', 'translators.ts', 'transport.ts', 'routes.ts', 'test/contract.test.ts']) t.ok(existsSync(join(dir, f)), f)
+  for (const f of ['index.ts', 'config.ts', 'translators.ts', 'transport.ts', 'routes.ts', 'test/contract.test.ts', 'tsconfig.json', 'tsconfig.build.json']) t.ok(existsSync(join(dir, f)), f)
 
   install(dir)
   const build = await run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], dir)

@@ -48,7 +48,8 @@ const shipped = [
   ...files(join(ROOT, 'docs'), p => p.endsWith('.md')),
   ...files(join(ROOT, 'plugins'), p => p.endsWith('README.md')),
   join(ROOT, 'README.md'), join(ROOT, 'Dockerfile'),
-  join(ROOT, 'core/cli/create-plugin-code.ts'), join(ROOT, 'core/cli/create-plugin-files.ts')
+  // what `byoc-hub create-plugin` copies into every scaffolded plugin
+  ...files(join(ROOT, 'templates'), p => /\.(ts|md)$/.test(p))
 ]
 
 t.test('the extractor finds what a careless doc example would add (so the scan below can fail)', async t => {

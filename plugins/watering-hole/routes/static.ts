@@ -14,11 +14,11 @@ import { frameAncestors } from './origin.js'
 const here = dirname(fileURLToPath(import.meta.url))
 
 /**
- * Where tsconfig.web.json put the browser code: next to us when running from dist/, or in dist/ when
- * running the TypeScript sources (tests, dev).
+ * Where the package's tsconfig.web.json put the browser code: dist/web, beside us when running from dist/, or under
+ * the package folder when running the TypeScript sources (tests, dev).
  */
 export function webDir (): string | undefined {
-  const candidates = [join(here, '..', 'web'), join(here, '..', '..', '..', 'dist', 'plugins', 'watering-hole', 'web')]
+  const candidates = [join(here, '..', 'web'), join(here, '..', 'dist', 'web')]
   return candidates.find(d => existsSync(join(d, 'app.js')))
 }
 

@@ -1,8 +1,8 @@
 import t from 'tap'
-import { runChannelContract } from '@byoc-hub/plugin-api/testing'
 import genericWebhook from '../../../plugins/generic-webhook/index.js'
 import { driver } from './driver.js'
+import { contractWithTap } from '../../contract-with-tap.js'
 
 t.test('generic-webhook passes the channel contract', async t => {
-  await runChannelContract(t, genericWebhook, { driver })
+  await contractWithTap(t, genericWebhook, { driver })
 })

@@ -1,5 +1,5 @@
-import type { ContractDriver, ContractEnv, InboundSample, PlatformDelivery, SinkRequest } from '@byoc-hub/plugin-api/testing'
-import { jsonRequest } from '@byoc-hub/plugin-api/testing'
+import type { ContractDriver, ContractEnv, InboundSample, PlatformDelivery, SinkRequest } from '@byoc-hub/plugin-kit'
+import { jsonRequest } from '@byoc-hub/plugin-kit'
 import { secretKey, signedHeaders } from '../../../plugins/generic-webhook/index.js'
 
 export const SECRET = `whsec_${Buffer.from('generic-webhook-inbound-secret-32b').toString('base64')}`

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { startPlatformSink, type PlatformSink } from '@byoc-hub/plugin-api/testing'
+import { startPlatformSink, type PlatformSink } from '@byoc-hub/plugin-kit'
 import { startHub, http, eventually, type StartedHub } from '../../helper.js'
 import { secretKey, signedHeaders, verifySignature } from '../../../plugins/generic-webhook/index.js'
 import { channelConfig, postSigned, platformEvent, OUTBOUND_SECRET, SECRET, WRONG_SECRET } from './driver.js'

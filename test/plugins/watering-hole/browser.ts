@@ -6,13 +6,14 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { ROOT, eventually, http } from '../../helper.js'
 import { WH } from './ws-client.js'
 
-/** Compiles the widget's browser code (tsconfig.web.json) when dist/ is missing or older than the sources. */
+/** Compiles the widget's browser code (the plugin's tsconfig.web.json) when its dist/ is missing or older than the sources. */
 export function buildWidget (): void {
-  const out = join(ROOT, 'dist', 'plugins', 'watering-hole', 'web', 'app.js')
-  const src = join(ROOT, 'plugins', 'watering-hole', 'web', 'app.ts')
+  const pkg = join(ROOT, 'plugins', 'watering-hole')
+  const out = join(pkg, 'dist', 'web', 'app.js')
+  const src = join(pkg, 'web', 'app.ts')
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs && !process.env.WH_REBUILD) return
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.web.json'], { cwd: ROOT, stdio: 'pipe' })
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.web.json'], { cwd: pkg, stdio: 'pipe' })
   } catch { /* type errors elsewhere still emit; the check below is what matters */ }
   if (!existsSync(out)) throw new Error('widget browser code did not build')
 }

@@ -1,8 +1,9 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
-import { runChannelContract, jsonRequest, type ContractDriver, type ContractEnv, type PlatformDelivery } from '@byoc-hub/plugin-api/testing'
+import { jsonRequest, type ContractDriver, type ContractEnv, type PlatformDelivery } from '@byoc-hub/plugin-kit'
 import wateringHole from '../../../plugins/watering-hole/index.js'
 import { identify, WidgetClient } from './ws-client.js'
+import { contractWithTap } from '../../contract-with-tap.js'
 
 /** The widget's socket as the platform: customers get ids from /identity and talk over /ws; agents' words arrive as frames. */
 function widgetDriver (): ContractDriver {
@@ -12,7 +13,7 @@ function widgetDriver (): ContractDriver {
   const connect = async (env: ContractEnv, token: string): Promise<WidgetClient> => {
     const ws = await WidgetClient.open(env.hubUrl)
     opened.push(ws)
-    if (opened.length === 1) env.t.teardown(() => Promise.all(opened.map(w => w.close())))
+    if (opened.length === 1) env.onClose(() => Promise.all(opened.map(w => w.close())))
     ws.send({ type: 'hello', token })
     return ws
   }
@@ -67,5 +68,5 @@ function widgetDriver (): ContractDriver {
 }
 
 t.test('the Watering Hole passes the channel contract', async t => {
-  await runChannelContract(t, wateringHole, { driver: widgetDriver() })
+  await contractWithTap(t, wateringHole, { driver: widgetDriver() })
 })

@@ -1,4 +1,3 @@
-import type { Test } from 'tap'
 import type { PlatformSink, SinkRequest } from './platform-sink.js'
 
 /** One customer message as the platform would send it; the same sample sent twice is a platform retry. */
@@ -21,7 +20,6 @@ export interface HttpAnswer { readonly status: number, readonly body: unknown }
 
 /** What the driver gets to reach the running hub and the recording platform server. */
 export interface ContractEnv {
-  readonly t: Test
   /** http://127.0.0.1:<port> of the hub */
   readonly hubUrl: string
   /** hubUrl + /channels/<id>: where the plugin's routes are mounted */
@@ -29,6 +27,8 @@ export interface ContractEnv {
   readonly channelId: string
   /** a recording HTTP server standing in for the platform (answers 200 unless told to fail) */
   readonly platform: PlatformSink
+  /** registers cleanup (sockets the driver opened…) to run when the contract closes */
+  onClose (fn: () => unknown): void
 }
 
 /**
@@ -63,3 +63,17 @@ export interface ContractOptions {
   /** extra hub config merged over the kit's defaults (e.g. rules) */
   readonly hubConfig?: Record<string, unknown>
 }
+
+/** One check of the contract: a plain async function that throws an AssertionError when the plugin falls short. */
+export interface ContractCheck {
+  /** what the plugin must do, e.g. "a platform retry is deduplicated" */
+  readonly name: string
+  /** set when the check does not apply to this plugin, with the reason */
+  readonly skip?: string
+  run (): Promise<void>
+}
+
+export type ContractResult =
+  | { readonly name: string, readonly status: 'passed' }
+  | { readonly name: string, readonly status: 'skipped', readonly reason: string }
+  | { readonly name: string, readonly status: 'failed', readonly error: unknown }

@@ -1,5 +1,0 @@
-export { runChannelContract } from './contract.js'
-export { startContractHub, CONTRACT_CLIENT, type ContractHub } from './hub.js'
-export { startPlatformSink, type PlatformSink, type SinkRequest } from './platform-sink.js'
-export { eventually, jsonRequest, errorCode, CODED_ERROR } from './poll.js'
-export type { ContractDriver, ContractEnv, ContractOptions, HttpAnswer, InboundSample, PlatformDelivery } from './types.js'
