@@ -16,7 +16,7 @@ export { sign, signedHeaders, verifySignature, secretKey } from './signature.js'
 export default defineChannelPlugin<typeof GenericWebhookConfigSchema, ResolvedWebhookEvent, WebhookAgentMessage>({
   name: 'generic-webhook',
   apiVersion: 1,
-  apiRange: '^1.1.0',
+  apiRange: '^1.3.0',
   configSchema: GenericWebhookConfigSchema,
   capabilities: { attachments: true, typingIndicators: true, readReceipts: false, richMessages: [] },
   register (host) {
