@@ -1,23 +1,15 @@
 import t from 'tap'
 import { eventually, http } from '../helper.js'
-import { startFakePlatform } from '../fake-platform.js'
 import { latencyBound } from '../reliability/harness/latency-bound.js'
-import { CHANNELS, IDLE, startCluster, type Cluster } from './cluster.js'
-import { startCountingSandbox } from './counting-sandbox.js'
-import { ownRedis } from './own-redis.js'
-import { sandboxMessages, tally } from './traffic.js'
+import { IDLE } from './cluster.js'
+import { expectIdleLinesOnce, startClusterRig } from './cluster-rig.js'
+import { tally } from './traffic.js'
 
 const SLEEPERS = 6
 const OUTAGE_PAST_DUE_MS = 1500 // Redis comes back this long after the idle warnings fell due
 
 t.test('T-8: idle timers that fall due while Redis is down fire exactly once after it returns, on one of two instances', async t => {
-  const dir = t.testdir({ redis: {} })
-  const redis = await ownRedis(t, `${dir}/redis`)
-  const platform = await startFakePlatform(t)
-  let cluster: Cluster | undefined
-  const sandbox = await startCountingSandbox(t, dir, { channels: CHANNELS, target: () => cluster!.next().url })
-  cluster = await startCluster(t, { n: 2, redisUrl: redis.url, sandboxUrl: sandbox.url, deliverUrl: platform.url, dir })
-  const c = cluster
+  const { redis, platform, sandbox, cluster: c } = await startClusterRig(t, { n: 2, ownRedis: true })
 
   // any-message idle rule (cluster.ts): each customer's message starts a 3 s idle clock, then a 1 s countdown
   const threads: string[] = []
@@ -50,13 +42,7 @@ t.test('T-8: idle timers that fall due while Redis is down fire exactly once aft
     t.equal((await c.store.getThread('recorder-idle', threadId))?.status, 'closed')
   }
   // CXone sees one prompt and one end line per conversation, however many instances and retries were involved
-  const lines = await eventually(async () => {
-    const all = (await sandboxMessages(sandbox.url, 'chat_recorder-idle')).filter(m => m.id.startsWith('sys:'))
-    return all.length >= 2 * SLEEPERS && all
-  }, 15_000, 'idle lines in the sandbox')
-  for (const threadId of threads) {
-    t.same(lines.filter(m => m.threadId === threadId).map(m => m.id.split(':')[1]), ['idle-warning', 'idle-end'], `${threadId}: prompt and end line in CXone, once each`)
-  }
+  await expectIdleLinesOnce(t, sandbox.url, threads)
   const endCalls = tally(sandbox.createCalls.filter(call => call.id.startsWith('sys:') && call.id.includes('idle-end')), call => call.id)
   t.ok(c.hubs.every(h => h.child.exitCode === null), 'both instances still run')
   latencyBound(t, lastEndMs <= 5000 + IDLE.countdownMs, `last end ${lastEndMs} ms after Redis returned (warning within 5 s, then the ${IDLE.countdownMs} ms countdown)`)
