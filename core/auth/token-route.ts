@@ -28,9 +28,10 @@ export interface TokenRouteOptions {
 }
 
 /** The token route's rate-limit key: `token:<client id>@<address>` (the id from the body or HTTP Basic). */
-export function tokenRateKey (request: FastifyRequest): string {
+function tokenRateKey (request: FastifyRequest): string {
   const { clientId } = readClientCredentials(request.headers.authorization, (request.body ?? {}) as Record<string, unknown>)
-  return `token:${encodeURIComponent(clientId ?? '')}@${request.ip}`
+  // JSON-quoted, not URI-encoded: a client id may hold a lone surrogate (S-4's fuzzer sends one), which encodeURIComponent throws on
+  return `token:${JSON.stringify(clientId ?? '')}@${request.ip}`
 }
 
 /** M1: OAuth2 client_credentials for CXone. JSON, form or HTTP Basic; OAuth error bodies (RFC 6749 §5.2). */
