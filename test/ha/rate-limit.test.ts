@@ -7,7 +7,7 @@ import { ownRedis } from './own-redis.js'
 
 // a second CXone client (a second tenant) behind the same address as the first: loopback, like one NAT egress
 const OTHER = { clientId: 'cxone-other-tenant', clientSecret: 'other-secret-0123456789abcdef-0123456789' }
-const API_MAX = 10 // server.rateLimit.max: CXone API calls per client per window
+const API_MAX = 10 // server.rateLimit.max: CXone API calls per client per window (10 min: no slow machine outlives it mid-test)
 const TOKEN_MAX = 60 // the token route's own limit (core/auth/token-route.ts)
 const NOWHERE = 'http://127.0.0.1:9' // CXone and the platform: this test sends nothing out that must arrive
 
@@ -42,7 +42,7 @@ t.test('S-16: a per-client rate limit holds across two instances; with Redis dow
   for (let i = 0; i < 2; i++) {
     const port = await freePort()
     const base = hubConfig(port, prefix, { redisUrl: redis.url, sandboxUrl: NOWHERE, deliverUrl: NOWHERE })
-    const config = { ...base, server: { host: '127.0.0.1', port, rateLimit: { max: API_MAX, window: '1m' } }, auth: { clients: [CLIENT, OTHER] } }
+    const config = { ...base, server: { host: '127.0.0.1', port, rateLimit: { max: API_MAX, window: '10m' } }, auth: { clients: [CLIENT, OTHER] } }
     hubs.push(await spawnHub(writeHubConfig(dir, `hub-${i}`, config), port))
   }
   const [a, b] = hubs as [HubProcess, HubProcess]
