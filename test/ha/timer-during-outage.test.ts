@@ -43,10 +43,15 @@ t.test('T-8: idle timers that fall due while Redis is down fire exactly once aft
   }
   // CXone sees one prompt and one end line per conversation, however many instances and retries were involved
   await expectIdleLinesOnce(t, sandbox.url, threads)
+  const ends = await eventually(() => {
+    const mine = sandbox.threadUpdates.filter(u => threads.includes(u.threadId))
+    return mine.length >= SLEEPERS && mine
+  }, 15_000, 'the ends in CXone')
+  t.same([...tally(ends, u => u.threadId).values()], Array(SLEEPERS).fill(1), 'CXone got one end (update thread) per conversation')
   const endCalls = tally(sandbox.createCalls.filter(call => call.id.startsWith('sys:') && call.id.includes('idle-end')), call => call.id)
   t.ok(c.hubs.every(h => h.child.exitCode === null), 'both instances still run')
   latencyBound(t, lastEndMs <= 5000 + IDLE.countdownMs, `last end ${lastEndMs} ms after Redis returned (warning within 5 s, then the ${IDLE.countdownMs} ms countdown)`)
   t.comment(`T-8: conversations=${SLEEPERS} outageMs=${upAt - downAt} downAfterFirstMessageMs=${downAt - firstSentAt} ` +
     `warnings=${platform.signals.filter(s => s.type === 'idle-warning' && threads.includes(s.threadId)).length} ends=${threads.filter(ended).length} ` +
-    `endLineCalls=${[...endCalls.values()].reduce((a, b) => a + b, 0)} lastEndAfterRedisBackMs=${lastEndMs}`)
+    `endLineCalls=${[...endCalls.values()].reduce((a, b) => a + b, 0)} cxoneEnds=${ends.length} lastEndAfterRedisBackMs=${lastEndMs}`)
 })
