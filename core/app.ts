@@ -131,7 +131,10 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     timeWindow: ms(config.server.rateLimit.window),
     hook: 'preHandler', // after authentication, so verified clients are limited per client id, others per IP
     keyGenerator: (request) => (request.user as { sub?: string } | null)?.sub ? `client:${(request.user as { sub: string }).sub}` : `ip:${request.ip}`,
-    // several instances count together; while Redis is down requests are not refused for want of a counter
+    // several instances count together. Redis down is a per-route choice (S-16, docs/security.md): by default the
+    // limiter lets a request through, since every route that needs Redis answers 503 by itself (channel ingress cannot
+    // store, so it never acks what it could not keep); the token route, which needs no Redis to sign, fails closed
+    // (core/auth/token-route.ts)
     ...(redisStore ? { redis: redisStore.redis, nameSpace: `${redisStore.keyPrefix}rl:`, skipOnError: true } : {})
   })
 

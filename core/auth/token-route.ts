@@ -1,5 +1,5 @@
 import type {} from '@fastify/swagger'
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { authenticateClient, readClientCredentials, type ClientCredentials } from './client-credentials.js'
 import type { KeyRing } from './key-ring.js'
@@ -27,6 +27,13 @@ export interface TokenRouteOptions {
   onIssued?: (outcome: 'issued' | 'rejected') => void
 }
 
+/** The token route's rate-limit key: `token:<client id>@<address>` (the id from the body or HTTP Basic). */
+function tokenRateKey (request: FastifyRequest): string {
+  const { clientId } = readClientCredentials(request.headers.authorization, (request.body ?? {}) as Record<string, unknown>)
+  // JSON-quoted, not URI-encoded: a client id may hold a lone surrogate (S-4's fuzzer sends one), which encodeURIComponent throws on
+  return `token:${JSON.stringify(clientId ?? '')}@${request.ip}`
+}
+
 /** M1: OAuth2 client_credentials for CXone. JSON, form or HTTP Basic; OAuth error bodies (RFC 6749 §5.2). */
 export async function tokenRoute (app: FastifyInstance, opts: TokenRouteOptions): Promise<void> {
   app.post('/1.0/token', {
@@ -36,7 +43,11 @@ export async function tokenRoute (app: FastifyInstance, opts: TokenRouteOptions)
       body: TokenRequestSchema,
       response: { 200: TokenResponseSchema, 400: OAuthErrorSchema, 401: OAuthErrorSchema }
     },
-    config: { rateLimit: { max: 60, timeWindow: 60_000 } },
+    // Per client: the client id the caller names plus its address, so one CXone client's burst does not lock out
+    // another behind the same egress, and spraying a client's id from many addresses does not lock the real one out
+    // (failed secrets are still counted per address, auth-failures.ts). Fails closed: while Redis cannot count, no
+    // token is issued (503), or a brute force would get a free pass for the length of an outage (S-16).
+    config: { rateLimit: { max: 60, timeWindow: 60_000, skipOnError: false, keyGenerator: tokenRateKey } },
     // a body that fails parsing or the schema must still get an OAuth error body: the 400 response schema is OAuth's,
     // and the hub's generic { error: { code } } would fail to serialize against it (a 500)
     errorHandler: (err: FastifyError, _request, reply) => {

@@ -6,8 +6,11 @@ import { SqliteStore } from '../../core/store/sqlite.js'
 import { CLIENT, TEST_CONSOLE_TOKEN } from '../helper.js'
 
 const CREATE = /\/dfo\/3\.0\/channels\/([^/]+)\/messages$/
+const UPDATE_THREAD = /\/dfo\/3\.0\/channels\/([^/]+)\/threads\/([^/]+)$/
 
 export interface CreateCall { channelId: string, id: string }
+/** C7 update thread (`canAddMoreMessages: false` is how the hub ends a conversation in CXone) */
+export interface ThreadUpdate { channelId: string, threadId: string }
 
 /**
  * The CXone emulator with a meter on C1 (create message): every call it answered, duplicates included, so a test
@@ -17,13 +20,16 @@ export interface CreateCall { channelId: string, id: string }
 export async function startCountingSandbox (t: Test, dir: string, opts: {
   channels: Array<{ id: string, name: string }>
   target: () => string
-}): Promise<{ url: string, createCalls: CreateCall[], gate: Gate }> {
+}): Promise<{ url: string, createCalls: CreateCall[], threadUpdates: ThreadUpdate[], gate: Gate }> {
   const store = new SqliteStore(join(dir, 'sandbox.db'))
   const app = Fastify()
   const createCalls: CreateCall[] = []
+  const threadUpdates: ThreadUpdate[] = []
   const gate = new Gate()
   // counted on arrival (body parsed): a call whose caller died before the answer counts too
   app.addHook('preHandler', async (req) => {
+    const update = req.method === 'PUT' ? UPDATE_THREAD.exec(req.url) : null
+    if (update) threadUpdates.push({ channelId: decodeURIComponent(update[1]!), threadId: decodeURIComponent(update[2]!) })
     const m = req.method === 'POST' ? CREATE.exec(req.url) : null
     if (!m) return
     const id = (req.body as { idOnExternalPlatform?: unknown } | undefined)?.idOnExternalPlatform
@@ -39,7 +45,7 @@ export async function startCountingSandbox (t: Test, dir: string, opts: {
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(async () => { await app.close(); await store.close() })
   const { port } = app.server.address() as { port: number }
-  return { url: `http://127.0.0.1:${port}/sandbox`, createCalls, gate }
+  return { url: `http://127.0.0.1:${port}/sandbox`, createCalls, threadUpdates, gate }
 }
 
 /** Holds create-message calls while closed, so a test can kill an instance with calls surely in flight. */

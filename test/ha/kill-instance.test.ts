@@ -7,6 +7,7 @@ import { redisUrl } from '../store/redis-server.js'
 import { identify, WidgetClient } from '../plugins/watering-hole/ws-client.js'
 import { CHANNELS, IDLE, startCluster, type Cluster } from './cluster.js'
 import { startCountingSandbox } from './counting-sandbox.js'
+import { expectIdleLinesOnce } from './cluster-rig.js'
 import { postInbound, sandboxMessages, tally, type Outcome } from './traffic.js'
 
 const CUSTOMERS = 12
@@ -143,13 +144,7 @@ t.test('three instances on one Redis: kill -9 one mid-traffic', async t => {
       t.equal(thread?.closedReason, 'idle')
     }
     // the prompt and the end line reach the agent once each, the end line last (before the close, on one order key)
-    const lines = await eventually(async () => {
-      const all = (await sandboxMessages(sandbox.url, 'chat_recorder-idle')).filter(m => m.id.startsWith('sys:'))
-      return all.length >= 2 * IDLE_CUSTOMERS && all
-    }, 15_000, 'idle lines in the sandbox')
-    for (const threadId of idleThreads) {
-      t.same(lines.filter(m => m.threadId === threadId).map(m => m.id.split(':')[1]), ['idle-warning', 'idle-end'], `${threadId}: prompt and end line in CXone, once each`)
-    }
+    await expectIdleLinesOnce(t, sandbox.url, idleThreads)
   })
   t.ok(c.alive().length === 2 && h0.child.exitCode === null && h1.child.exitCode === null, 'the survivors still run')
 })

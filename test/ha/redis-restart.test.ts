@@ -1,21 +1,12 @@
 import t from 'tap'
 import { eventually, http } from '../helper.js'
-import { startFakePlatform } from '../fake-platform.js'
-import { CHANNELS, startCluster, type Cluster } from './cluster.js'
-import { startCountingSandbox } from './counting-sandbox.js'
-import { ownRedis } from './own-redis.js'
+import { startClusterRig } from './cluster-rig.js'
 import { checkDeliveredOnce, postInbound, tally, type Outcome } from './traffic.js'
 
 const CUSTOMERS = 6
 
 t.test('a Redis restart: instances go not-ready, recover, and lose nothing they accepted', async t => {
-  const dir = t.testdir({ redis: {} })
-  const redis = await ownRedis(t, `${dir}/redis`)
-  const platform = await startFakePlatform(t)
-  let cluster: Cluster | undefined
-  const sandbox = await startCountingSandbox(t, dir, { channels: CHANNELS, target: () => cluster!.next().url })
-  cluster = await startCluster(t, { n: 2, redisUrl: redis.url, sandboxUrl: sandbox.url, deliverUrl: platform.url, dir })
-  const c = cluster
+  const { redis, sandbox, cluster: c } = await startClusterRig(t, { n: 2, ownRedis: true })
   const readiness = async (): Promise<number[]> => Promise.all(c.hubs.map(async h => (await http('GET', `${h.url}/health/ready`)).status))
   t.same(await readiness(), [200, 200], 'both ready')
 

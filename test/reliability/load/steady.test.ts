@@ -1,22 +1,9 @@
 import t from 'tap'
-import type { Test } from 'tap'
 import { request } from 'undici'
 import { CLIENT, eventually, http } from '../../helper.js'
 import { startProcessRig } from '../harness/process-rig.js'
 import { checkInvariants, figure } from '../harness/invariants.js'
-
-const LONG = process.env.RELIABILITY_LONG === '1'
-
-/**
- * Latency is a bound only in the long run (npm run test:reliability, alone on the machine) and in bench/. The quick
- * run inside npm test shares two cores with other suites, so there it asserts behaviour (nothing lost, nothing
- * doubled, order kept) and reports the figure without judging it.
- */
-function latencyBound (t: Test, within: boolean, what: string): void {
-  if (LONG) t.ok(within, what)
-  else t.comment(`${what} (reported, not asserted in the quick run)`)
-}
-const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? 0 }
+import { LONG, latencyBound, percentile as pct } from '../harness/latency-bound.js'
 
 /** Open-loop pacing: `rate` calls a second for `seconds`, each started on schedule whatever the last one did. */
 async function paced (rate: number, seconds: number, call: (i: number) => Promise<void>): Promise<void> {

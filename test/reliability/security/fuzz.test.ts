@@ -8,10 +8,10 @@ import { cxoneToken, eventually, http } from '../../helper.js'
 import { startRig } from '../harness/rig.js'
 import { bodyFor, paramValue, serialize } from '../harness/schema-arbitrary.js'
 import { checkInvariants, figure } from '../harness/invariants.js'
+import { LONG, latencyBound } from '../harness/latency-bound.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
-const LONG = process.env.RELIABILITY_LONG === '1'
 const PAYLOADS = LONG ? 10_000 : 2_000
 
 interface Endpoint { method: string, path: string, body?: any, params: string[], query: Array<{ name: string, schema: any }>, bearer: boolean, form: boolean } // intentional any: OpenAPI schema
@@ -47,6 +47,39 @@ t.test('S-4: schema-driven fuzzing of every public endpoint: only 4xx, valid tra
   }))
   const samples = fc.sample(requestArb, { numRuns: PAYLOADS, seed: 9 })
 
+  /** One sample as an HTTP request. Run once over the whole corpus before the heap baseline (see below). */
+  const build = (s: typeof samples[number]) => {
+    const e = endpoints[s.i]!
+    let path = e.path
+    for (const [k, p] of e.params.entries()) path = path.replace(`{${p}}`, encodeURIComponent(s.params[k]!))
+    const qs = e.query.map((q, k) => `${encodeURIComponent(q.name)}=${encodeURIComponent(s.query[k]!)}`).join('&')
+    const headers: Record<string, string> = {}
+    if (s.auth === 'good') headers.authorization = `Bearer ${token}`
+    if (s.auth === 'junk') headers.authorization = 'Bearer x.y.z'
+    let body: string | undefined
+    if (e.method !== 'GET' && e.method !== 'HEAD') {
+      const ty = e.form && s.type === 'json' ? 'form' : s.type
+      if (ty === 'form') { headers['content-type'] = 'application/x-www-form-urlencoded'; body = new URLSearchParams(Object.entries(typeof s.body === 'object' && s.body ? s.body as object : { v: s.body }).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString() } else {
+        body = serialize(s.body)
+        if (ty === 'json') headers['content-type'] = 'application/json'
+        if (ty === 'json-charset') headers['content-type'] = 'application/json; charset=utf-8'
+        if (ty === 'text') headers['content-type'] = 'text/plain'
+      }
+    }
+    return { e, path, qs, headers, body }
+  }
+  // Heap (S-4, issue 14: a long run grew +266 MB in "warm-up" against an 80 MB bound). Heap snapshots taken before and
+  // after pass 1 showed that growth was the test's own corpus, not the hub: fast-check builds its long strings (up to
+  // 900k characters) as V8 cons strings, and the first JSON.stringify / encodeURIComponent of a sample flattens each
+  // one in place, allocating a flat copy that the kept `samples` array then holds (~0.9 MB per hostile string: 32.6 of
+  // 36.4 MB in a 2 000-sample run, and 5x that with 10 000). The rest was optimized code (~3.5 MB of JIT). So the corpus
+  // is built once, flattened, before the baseline; what pass 1 adds after that is the hub and the harness warming up
+  // (code, pools), which does not scale with the number of inputs; pass 2 replays the same inputs and must add
+  // nothing: no cache, dedupe table or log grows per request.
+  for (const s of samples) build(s)
+  gc()
+  const heapStart = process.memoryUsage().heapUsed
+
   // valid traffic alongside: one customer message every 10 ms
   let stop = false
   const latencies: number[] = []
@@ -66,24 +99,7 @@ t.test('S-4: schema-driven fuzzing of every public endpoint: only 4xx, valid tra
   let until = 0
   const worker = async () => {
     while (next < until) {
-      const s = samples[next++]!
-      const e = endpoints[s.i]!
-      let path = e.path
-      for (const [k, p] of e.params.entries()) path = path.replace(`{${p}}`, encodeURIComponent(s.params[k]!))
-      const qs = e.query.map((q, k) => `${encodeURIComponent(q.name)}=${encodeURIComponent(s.query[k]!)}`).join('&')
-      const headers: Record<string, string> = {}
-      if (s.auth === 'good') headers.authorization = `Bearer ${token}`
-      if (s.auth === 'junk') headers.authorization = 'Bearer x.y.z'
-      let body: string | undefined
-      if (e.method !== 'GET' && e.method !== 'HEAD') {
-        const ty = e.form && s.type === 'json' ? 'form' : s.type
-        if (ty === 'form') { headers['content-type'] = 'application/x-www-form-urlencoded'; body = new URLSearchParams(Object.entries(typeof s.body === 'object' && s.body ? s.body as object : { v: s.body }).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString() } else {
-          body = serialize(s.body)
-          if (ty === 'json') headers['content-type'] = 'application/json'
-          if (ty === 'json-charset') headers['content-type'] = 'application/json; charset=utf-8'
-          if (ty === 'text') headers['content-type'] = 'text/plain'
-        }
-      }
+      const { e, path, qs, headers, body } = build(samples[next++]!)
       try {
         const res = await request(`${rig.hub.url}${path}${qs ? `?${qs}` : ''}`, { method: e.method as 'POST', headers, ...(body !== undefined ? { body } : {}), headersTimeout: 10_000, bodyTimeout: 10_000 })
         await res.body.dump()
@@ -94,9 +110,6 @@ t.test('S-4: schema-driven fuzzing of every public endpoint: only 4xx, valid tra
       }
     }
   }
-  // pass 1 warms caches up (a one-off ~45 MB, flat afterwards); pass 2 must not grow the heap: nothing is retained per request
-  gc()
-  const heapStart = process.memoryUsage().heapUsed
   until = samples.length
   await Promise.all(Array.from({ length: 8 }, worker))
   gc()
@@ -115,13 +128,13 @@ t.test('S-4: schema-driven fuzzing of every public endpoint: only 4xx, valid tra
   t.equal((await http('GET', `${rig.hub.url}/health/live`)).status, 200, 'still alive')
   latencies.sort((a, b) => a - b)
   const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? 0
-  t.ok(p99 <= 500, `valid traffic p99 ${p99.toFixed(1)} ms during the fuzzing (${latencies.length} messages)`)
+  latencyBound(t, p99 <= 500, `valid traffic p99 ${p99.toFixed(1)} ms during the fuzzing (${latencies.length} messages)`)
   const loopP99 = loop.percentile(99) / 1e6
-  t.ok(loopP99 <= 300, `event-loop delay p99 ${loopP99.toFixed(1)} ms (the fuzzer's generation shares this loop)`)
+  latencyBound(t, loopP99 <= 300, `event-loop delay p99 ${loopP99.toFixed(1)} ms (the fuzzer's generation shares this loop)`)
   gc()
   const heapGrowth = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024
   const warmGrowth = (heapBefore - heapStart) / 1024 / 1024
-  t.ok(warmGrowth <= 80, `heap after GC: +${warmGrowth.toFixed(1)} MB over the first ${samples.length} (warm-up, bounded)`)
+  t.ok(warmGrowth <= 20, `heap after GC: +${warmGrowth.toFixed(1)} MB over the first ${samples.length}, corpus built beforehand (warm-up: code and pools, not per input)`)
   t.ok(heapGrowth <= 10, `heap after GC: ${heapGrowth.toFixed(1)} MB over the next ${samples.length} (no growth per request)`)
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched')
 
