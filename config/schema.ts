@@ -96,7 +96,11 @@ const StoreSchema = Type.Union([
   Type.Object({
     driver: Type.Literal('redis'),
     url: Type.String({ default: 'redis://127.0.0.1:6379' }),
-    keyPrefix: Type.String({ default: 'byoc:' })
+    keyPrefix: Type.String({ default: 'byoc:', description: 'every key starts with {keyPrefix}, a hash tag: one deployment lives in one cluster slot' }),
+    cluster: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description: 'Redis Cluster seed urls (redis://host:port; any few nodes, the rest are discovered); when set, url is not used'
+    }))
   }, { additionalProperties: false })
 ], { default: { driver: 'sqlite', path: './data/byoc-hub.db' } })
 

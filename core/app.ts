@@ -132,7 +132,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     hook: 'preHandler', // after authentication, so verified clients are limited per client id, others per IP
     keyGenerator: (request) => (request.user as { sub?: string } | null)?.sub ? `client:${(request.user as { sub: string }).sub}` : `ip:${request.ip}`,
     // several instances count together; while Redis is down requests are not refused for want of a counter
-    ...(redisStore ? { redis: redisStore.redis, nameSpace: `${redisStore.keyPrefix}rl:`, skipOnError: true } : {})
+    ...(redisStore ? { redis: redisStore.redis, nameSpace: `${redisStore.keyspace}rl:`, skipOnError: true } : {})
   })
 
   const metrics = createHubMetrics(config)
@@ -141,7 +141,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   // every client has a secret here (live mode requires one, sandbox mode generated the missing ones above)
   const clientsWithSecrets = config.auth.clients.filter((c): c is typeof c & { clientSecret: string } => c.clientSecret !== undefined)
   const failureLimit = { max: config.server.rateLimit.authFailures, windowMs: ms(config.server.rateLimit.window), log: app.log }
-  const authFailures = redisStore ? redisAuthFailures(redisStore.redis, redisStore.keyPrefix, failureLimit) : localAuthFailures(failureLimit)
+  const authFailures = redisStore ? redisAuthFailures(redisStore.redis, redisStore.keyspace, failureLimit) : localAuthFailures(failureLimit)
   await app.register(bearerAuth, {
     keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance),
     clients: new ClientRoster(clientsWithSecrets), failures: authFailures, onRejected: metrics?.onBearerRejected
@@ -262,7 +262,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
 async function openBus (config: ByocConfig, log: ConnectionLog): Promise<EventBus> {
   if (config.store.driver === 'redis') {
     const { RedisEventBus } = await import('./live/redis-bus.js')
-    return RedisEventBus.connect(config.store.url, config.store.keyPrefix, log)
+    return RedisEventBus.connect(config.store, config.store.keyPrefix, log)
   }
   return new LocalEventBus()
 }

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis'
 import type { LiveEvent } from '../plugin-api/types.js'
 import type { ConnectionLog } from '../store/redis.js'
+import { lazyClient, type RedisClient, type RedisTarget } from '../store/redis-cluster.js'
 import { LocalEventBus, type EventBus } from './event-bus.js'
 
 const quietLog: ConnectionLog = { warn: () => {}, info: () => {} }
@@ -13,7 +13,7 @@ const quietLog: ConnectionLog = { warn: () => {}, info: () => {} }
 export class RedisEventBus extends LocalEventBus implements EventBus {
   private closed = false
 
-  private constructor (private readonly pub: Redis, private readonly sub: Redis, private readonly prefix: string, log: ConnectionLog) {
+  private constructor (private readonly pub: RedisClient, private readonly sub: RedisClient, private readonly prefix: string, log: ConnectionLog) {
     super()
     sub.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => {
       try {
@@ -33,10 +33,15 @@ export class RedisEventBus extends LocalEventBus implements EventBus {
     }
   }
 
-  static async connect (url: string, prefix = 'byoc:', log: ConnectionLog = quietLog): Promise<RedisEventBus> {
+  /**
+   * Channels are named `<prefix>live:<channelId>`, not hash-tagged: pub/sub channels are no keys, and on a cluster
+   * PUBLISH reaches the subscribers on every node.
+   */
+  static async connect (target: string | RedisTarget, prefix = 'byoc:', log: ConnectionLog = quietLog): Promise<RedisEventBus> {
+    const where = typeof target === 'string' ? { url: target } : target
     // publishing fails fast while Redis is down (the caller logs and moves on) instead of queueing stale events
-    const pub = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
-    const sub = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
+    const pub = lazyClient(where, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    const sub = lazyClient(where, { maxRetriesPerRequest: null })
     const quiet = (): void => {} // connect() rejects with the reason; no separate 'error' event log at boot
     pub.on('error', quiet)
     sub.on('error', quiet)

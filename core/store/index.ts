@@ -1,6 +1,6 @@
 import type { Store } from './types.js'
 
-export type StoreConfig = { driver: 'sqlite', path: string } | { driver: 'redis', url: string, keyPrefix?: string }
+export type StoreConfig = { driver: 'sqlite', path: string } | { driver: 'redis', url: string, keyPrefix?: string, cluster?: readonly string[] }
 
 /** Opens the configured driver. Drivers load lazily so the embedded default never needs Redis installed. */
 export async function openStore (cfg: StoreConfig): Promise<Store> {
@@ -9,6 +9,6 @@ export async function openStore (cfg: StoreConfig): Promise<Store> {
     return new SqliteStore(cfg.path)
   }
   const { RedisStore } = await import('./redis.js')
-  return RedisStore.connect(cfg.url, cfg.keyPrefix)
+  return RedisStore.connect(cfg, cfg.keyPrefix)
 }
 export type * from './types.js'

@@ -1,9 +1,10 @@
-import { Redis } from 'ioredis'
+import type { RedisOptions } from 'ioredis'
 import { nextStatus } from './message-status.js'
 import { LUA, type LuaName } from './redis-lua.js'
 import { MIGRATION_LUA, migrateRedis, type MigrationLuaName } from './redis-migrate.js'
+import { lazyClient, type RedisClient, type RedisTarget } from './redis-cluster.js'
 import {
-  fields, messageDoc, pairKey, timerDoc, toCustomer, toJob, toMessage, toThread, toTimer, type Fields
+  fields, hashTagged, messageDoc, pairKey, timerDoc, toCustomer, toJob, toMessage, toThread, toTimer, type Fields
 } from './redis-codec.js'
 import type {
   Customer, InsertMessageResult, Job, JobState, MessageStatus, NewJob, NewMessage, SigningKey, Store, StoredMessage,
@@ -11,8 +12,9 @@ import type {
 } from './types.js'
 
 /*
- * Key layout (P = keyPrefix). Every multi-step change is one Lua script (redis-lua.ts), so it is atomic
- * across instances; nothing depends on one process's memory.
+ * Key layout 3 (P = `{keyPrefix}`: the configured prefix as a hash tag, so every key of one deployment lives in one
+ * Redis Cluster slot). Every multi-step change is one Lua script (redis-lua.ts), so it is atomic across instances;
+ * nothing depends on one process's memory.
  *
  *  customers   P cust:{channelId}          HASH customerId -> JSON {name, avatar}
  *              P cust-at:{channelId}       HASH customerId -> createdAt (HSETNX: the first upsert wins)
@@ -54,6 +56,11 @@ export interface ConnectionLog {
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>
 const LIST_BATCH = 200
 
+// fail fast while Redis is away: no offline queue (a command either goes out now or fails), one retry for a
+// command cut off mid-flight, and a bound on a Redis that accepts but never answers. Callers turn the error into
+// a 503 at once instead of a request that hangs for the ~20 reconnect attempts ioredis would otherwise wait out.
+const FAIL_FAST: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 }
+
 export class RedisStore implements Store {
   readonly driver = 'redis'
   private closed = false
@@ -61,8 +68,14 @@ export class RedisStore implements Store {
   private log: ConnectionLog = { warn: (_o, msg) => console.warn(`byoc-hub: ${msg}`), info: () => {} }
   private lost = false
 
-  private constructor (readonly redis: Redis, readonly keyPrefix: string) {
-    for (const [name, lua] of Object.entries({ ...LUA, ...MIGRATION_LUA })) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 0, lua })
+  /** what every key starts with: `{keyPrefix}` (the rate limiter and auth-failure counter put theirs here too) */
+  readonly keyspace: string
+
+  private constructor (readonly redis: RedisClient, readonly keyPrefix: string) {
+    this.keyspace = hashTagged(keyPrefix)
+    // one declared key per script, the keyspace itself: it routes the call to the deployment's slot on a cluster,
+    // and every key the script builds from it shares that slot
+    for (const [name, lua] of Object.entries({ ...LUA, ...MIGRATION_LUA })) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 1, lua })
     // ioredis reconnects by itself; without an 'error' listener it prints every failed attempt. One line per outage.
     redis.on('error', (err: Error) => {
       if (this.lost || this.closed) return
@@ -81,12 +94,12 @@ export class RedisStore implements Store {
     this.log = log
   }
 
-  /** Connects (and fails fast if Redis is unreachable at boot); ioredis reconnects on its own afterwards. */
-  static async connect (url: string, keyPrefix = 'byoc:'): Promise<RedisStore> {
-    // fail fast while Redis is away: no offline queue (a command either goes out now or fails), one retry for a
-    // command cut off mid-flight, and a bound on a Redis that accepts but never answers. Callers turn the error into
-    // a 503 at once instead of a request that hangs for the ~20 reconnect attempts ioredis would otherwise wait out.
-    const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 })
+  /**
+   * Connects to a Redis url or a cluster (and fails fast if Redis is unreachable at boot); ioredis reconnects on
+   * its own afterwards.
+   */
+  static async connect (target: string | RedisTarget, keyPrefix = 'byoc:'): Promise<RedisStore> {
+    const redis = lazyClient(typeof target === 'string' ? { url: target } : target, FAIL_FAST)
     const quiet = (): void => {} // the rejected connect() reports it; don't also log an unhandled 'error' event
     redis.on('error', quiet)
     try {
@@ -99,7 +112,7 @@ export class RedisStore implements Store {
     }
     const store = new RedisStore(redis, keyPrefix)
     try {
-      await migrateRedis(redis, keyPrefix, (...args) => store.lua(...args))
+      await migrateRedis(redis, keyPrefix, (name, key, ...args) => store.script(name, key, ...args))
     } catch (err) {
       redis.disconnect()
       throw err
@@ -108,11 +121,16 @@ export class RedisStore implements Store {
   }
 
   private k (name: string): string {
-    return this.keyPrefix + name
+    return this.keyspace + name
   }
 
-  private lua (name: LuaName | MigrationLuaName, ...args: Array<string | number>): Promise<unknown> {
-    return (this.redis as unknown as Record<string, ScriptFn>)[`byoc_${name}`](this.keyPrefix, ...args)
+  private lua (name: LuaName, ...args: Array<string | number>): Promise<unknown> {
+    return this.script(name, this.keyspace, ...args)
+  }
+
+  /** A store script with `key` as KEYS[1], the prefix it builds key names from (the old layouts' for migrations). */
+  private script (name: LuaName | MigrationLuaName, key: string, ...args: Array<string | number>): Promise<unknown> {
+    return (this.redis as unknown as Record<string, ScriptFn>)[`byoc_${name}`](key, ...args)
   }
 
   /** HGETALL for many keys in one round trip; missing keys come back empty. */

@@ -82,7 +82,7 @@ export async function deletePrefix (url: string, prefix: string): Promise<void> 
   try {
     let cursor = '0'
     do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000)
       cursor = nextCursor
       if (keys.length) await redis.unlink(...keys)
     } while (cursor !== '0')
