@@ -1,8 +1,9 @@
 /**
  * Lua scripts of the Redis store. Each multi-step operation runs as one script, so it is atomic across every
- * hub instance sharing the Redis. Scripts get the key prefix as KEYS[1] and build their keys from it (the key
- * layout is documented in redis.ts); on Redis Cluster the prefix must carry a hash tag (e.g. `{byoc}:`) so all
- * keys share one slot. Lua numbers are doubles: timestamps in ms and job ids stay exact far below 2^53.
+ * hub instance sharing the Redis. Scripts get the key prefix `{keyPrefix}` as KEYS[1], their one declared
+ * key, and build every other key name from it (the layout is documented in redis.ts): on Redis Cluster the hash
+ * tag routes the call to the deployment's slot, where all those keys live. Lua numbers are doubles: timestamps
+ * in ms and job ids stay exact far below 2^53.
  */
 
 // shared by the outbox scripts: a job is claimable at max(runAt, leaseUntil); only each orderKey's head is in `heads`

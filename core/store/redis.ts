@@ -99,6 +99,7 @@ export class RedisStore implements Store {
    * its own afterwards.
    */
   static async connect (target: string | RedisTarget, keyPrefix = 'byoc:'): Promise<RedisStore> {
+    hashTagged(keyPrefix) // a prefix that cannot be a hash tag fails here, before a connection is left open
     const redis = lazyClient(typeof target === 'string' ? { url: target } : target, FAIL_FAST)
     const quiet = (): void => {} // the rejected connect() reports it; don't also log an unhandled 'error' event
     redis.on('error', quiet)
