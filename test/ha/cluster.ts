@@ -25,17 +25,18 @@ export interface Cluster {
   kill (i: number): Promise<void>
 }
 
-export async function startCluster (t: Test, opts: { n: number, redisUrl: string, sandboxUrl: string, deliverUrl: string, dir: string }): Promise<Cluster> {
+/** `redisCluster`: seed urls of a Redis Cluster (store.cluster); `redisUrl` is then one of them. */
+export async function startCluster (t: Test, opts: { n: number, redisUrl: string, redisCluster?: string[], sandboxUrl: string, deliverUrl: string, dir: string }): Promise<Cluster> {
   const prefix = `byoc-ha-${randomBytes(4).toString('hex')}:`
   const ports = await Promise.all(Array.from({ length: opts.n }, () => freePort()))
   const hubs: HubProcess[] = []
   const dead = new Set<number>()
-  const store = await RedisStore.connect(opts.redisUrl, prefix)
+  const store = await RedisStore.connect({ url: opts.redisUrl, cluster: opts.redisCluster }, prefix)
   store.setConnectionLog({ warn: () => {}, info: () => {} }) // the test's own view: Redis outages are the point
   t.teardown(async () => {
     await Promise.all(hubs.map(h => h.kill()))
     await store.close()
-    await deletePrefix(opts.redisUrl, prefix)
+    if (!opts.redisCluster) await deletePrefix(opts.redisUrl, prefix) // a test's cluster is its own, gone at teardown
   })
   hubs.push(...await Promise.all(ports.map((port, i) => spawnHub(writeHubConfig(opts.dir, `hub-${i}`, hubConfig(port, prefix, opts)), port))))
   let turn = 0
@@ -47,7 +48,7 @@ export async function startCluster (t: Test, opts: { n: number, redisUrl: string
   }
 }
 
-export function hubConfig (port: number, prefix: string, opts: { redisUrl: string, sandboxUrl: string, deliverUrl: string }): Record<string, unknown> {
+export function hubConfig (port: number, prefix: string, opts: { redisUrl: string, redisCluster?: string[], sandboxUrl: string, deliverUrl: string }): Record<string, unknown> {
   const recorder = join(ROOT, 'test/fixtures/plugins/recorder')
   return {
     server: { host: '127.0.0.1', port },
@@ -58,7 +59,7 @@ export function hubConfig (port: number, prefix: string, opts: { redisUrl: strin
     },
     // a short lease: a killed instance's claimed jobs run elsewhere within seconds
     delivery: { lease: '2s', pollInterval: '100ms' },
-    store: { driver: 'redis', url: opts.redisUrl, keyPrefix: prefix },
+    store: { driver: 'redis', url: opts.redisUrl, keyPrefix: prefix, ...(opts.redisCluster ? { cluster: opts.redisCluster } : {}) },
     rules: { idle: { enabled: false } },
     log: { level: 'warn' },
     channels: [
