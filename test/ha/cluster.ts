@@ -34,11 +34,12 @@ export async function startCluster (t: Test, opts: { n: number, redisUrl: string
   const store = await RedisStore.connect({ url: opts.redisUrl, cluster: opts.redisCluster }, prefix)
   store.setConnectionLog({ warn: () => {}, info: () => {} }) // the test's own view: Redis outages are the point
   t.teardown(async () => {
-    await Promise.all(hubs.map(h => h.kill()))
+    await Promise.all(hubs.filter(Boolean).map(h => h.kill()))
     await store.close()
     if (!opts.redisCluster) await deletePrefix(opts.redisUrl, prefix) // a test's cluster is its own, gone at teardown
   })
-  hubs.push(...await Promise.all(ports.map((port, i) => spawnHub(writeHubConfig(opts.dir, `hub-${i}`, hubConfig(port, prefix, opts)), port))))
+  // each kept as soon as it listens, so teardown kills it even when a sibling fails to start
+  await Promise.all(ports.map(async (port, i) => { hubs[i] = await spawnHub(writeHubConfig(opts.dir, `hub-${i}`, hubConfig(port, prefix, opts)), port) }))
   let turn = 0
   const alive = (): HubProcess[] => hubs.filter((_, i) => !dead.has(i))
   return {

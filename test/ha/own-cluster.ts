@@ -43,6 +43,10 @@ export async function ownCluster (t: Test, dir: string, opts: { masters?: number
   await eventually(async () => (await Promise.all(ports.map(clusterInfo))).every(info =>
     /cluster_state:ok/.test(info) && /cluster_slots_ok:16384/.test(info) && new RegExp(`cluster_known_nodes:${ports.length}\\b`).test(info)
   ), 60_000, 'cluster_state:ok on every node')
+  // replicas past their first full sync (a fork on the master), so it does not happen under the test's traffic
+  await eventually(async () => (await Promise.all(ports.map(p => probe(p, r => r.info('replication'))))).every(info =>
+    info !== undefined && (/role:master/.test(info) || /master_link_status:up/.test(info))
+  ), 60_000, 'every replica in sync')
   return { urls: ports.map(p => `redis://127.0.0.1:${p}`), masters }
 }
 
