@@ -1,8 +1,7 @@
 import t, { type Test } from 'tap'
-import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { RedisStore } from '../../core/store/redis.js'
-import { redisUrl } from './redis-server.js'
+import { redisUrl, seededPrefix } from './redis-server.js'
 
 /*
  * A Redis store of key layout 2 (every key under the bare prefix `P`) opens with layout 3 (every key under the hash
@@ -77,18 +76,7 @@ async function checkCarriedOver (t: Test, s: RedisStore): Promise<void> {
   t.equal((await s.insertMessage({ messageId: 'm-1', threadId: 'th-1', channelId: 'ch-a', direction: 'inbound', text: 'again', attachments: [], createdAt: T0 + 40 })).created, false, 'message dedupe still holds')
 }
 
-async function layout2Store (t: Test): Promise<{ url: string, admin: Redis, P: string }> {
-  const url = await redisUrl()
-  const admin = new Redis(url)
-  const P = `byoc-test:${randomBytes(6).toString('hex')}:`
-  t.teardown(async () => {
-    const keys = await admin.keys(`*${P}*`)
-    if (keys.length) await admin.del(...keys)
-    await admin.quit()
-  })
-  await writeLayout2(admin, P)
-  return { url, admin, P }
-}
+const layout2Store = (t: Test) => seededPrefix(t, writeLayout2)
 
 t.test('a layout-2 Redis store is moved under the hash tag once at connect, by one of several instances', async t => {
   const { url, admin, P } = await layout2Store(t)

@@ -1,12 +1,11 @@
 import t, { type Test } from 'tap'
-import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { RedisStore } from '../../core/store/redis.js'
 import type { Store } from '../../core/store/types.js'
-import { redisUrl } from './redis-server.js'
+import { seededPrefix } from './redis-server.js'
 
 /*
  * Stores written by the first release (global thread and message ids, one open thread per customer) open with the
@@ -123,18 +122,7 @@ async function writeRedisV1 (r: Redis, P: string): Promise<void> {
 }
 
 /** A fresh key prefix holding the first release's layout; its keys deleted when the test ends. */
-async function oldRedisStore (t: Test): Promise<{ url: string, admin: Redis, P: string }> {
-  const url = await redisUrl()
-  const admin = new Redis(url)
-  const P = `byoc-test:${randomBytes(6).toString('hex')}:`
-  t.teardown(async () => {
-    const keys = await admin.keys(`*${P}*`)
-    if (keys.length) await admin.del(...keys)
-    await admin.quit()
-  })
-  await writeRedisV1(admin, P)
-  return { url, admin, P }
-}
+const oldRedisStore = (t: Test) => seededPrefix(t, writeRedisV1)
 
 t.test('a Redis store of the first release is rewritten once at connect, by one of several instances', async t => {
   const { url, admin, P } = await oldRedisStore(t)

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import type { Test } from 'tap'
 import { Redis } from 'ioredis'
 
 /**
@@ -28,4 +30,18 @@ async function answers (url: string): Promise<boolean> {
   } finally {
     probe.disconnect()
   }
+}
+
+/** A fresh key prefix on the test Redis, filled by `write` (an old key layout, say); its keys deleted when the test ends. */
+export async function seededPrefix (t: Test, write: (r: Redis, P: string) => Promise<void>): Promise<{ url: string, admin: Redis, P: string }> {
+  const url = await redisUrl()
+  const admin = new Redis(url)
+  const P = `byoc-test:${randomBytes(6).toString('hex')}:`
+  t.teardown(async () => {
+    const keys = await admin.keys(`*${P}*`)
+    if (keys.length) await admin.del(...keys)
+    await admin.quit()
+  })
+  await write(admin, P)
+  return { url, admin, P }
 }
