@@ -391,7 +391,8 @@ export class RedisStore implements Store {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('redis ping timed out')), 2000) })
     try {
-      await Promise.race([this.redis.ping(), timeout])
+      // a read of one of our keys, not PING: on a cluster PING goes to any node, this goes to our slot's master
+      await Promise.race([this.redis.exists(this.k('schema')), timeout])
     } finally {
       clearTimeout(timer)
     }
