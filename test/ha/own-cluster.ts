@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -24,22 +25,37 @@ export async function ownCluster (t: Test, dir: string, opts: { masters?: number
   const masters = opts.masters ?? 3
   const replicas = opts.replicas ?? 0
   const children: ChildProcess[] = []
-  t.teardown(async () => {
-    await Promise.all(children.map(async c => {
-      if (c.exitCode !== null || c.signalCode !== null) return
-      const exited = new Promise(resolve => c.once('exit', resolve))
-      c.kill('SIGKILL')
-      await exited
-    }))
-  })
+  const stopAll = (): Promise<unknown> => Promise.all(children.map(async c => {
+    if (c.exitCode !== null || c.signalCode !== null) return
+    const exited = new Promise(resolve => c.once('exit', resolve))
+    c.kill('SIGKILL')
+    await exited
+  }))
+  t.teardown(stopAll)
+  // on a loaded machine redis-cli's join now and then never sees one node's bus port answer (rarely; cause not found):
+  // then the attempt's nodes are killed and a new set on other ports is formed
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const ports = await form(dir, masters, replicas, children)
+      return { urls: ports.map(p => `redis://127.0.0.1:${p}`), masters }
+    } catch (err) {
+      await stopAll()
+      if (attempt === 3) throw err
+      t.comment(`cluster formation attempt ${attempt} failed, retrying on other ports: ${(err as Error).message.split('\n')[0]}`)
+    }
+  }
+}
+
+/** Starts the nodes (each pushed to `started` at once), joins them, waits for a healthy cluster; returns the ports. */
+async function form (dir: string, masters: number, replicas: number, started: ChildProcess[]): Promise<number[]> {
   const ports: number[] = []
   for (let i = 0; i < masters * (1 + replicas); i++) {
     const { port, child } = await startNode(dir, ports)
     ports.push(port)
-    children.push(child)
+    started.push(child)
   }
   const addresses = ports.map(p => `127.0.0.1:${p}`)
-  await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 120_000 })
+  await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 45_000 })
   await eventually(async () => (await Promise.all(ports.map(clusterInfo))).every(info =>
     /cluster_state:ok/.test(info) && /cluster_slots_ok:16384/.test(info) && new RegExp(`cluster_known_nodes:${ports.length}\\b`).test(info)
   ), 60_000, 'cluster_state:ok on every node')
@@ -47,17 +63,20 @@ export async function ownCluster (t: Test, dir: string, opts: { masters?: number
   await eventually(async () => (await Promise.all(ports.map(p => probe(p, r => r.info('replication'))))).every(info =>
     info !== undefined && (/role:master/.test(info) || /master_link_status:up/.test(info))
   ), 60_000, 'every replica in sync')
-  return { urls: ports.map(p => `redis://127.0.0.1:${p}`), masters }
+  return ports
 }
 
 /** One cluster-enabled redis-server on a port whose cluster bus port (+10000) is free too; retried if taken. */
 async function startNode (dir: string, taken: number[]): Promise<{ port: number, child: ChildProcess }> {
   for (let attempt = 0; ; attempt++) {
     const port = await portPairFree(taken)
+    // a directory per node: a replica's full sync writes dump.rdb there, and nodes sharing one would overwrite it
+    const nodeDir = join(dir, `node-${port}`)
+    mkdirSync(nodeDir, { recursive: true })
     const child = spawn('redis-server', [
       '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
-      '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '30000',
-      '--save', '', '--appendonly', 'no', '--dir', dir
+      '--cluster-config-file', join(nodeDir, 'nodes.conf'), '--cluster-node-timeout', '30000',
+      '--save', '', '--appendonly', 'no', '--dir', nodeDir
     ], { stdio: 'ignore' })
     try {
       await eventually(async () => {
@@ -72,10 +91,13 @@ async function startNode (dir: string, taken: number[]): Promise<{ port: number,
   }
 }
 
-/** A port in 20000-29999 free on loopback together with its cluster bus port. */
+/**
+ * A port in 10000-19999 free on loopback together with its cluster bus port (+10000): both below the ephemeral
+ * range (32768 up), where port-0 listeners and outgoing connections of other tests would take them.
+ */
 async function portPairFree (taken: number[]): Promise<number> {
   for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000)
+    const port = 10_000 + Math.floor(Math.random() * 10_000)
     if (!taken.includes(port) && await canBind(port) && await canBind(port + 10_000)) return port
   }
 }
