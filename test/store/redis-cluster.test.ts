@@ -91,3 +91,9 @@ t.test('the live bus fans out between two instances over the cluster', async t =
   await eventually(async () => { await a.publish('ch', 'cu', event); return seen.length > 0 }, 15_000, 'an event across instances')
   t.same(seen[0], event)
 })
+
+t.test('store.cluster: unreachable seeds and malformed urls fail at connect, with the reason', async t => {
+  await t.rejects(RedisStore.connect({ url: 'redis://127.0.0.1:1', cluster: ['redis://127.0.0.1:1'] }))
+  await t.rejects(RedisStore.connect({ url: '', cluster: ['127.0.0.1:7000'] }), /store\.cluster: '127\.0\.0\.1:7000' is not a url/)
+  await t.rejects(RedisStore.connect({ url: '', cluster: ['redis://127.0.0.1:7000/2'] }), /names a database/)
+})
