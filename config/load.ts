@@ -113,13 +113,15 @@ function crossFieldProblems (c: ByocConfig): string[] {
   return out
 }
 
-/** Sentinel needs both keys, and one topology at a time. */
+/** Sentinel needs both keys, one topology at a time, and replica acks need one connection to WAIT on. */
 function storeProblems (store: ByocConfig['store'] | undefined): string[] {
   if (store?.driver !== 'redis') return []
   const out: string[] = []
   if (store.sentinels !== undefined && store.name === undefined) out.push('/store/name: required with store.sentinels (the primary\'s name in the sentinels\' config)')
   if (store.name !== undefined && store.sentinels === undefined) out.push('/store/sentinels: required with store.name (the sentinels to ask for that primary)')
   if (store.sentinels !== undefined && store.url !== undefined) out.push('/store/url: give either store.url (one node) or store.sentinels, not both')
+  if (store.cluster !== undefined && (store.url !== undefined || store.sentinels !== undefined)) out.push('/store/cluster: give one of store.url, store.sentinels or store.cluster')
+  if (store.cluster !== undefined && store.ackReplicas > 0) out.push('/store/ackReplicas: not available with store.cluster (WAIT confirms one node\'s replicas; use Sentinel for acked replication)')
   return out
 }
 

@@ -95,17 +95,21 @@ const StoreSchema = Type.Union([
   }, { additionalProperties: false }),
   Type.Object({
     driver: Type.Literal('redis'),
-    // no schema default: a default url would be indistinguishable from one written beside sentinels
-    url: Type.Optional(Type.String({ description: 'one Redis node (default redis://127.0.0.1:6379); leave out with sentinels' })),
+    // no schema default: a default url would be indistinguishable from one written beside sentinels or cluster
+    url: Type.Optional(Type.String({ description: 'one Redis node (default redis://127.0.0.1:6379); leave out with sentinels or cluster' })),
     sentinels: Type.Optional(Type.Array(Type.Object({
       host: Type.String({ minLength: 1 }),
       port: Type.Integer({ minimum: 1, maximum: 65535 })
     }, { additionalProperties: false }), { minItems: 1, description: 'Redis Sentinel: the sentinels to ask for the current primary (needs name)' })),
     name: Type.Optional(Type.String({ minLength: 1, description: 'Redis Sentinel: the primary\'s name in the sentinels\' config (needs sentinels)' })),
-    keyPrefix: Type.String({ default: 'byoc:' }),
+    cluster: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      description: 'Redis Cluster seed urls (redis://host:port; any few nodes, the rest are discovered)'
+    })),
+    keyPrefix: Type.String({ default: 'byoc:', description: 'every key starts with {keyPrefix}, a hash tag: one deployment lives in one cluster slot' }),
     ackReplicas: Type.Integer({
       minimum: 0, default: 0,
-      description: 'replicas that must confirm (Redis WAIT, 200 ms) every write the hub acks; fewer answers 503 so the sender retries. 0: answer after the primary alone'
+      description: 'replicas that must confirm (Redis WAIT, 200 ms) every write the hub acks; fewer answers 503 so the sender retries. 0: answer after the primary alone. One node or Sentinel only'
     })
   }, { additionalProperties: false })
 ], { default: { driver: 'sqlite', path: './data/byoc-hub.db' } })

@@ -135,7 +135,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     // limiter lets a request through, since every route that needs Redis answers 503 by itself (channel ingress cannot
     // store, so it never acks what it could not keep); the token route, which needs no Redis to sign, fails closed
     // (core/auth/token-route.ts)
-    ...(redisStore ? { redis: redisStore.redis, nameSpace: `${redisStore.keyPrefix}rl:`, skipOnError: true } : {})
+    ...(redisStore ? { redis: redisStore.redis, nameSpace: `${redisStore.keyspace}rl:`, skipOnError: true } : {})
   })
 
   const metrics = createHubMetrics(config)
@@ -144,7 +144,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   // every client has a secret here (live mode requires one, sandbox mode generated the missing ones above)
   const clientsWithSecrets = config.auth.clients.filter((c): c is typeof c & { clientSecret: string } => c.clientSecret !== undefined)
   const failureLimit = { max: config.server.rateLimit.authFailures, windowMs: ms(config.server.rateLimit.window), log: app.log }
-  const authFailures = redisStore ? redisAuthFailures(redisStore.redis, redisStore.keyPrefix, failureLimit) : localAuthFailures(failureLimit)
+  const authFailures = redisStore ? redisAuthFailures(redisStore.redis, redisStore.keyspace, failureLimit) : localAuthFailures(failureLimit)
   await app.register(bearerAuth, {
     keys, issuer: config.auth.issuer, audience: config.auth.audience, clockToleranceMs: ms(config.auth.clockTolerance),
     clients: new ClientRoster(clientsWithSecrets), failures: authFailures, onRejected: metrics?.onBearerRejected

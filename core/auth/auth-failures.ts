@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import { hubError } from '../errors.js'
+import type { RedisClient } from '../store/redis-cluster.js'
 
 /**
  * Failed authentications per client address (bad bearer tokens, wrong client secrets). Counted before any token is
@@ -42,7 +42,7 @@ export function localAuthFailures (o: AuthFailureOptions): AuthFailureCounter {
  * Several instances count together. While Redis is unreachable nothing is refused for want of a counter (as for
  * the request rate limit): tokens are still verified, only the flood brake is off.
  */
-export function redisAuthFailures (redis: Redis, keyPrefix: string, o: AuthFailureOptions): AuthFailureCounter {
+export function redisAuthFailures (redis: RedisClient, keyPrefix: string, o: AuthFailureOptions): AuthFailureCounter {
   const key = (address: string) => `${keyPrefix}authfail:${address}`
   return {
     async blockedFor (address) {

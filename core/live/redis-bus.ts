@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis'
 import type { LiveEvent } from '../plugin-api/types.js'
 import { asTopology, connectRedis, type RedisTopology } from '../store/redis-connect.js'
 import type { ConnectionLog } from '../store/redis.js'
+import type { RedisClient } from '../store/redis-cluster.js'
 import { LocalEventBus, type EventBus } from './event-bus.js'
 
 const quietLog: ConnectionLog = { warn: () => {}, info: () => {} }
@@ -14,7 +14,7 @@ const quietLog: ConnectionLog = { warn: () => {}, info: () => {} }
 export class RedisEventBus extends LocalEventBus implements EventBus {
   private closed = false
 
-  private constructor (private readonly pub: Redis, private readonly sub: Redis, private readonly prefix: string, log: ConnectionLog) {
+  private constructor (private readonly pub: RedisClient, private readonly sub: RedisClient, private readonly prefix: string, log: ConnectionLog) {
     super()
     sub.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => {
       try {
@@ -34,6 +34,10 @@ export class RedisEventBus extends LocalEventBus implements EventBus {
     }
   }
 
+  /**
+   * Channels are named `<prefix>live:<channelId>`, not hash-tagged: pub/sub channels are no keys, and on a cluster
+   * PUBLISH reaches the subscribers on every node.
+   */
   static async connect (target: string | RedisTopology, prefix = 'byoc:', log: ConnectionLog = quietLog): Promise<RedisEventBus> {
     const topology = asTopology(target)
     const [pub, sub] = await Promise.allSettled([connectRedis(topology, 'publisher'), connectRedis(topology, 'subscriber')])

@@ -56,3 +56,13 @@ export const toCustomer = (channelId: string, customerId: string, doc: string, c
 
 export const timerDoc = (t: Timer): string => JSON.stringify({ kind: t.kind, dueAt: t.dueAt, payload: t.payload })
 export const toTimer = (key: string, doc: string): Timer => ({ key, ...JSON.parse(doc) as Omit<Timer, 'key'> })
+
+/**
+ * Every key of one deployment starts with `{keyPrefix}` (key layout 3): a Redis Cluster hash tag, so all of them
+ * hash to one slot and a script may touch any of them. The tag is what lies between the first `{` and the next
+ * `}`; a prefix that is empty or starts with `}` would leave it empty, and Redis would hash whole key names.
+ */
+export function hashTagged (keyPrefix: string): string {
+  if (keyPrefix === '' || keyPrefix.startsWith('}')) throw new Error(`store.keyPrefix '${keyPrefix}' cannot be a hash tag: it must be non-empty and not start with '}'`)
+  return `{${keyPrefix}}`
+}

@@ -1,9 +1,10 @@
 import { Redis, type RedisOptions } from 'ioredis'
+import { lazyCluster, type RedisClient } from './redis-cluster.js'
 
 /*
  * The one place that opens Redis connections: the store, the live bus and the rate limiter all get their ioredis
- * clients from here, so a topology (one node, Sentinel, and later Cluster) is configured once and behaves the
- * same everywhere.
+ * clients from here, so a topology (one node, Sentinel or Cluster) is configured once and behaves the same
+ * everywhere.
  */
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
@@ -15,14 +16,16 @@ export interface RedisStoreConfig {
   url?: string
   sentinels?: SentinelAddress[]
   name?: string
+  cluster?: string[]
   keyPrefix?: string
   ackReplicas?: number
 }
 
-/** Where the data lives. A third kind (`cluster`) fits in as one more case of the switch in `createRedis`. */
+/** Where the data lives; each kind is one case of the switch in `createRedis`. */
 export type RedisTopology =
   | { kind: 'standalone', url: string }
   | { kind: 'sentinel', sentinels: SentinelAddress[], name: string }
+  | { kind: 'cluster', urls: string[] }
 
 /** What a connection is for: each role has its own failure behaviour. */
 export type RedisRole = 'store' | 'publisher' | 'subscriber'
@@ -39,6 +42,7 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
 }
 
 export function redisTopology (cfg: RedisStoreConfig): RedisTopology {
+  if (cfg.cluster !== undefined && cfg.cluster.length > 0) return { kind: 'cluster', urls: cfg.cluster }
   if (cfg.sentinels !== undefined) {
     if (cfg.name === undefined) throw new Error('store.sentinels needs store.name (the primary\'s name in the sentinels\' config)')
     return { kind: 'sentinel', sentinels: cfg.sentinels, name: cfg.name }
@@ -57,11 +61,13 @@ export function isReadonlyError (err: Error): boolean {
 }
 
 /** An unconnected client (lazyConnect) for one role; `connectRedis` is the usual entry. */
-export function createRedis (topology: RedisTopology, role: RedisRole): Redis {
+export function createRedis (topology: RedisTopology, role: RedisRole): RedisClient {
   const options: RedisOptions = { lazyConnect: true, ...ROLE_OPTIONS[role] }
   switch (topology.kind) {
     case 'standalone':
       return new Redis(topology.url, options)
+    case 'cluster':
+      return lazyCluster(topology.urls, options)
     case 'sentinel':
       return new Redis({
         ...options,
@@ -88,7 +94,7 @@ export function createRedis (topology: RedisTopology, role: RedisRole): Redis {
 const BOOT_CONNECT_MS = 10_000
 
 /** Connects (and fails if Redis is unreachable at boot); ioredis reconnects on its own afterwards. */
-export async function connectRedis (topology: RedisTopology, role: RedisRole): Promise<Redis> {
+export async function connectRedis (topology: RedisTopology, role: RedisRole): Promise<RedisClient> {
   const redis = createRedis(topology, role)
   const quiet = (): void => {} // the rejected connect() reports it; don't also log an unhandled 'error' event
   redis.on('error', quiet)
@@ -113,5 +119,6 @@ function describe (topology: RedisTopology): string {
   switch (topology.kind) {
     case 'standalone': return topology.url.replace(/\/\/[^@/]*@/, '//')
     case 'sentinel': return `sentinel ${topology.name} via ${topology.sentinels.map(s => `${s.host}:${s.port}`).join(', ')}`
+    case 'cluster': return `cluster via ${topology.urls.map(u => u.replace(/\/\/[^@/]*@/, '//')).join(', ')}`
   }
 }

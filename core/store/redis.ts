@@ -4,8 +4,9 @@ import { asTopology, connectRedis, type RedisTopology } from './redis-connect.js
 import { ReplicaAck } from './redis-replica-ack.js'
 import { LUA, type LuaName } from './redis-lua.js'
 import { MIGRATION_LUA, migrateRedis, type MigrationLuaName } from './redis-migrate.js'
+import { isCluster, type RedisClient } from './redis-cluster.js'
 import {
-  fields, messageDoc, pairKey, timerDoc, toCustomer, toJob, toMessage, toThread, toTimer, type Fields
+  fields, hashTagged, messageDoc, pairKey, timerDoc, toCustomer, toJob, toMessage, toThread, toTimer, type Fields
 } from './redis-codec.js'
 import type {
   Customer, InsertMessageResult, Job, JobState, MessageStatus, NewJob, NewMessage, SigningKey, Store, StoredMessage,
@@ -13,8 +14,9 @@ import type {
 } from './types.js'
 
 /*
- * Key layout (P = keyPrefix). Every multi-step change is one Lua script (redis-lua.ts), so it is atomic
- * across instances; nothing depends on one process's memory.
+ * Key layout 3 (P = `{keyPrefix}`: the configured prefix as a hash tag, so every key of one deployment lives in one
+ * Redis Cluster slot). Every multi-step change is one Lua script (redis-lua.ts), so it is atomic across instances;
+ * nothing depends on one process's memory.
  *
  *  customers   P cust:{channelId}          HASH customerId -> JSON {name, avatar}
  *              P cust-at:{channelId}       HASH customerId -> createdAt (HSETNX: the first upsert wins)
@@ -64,9 +66,16 @@ export class RedisStore implements Store {
   private lost = false
   private readonly ack: ReplicaAck
 
-  private constructor (readonly redis: Redis, readonly keyPrefix: string, ackReplicas: number) {
-    this.ack = new ReplicaAck(redis, ackReplicas)
-    for (const [name, lua] of Object.entries({ ...LUA, ...MIGRATION_LUA })) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 0, lua })
+  /** what every key starts with: `{keyPrefix}` (the rate limiter and auth-failure counter put theirs here too) */
+  readonly keyspace: string
+
+  private constructor (readonly redis: RedisClient, readonly keyPrefix: string, ackReplicas: number) {
+    this.keyspace = hashTagged(keyPrefix)
+    // WAIT is per connection; a cluster has one per node, so replica acks are for one node (config refuses the mix)
+    this.ack = new ReplicaAck(redis as Redis, isCluster(redis) ? 0 : ackReplicas)
+    // one declared key per script, the keyspace itself: it routes the call to the deployment's slot on a cluster,
+    // and every key the script builds from it shares that slot
+    for (const [name, lua] of Object.entries({ ...LUA, ...MIGRATION_LUA })) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 1, lua })
     // ioredis reconnects by itself; without an 'error' listener it prints every failed attempt. One line per outage.
     redis.on('error', (err: Error) => {
       if (this.lost || this.closed) return
@@ -86,14 +95,16 @@ export class RedisStore implements Store {
   }
 
   /**
-   * Connects (and fails fast if Redis is unreachable at boot); ioredis reconnects on its own afterwards.
+   * Connects to one node, a Sentinel-named primary or a cluster (and fails fast if Redis is unreachable at boot);
+   * ioredis reconnects on its own afterwards.
    * `ackReplicas` > 0: the writes a platform or CXone is acked for wait until that many replicas have them.
    */
   static async connect (target: string | RedisTopology, keyPrefix = 'byoc:', opts: { ackReplicas?: number } = {}): Promise<RedisStore> {
+    hashTagged(keyPrefix) // a prefix that cannot be a hash tag fails here, before a connection is left open
     const redis = await connectRedis(asTopology(target), 'store')
     const store = new RedisStore(redis, keyPrefix, opts.ackReplicas ?? 0)
     try {
-      await migrateRedis(redis, keyPrefix, (...args) => store.lua(...args))
+      await migrateRedis(redis, keyPrefix, (name, key, ...args) => store.script(name, key, ...args))
     } catch (err) {
       redis.disconnect()
       throw err
@@ -102,11 +113,16 @@ export class RedisStore implements Store {
   }
 
   private k (name: string): string {
-    return this.keyPrefix + name
+    return this.keyspace + name
   }
 
-  private lua (name: LuaName | MigrationLuaName, ...args: Array<string | number>): Promise<unknown> {
-    return (this.redis as unknown as Record<string, ScriptFn>)[`byoc_${name}`](this.keyPrefix, ...args)
+  private lua (name: LuaName, ...args: Array<string | number>): Promise<unknown> {
+    return this.script(name, this.keyspace, ...args)
+  }
+
+  /** A store script with `key` as KEYS[1], the prefix it builds key names from (the old layouts' for migrations). */
+  private script (name: LuaName | MigrationLuaName, key: string, ...args: Array<string | number>): Promise<unknown> {
+    return (this.redis as unknown as Record<string, ScriptFn>)[`byoc_${name}`](key, ...args)
   }
 
   /** HGETALL for many keys in one round trip; missing keys come back empty. */
@@ -375,7 +391,8 @@ export class RedisStore implements Store {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('redis ping timed out')), 2000) })
     try {
-      await Promise.race([this.redis.ping(), timeout])
+      // a read of one of our keys, not PING: on a cluster PING goes to any node, this goes to our slot's master
+      await Promise.race([this.redis.exists(this.k('schema')), timeout])
     } finally {
       clearTimeout(timer)
     }

@@ -184,7 +184,7 @@ t.test('the same rule on the shared Redis store: two tabs on two instances decid
   t.teardown(async () => {
     await a.close(); await b.close()
     const redis = new Redis('redis://127.0.0.1:6379')
-    const keys = await redis.keys(`${prefix}*`)
+    const keys = await redis.keys(`*${prefix}*`)
     if (keys.length) await redis.del(...keys)
     redis.disconnect()
   })

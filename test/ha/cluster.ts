@@ -26,7 +26,7 @@ export interface Cluster {
   kill (i: number): Promise<void>
 }
 
-/** Where the hubs' store lives: one node (redisUrl), or Sentinel (`topology`, redisUrl then only for the cleanup). */
+/** Where the hubs' store lives: one node (redisUrl), or Sentinel or Cluster (`topology`, a test's own rig: no cleanup). */
 export interface ClusterStore { redisUrl: string, topology?: RedisTopology, ackReplicas?: number }
 
 export async function startCluster (t: Test, opts: ClusterStore & { n: number, sandboxUrl: string, deliverUrl: string, dir: string }): Promise<Cluster> {
@@ -37,12 +37,13 @@ export async function startCluster (t: Test, opts: ClusterStore & { n: number, s
   const store = await RedisStore.connect(opts.topology ?? opts.redisUrl, prefix)
   store.setConnectionLog({ warn: () => {}, info: () => {} }) // the test's own view: Redis outages are the point
   t.teardown(async () => {
-    await Promise.all(hubs.map(h => h.kill()))
+    await Promise.all(hubs.filter(Boolean).map(h => h.kill()))
     await store.close()
-    // a test's own Sentinel rig goes away with its processes; the shared Redis needs its keys removed
+    // a test's own Sentinel or Cluster rig goes away with its processes; the shared Redis needs its keys removed
     if (!opts.topology) await deletePrefix(opts.redisUrl, prefix)
   })
-  hubs.push(...await Promise.all(ports.map((port, i) => spawnHub(writeHubConfig(opts.dir, `hub-${i}`, hubConfig(port, prefix, opts)), port))))
+  // each kept as soon as it listens, so teardown kills it even when a sibling fails to start
+  await Promise.all(ports.map(async (port, i) => { hubs[i] = await spawnHub(writeHubConfig(opts.dir, `hub-${i}`, hubConfig(port, prefix, opts)), port) }))
   let turn = 0
   const alive = (): HubProcess[] => hubs.filter((_, i) => !dead.has(i))
   return {
@@ -84,6 +85,7 @@ function storeAddress (opts: ClusterStore): Record<string, unknown> {
   switch (topology.kind) {
     case 'standalone': return { url: topology.url }
     case 'sentinel': return { sentinels: topology.sentinels, name: topology.name }
+    case 'cluster': return { cluster: topology.urls }
   }
 }
 
@@ -95,7 +97,7 @@ export async function deletePrefix (url: string, prefix: string): Promise<void> 
   try {
     let cursor = '0'
     do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000)
       cursor = nextCursor
       if (keys.length) await redis.unlink(...keys)
     } while (cursor !== '0')

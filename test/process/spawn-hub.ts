@@ -20,10 +20,15 @@ export async function spawnHub (configPath: string, port: number, env: Record<st
   child.stderr!.on('data', (d: Buffer) => { out += d.toString() })
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
   const url = `http://127.0.0.1:${port}`
-  await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`hub exited early:\n${out}`)
-    try { return (await fetch(`${url}/health/live`)).ok } catch { return false }
-  }, 30_000, 'hub process to listen')
+  try {
+    await eventually(async () => {
+      if (child.exitCode !== null) throw new Error(`hub exited early:\n${out}`)
+      try { return (await fetch(`${url}/health/live`)).ok } catch { return false }
+    }, 30_000, 'hub process to listen')
+  } catch (err) {
+    child.kill('SIGKILL') // a hub that never listened is no one's to clean up otherwise
+    throw new Error(`${(err as Error).message}\n--- hub output ---\n${out}`, { cause: err })
+  }
   return {
     url, child, output: () => out,
     kill: async (signal = 'SIGKILL') => { if (child.exitCode === null) { child.kill(signal); await exited } }

@@ -1,12 +1,11 @@
 import t, { type Test } from 'tap'
-import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { RedisStore } from '../../core/store/redis.js'
 import type { Store } from '../../core/store/types.js'
-import { redisUrl } from './redis-server.js'
+import { seededPrefix } from './redis-server.js'
 
 /*
  * Stores written by the first release (global thread and message ids, one open thread per customer) open with the
@@ -123,36 +122,23 @@ async function writeRedisV1 (r: Redis, P: string): Promise<void> {
 }
 
 /** A fresh key prefix holding the first release's layout; its keys deleted when the test ends. */
-async function oldRedisStore (t: Test): Promise<{ url: string, admin: Redis, P: string }> {
-  const url = await redisUrl()
-  const admin = new Redis(url)
-  const P = `byoc-test:${randomBytes(6).toString('hex')}:`
-  t.teardown(async () => {
-    const keys = await admin.keys(`${P}*`)
-    if (keys.length) await admin.del(...keys)
-    await admin.quit()
-  })
-  await writeRedisV1(admin, P)
-  return { url, admin, P }
-}
+const oldRedisStore = (t: Test) => seededPrefix(t, writeRedisV1)
 
 t.test('a Redis store of the first release is rewritten once at connect, by one of several instances', async t => {
   const { url, admin, P } = await oldRedisStore(t)
 
   const stores = await Promise.all([1, 2, 3].map(() => RedisStore.connect(url, P)))
   t.teardown(() => Promise.all(stores.map(s => s.close())))
-  t.equal(await admin.get(`${P}schema`), '2')
-  for (const gone of ['t:th-open', 't:th-old', 'm:m-1', 'tm:th-open', `open:${pair('ch-a', 'ann')}`]) {
-    t.equal(await admin.exists(P + gone), 0, `old key ${gone} is gone`)
-  }
-  t.equal(await admin.exists(`${P}lease:store-layout-migration`), 0, 'the migration lease is released')
+  t.equal(await admin.get(`{${P}}schema`), '3', 'layout 1 -> 2 -> 3 in one start')
+  t.same(await admin.keys(`${P}*`), [], 'no key left under the untagged prefix')
+  t.equal(await admin.exists(`{${P}}lease:store-layout-migration`), 0, 'the migration lease is released')
   await checkCarriedOver(t, stores[1])
 
   // a later start finds the layout current and changes nothing
-  const before = (await admin.keys(`${P}*`)).sort()
+  const before = (await admin.keys(`*${P}*`)).sort()
   const again = await RedisStore.connect(url, P)
   t.teardown(() => again.close())
-  t.same((await admin.keys(`${P}*`)).sort(), before)
+  t.same((await admin.keys(`*${P}*`)).sort(), before)
 })
 
 t.test('a Redis migration cut off midway is finished by the next start', async t => {

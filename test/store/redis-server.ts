@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import type { Test } from 'tap'
 import { Redis } from 'ioredis'
 
 /**
@@ -31,16 +32,30 @@ async function answers (url: string): Promise<boolean> {
   }
 }
 
-/** A key prefix of the caller's own on the shared Redis; its keys are deleted (through `admin`) when `t` ends. */
+/** A key prefix of the caller's own on the shared Redis; its keys are deleted (through `admin`; `*prefix*` also finds the hash-tagged `{prefix}` keys) when `t` ends. */
 export function freshPrefix (t: { teardown: (fn: () => Promise<void>) => void }, admin: Redis): string {
   const prefix = `byoc-test:${randomBytes(6).toString('hex')}:`
   t.teardown(async () => {
     for (let cursor = '0'; ;) {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000)
       if (keys.length) await admin.del(...keys)
       cursor = next
       if (cursor === '0') break
     }
   })
   return prefix
+}
+
+/** A fresh key prefix on the test Redis, filled by `write` (an old key layout, say); its keys deleted when the test ends. */
+export async function seededPrefix (t: Test, write: (r: Redis, P: string) => Promise<void>): Promise<{ url: string, admin: Redis, P: string }> {
+  const url = await redisUrl()
+  const admin = new Redis(url)
+  const P = `byoc-test:${randomBytes(6).toString('hex')}:`
+  t.teardown(async () => {
+    const keys = await admin.keys(`*${P}*`)
+    if (keys.length) await admin.del(...keys)
+    await admin.quit()
+  })
+  await write(admin, P)
+  return { url, admin, P }
 }

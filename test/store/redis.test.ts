@@ -23,10 +23,11 @@ t.test('teardown leaves no keys behind and prefixes isolate stores', async t => 
   const prefix = `byoc-test:${randomBytes(6).toString('hex')}:`
   const a = await RedisStore.connect(url, prefix)
   const b = await RedisStore.connect(url, prefix + 'other:')
-  t.teardown(async () => { await a.close(); await b.close(); const keys = await admin.keys(`${prefix}*`); if (keys.length) await admin.del(...keys) })
+  t.teardown(async () => { await a.close(); await b.close(); const keys = await admin.keys(`*${prefix}*`); if (keys.length) await admin.del(...keys) })
   await a.openThread('ch', 'c', 'th')
   t.equal(await b.getThread('ch', 'th'), undefined)
-  t.ok((await admin.keys(`${prefix}*`)).length > 0)
+  t.ok((await admin.keys(`{${prefix}}*`)).length > 0, 'every key under the hash-tagged prefix')
+  t.same(await admin.keys(`${prefix}*`), [], 'none under the bare prefix')
 })
 
 t.test('connect fails fast on an unreachable Redis', async t => {

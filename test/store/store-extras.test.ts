@@ -36,7 +36,7 @@ t.test('redis', async t => {
   await suite(t, async () => RedisStore.connect(url, prefix))
   t.teardown(async () => {
     const r = await RedisStore.connect(url, prefix)
-    const keys = await r.redis.keys(`${prefix}*`)
+    const keys = await r.redis.keys(`*${prefix}*`)
     if (keys.length) await r.redis.del(...keys)
     await r.close()
   })
@@ -62,7 +62,7 @@ t.test('countOpenThreads on redis', async t => {
   const store = await RedisStore.connect(url, prefix)
   t.teardown(async () => {
     const r = await RedisStore.connect(url, prefix)
-    const keys = await r.redis.keys(`${prefix}*`)
+    const keys = await r.redis.keys(`*${prefix}*`)
     if (keys.length) await r.redis.del(...keys)
     await r.close()
   })

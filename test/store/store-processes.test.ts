@@ -61,7 +61,7 @@ t.test('three processes sharing one Redis prefix', async t => {
   const keyPrefix = `byoc-test:${randomBytes(6).toString('hex')}:`
   t.teardown(async () => {
     const admin = new Redis(url)
-    const stale = await admin.keys(`${keyPrefix}*`)
+    const stale = await admin.keys(`*${keyPrefix}*`)
     if (stale.length) await admin.del(...stale)
     await admin.quit()
   })

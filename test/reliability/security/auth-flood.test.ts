@@ -44,7 +44,7 @@ t.test('with Redis, instances count failures together', async t => {
     await Promise.all(hubs.map(h => h.kill()))
     const { Redis } = await import('ioredis')
     const redis = new Redis('redis://127.0.0.1:6379')
-    const keys = await redis.keys(`${keyPrefix}*`)
+    const keys = await redis.keys(`*${keyPrefix}*`)
     if (keys.length) await redis.del(...keys)
     await redis.quit()
   })
