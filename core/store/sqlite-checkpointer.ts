@@ -7,7 +7,13 @@ const { workerData, parentPort } = require('node:worker_threads')
 const Database = require(workerData.driver)
 const db = new Database(workerData.path)
 db.pragma('busy_timeout = 1000')
-const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)') } catch { /* busy: next round */ } }
+const checkpoint = () => {
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)')
+    // PASSIVE has just copied all but the last few frames, so RESTART holds writers off only for those (see below)
+    if (r && r.log >= workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)')
+  } catch { /* busy: next round */ }
+}
 const timer = setInterval(checkpoint, workerData.intervalMs)
 parentPort.once('message', () => {
   clearInterval(timer)
@@ -16,19 +22,29 @@ parentPort.once('message', () => {
 })
 `
 
+/** WAL frames (pages; 4 KiB each by default) past which a checkpoint also restarts the WAL: 64 MiB. */
+export const RESTART_WAL_FRAMES = 16_384
+
 /**
  * Moves WAL checkpoints off the event loop. With SQLite's automatic checkpoint, every ~1,000 pages one commit
  * on the hub's thread also copies the WAL into the database and fsyncs it: 50-260 ms stalls on this project's
  * 2-core CI box, and 3x the mean commit cost (bench: `npm run bench`, event-loop lag and p99). The store turns
  * automatic checkpoints off and this worker thread runs a PASSIVE checkpoint (never blocks writers) every second.
+ *
+ * PASSIVE alone never lets the WAL start over under steady writes: SQLite rewinds the WAL only when a write begins
+ * while every frame is already copied back, and at 300 msg/s a commit always lands while the checkpoint copies.
+ * The WAL then grew by ~20 MiB/s to 600 MiB in L-1's minute (bench/p999-stalls.ts), and would fill the disk in a
+ * day. So once the WAL holds RESTART_WAL_FRAMES, a RESTART follows the PASSIVE pass: it waits (here, on the
+ * worker) for the hub's current write, copies the few frames written since, and makes the next write rewind the
+ * WAL. The hub's writes wait that long (their busy timeout sleeps); the store's journal_size_limit then trims the file.
  */
 export class WalCheckpointer {
   private readonly worker: Worker
   private readonly exited: Promise<void>
 
-  constructor (path: string, intervalMs = 1000) {
+  constructor (path: string, intervalMs = 1000, restartFrames = RESTART_WAL_FRAMES) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-    this.worker = new Worker(WORKER, { eval: true, execArgv: [], workerData: { path, intervalMs, driver } })
+    this.worker = new Worker(WORKER, { eval: true, execArgv: [], workerData: { path, intervalMs, restartFrames, driver } })
     this.worker.unref() // never keeps a process alive
     this.exited = new Promise(resolve => this.worker.once('exit', () => resolve()))
     this.worker.on('error', () => { /* a failed checkpointer only means checkpoints wait for close() */ })
