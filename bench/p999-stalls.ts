@@ -15,6 +15,7 @@ import { startStallProbe } from './lib/stall-probe.mjs'
  *
  *   npm run build && TS_NODE_TRANSPILE_ONLY=1 node --import=@isaacs/ts-node-temp-fork-for-pr-2009/import \
  *     bench/p999-stalls.ts [--seconds=60] [--rate=300] [--slow=250] [--hub-node-options="--max-semi-space-size=32"]
+ *     [--hub-bin=/tmp/old/bin/byoc-hub.js --label=before]   (another build of the hub, for A/B runs back to back)
  *
  * Prints a table per cause and writes the raw events to --out (a directory, kept) for a closer look.
  */
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     conversations: { type: 'string', default: '500' },
     slow: { type: 'string', default: '250' },
     'hub-node-options': { type: 'string', default: '' },
+    'hub-bin': { type: 'string' },
     out: { type: 'string' },
     label: { type: 'string', default: 'shipped' }
   }
@@ -60,6 +62,8 @@ const stopGenProbe = startStallProbe(genEvents, { machine: true })
 // the hub is spawned with this process's environment: preload the probe there and tell it where to write
 process.env.NODE_OPTIONS = `--import=${probe} ${values['hub-node-options']}`.trim()
 process.env.STALL_PROBE_OUT = hubEvents
+// another build of the hub for an A/B run (test/process/spawn-hub.ts reads it)
+if (values['hub-bin']) process.env.BYOC_HUB_BIN = resolve(values['hub-bin'])
 let answers: Answer[] = []
 try {
   const rig = await startProcessRig(fakeTest, { server: { rateLimit: { max: 1_000_000 } }, delivery: { concurrency: 32 } })
@@ -136,11 +140,12 @@ function report (answers: Answer[], hub: Event[], gen: Event[]): void {
     rows.push(`  without the first ${skip} s (${answers.length - later.length} answers): p99 ${lp(0.99)}, p999 ${lp(0.999)}, max ${lp(1)}; over ${slowMs} ms in the first ${skip} s: ${answers.filter(a => a.at - t0 < skip * 1000 && a.ms >= slowMs).length}, after: ${later.filter(ms => ms >= slowMs).length}`)
   }
   rows.push('')
-  rows.push(line(['process', 'what', 'count', 'total ms', 'max ms', 'count >= 100 ms']))
+  rows.push(line(['process', 'what', 'count', 'total ms', 'max ms', 'count >= 100 ms', 'main thread on CPU during the >= 100 ms ones']))
   for (const [name, events] of [['hub', hub], ['load generator', gen]] as const) {
     for (const k of ['loop', 'gc', 'tx', 'sql', 'req']) {
       const es = of(events, k)
-      rows.push(line([name, k, es.length, sum(es).toFixed(0), Math.max(0, ...es.map(e => e.ms)).toFixed(0), es.filter(e => e.ms >= 100).length]))
+      const long = es.filter(e => e.ms >= 100)
+      rows.push(line([name, k, es.length, sum(es).toFixed(0), Math.max(0, ...es.map(e => e.ms)).toFixed(0), long.length, k === 'loop' ? onCpu(long) : '']))
     }
     const cpu = of(events, 'cpu')
     rows.push(line([name, 'cpu (user+sys per s, mean / max)', cpu.length, (cpu.reduce((s, e) => s + (e.userMs as number) + (e.systemMs as number), 0) / Math.max(1, cpu.length)).toFixed(0), Math.max(0, ...cpu.map(e => (e.userMs as number) + (e.systemMs as number))).toFixed(0), '']))
@@ -161,7 +166,12 @@ function report (answers: Answer[], hub: Event[], gen: Event[]): void {
     last = a.at
     const to = a.at + a.ms
     const served = hubReq.filter(r => Math.abs(r.at - a.at) < 50 && r.ms >= slowMs / 2).map(r => r.ms)
-    const cell = (events: Event[], ks: string[]): string => { const o = overlap(events.filter(e => ks.includes(e.k)), a.at, to); return o.n ? `${o.ms.toFixed(0)} (${o.what.slice(0, 3).join('; ')})` : '0' }
+    const cell = (events: Event[], ks: string[]): string => {
+      const within = events.filter(e => ks.includes(e.k) && e.at < to && e.at + e.ms > a.at)
+      const o = overlap(within, a.at, to)
+      const cpu = ks[0] === 'loop' ? ` on CPU ${onCpu(within)}` : ''
+      return o.n ? `${o.ms.toFixed(0)}${cpu} (${o.what.slice(0, 3).join('; ')})` : '0'
+    }
     rows.push(line([((a.at - t0) / 1000).toFixed(2), a.ms.toFixed(0), served.length ? Math.max(...served).toFixed(0) : '-', cell(hub, ['loop']), cell(hub, ['gc']), cell(hub, ['tx', 'sql']), cell(gen, ['loop']), cell(gen, ['gc']), cell(gen, ['tx', 'sql']), busyAround(machine, a.at)]))
   }
   process.stdout.write(rows.join('\n') + '\n')
@@ -171,4 +181,11 @@ function report (answers: Answer[], hub: Event[], gen: Event[]): void {
 function busyAround (machine: Event[], at: number): string {
   const e = machine.find(m => m.at >= at)
   return e ? (e.busyCores as number).toFixed(2) : '-'
+}
+
+/** Share of loop stalls the main thread spent on a CPU: ~100% = busy with its own work, ~0% = waited for a core. */
+function onCpu (loops: Event[]): string {
+  const ms = loops.reduce((s, e) => s + e.ms, 0)
+  const cpu = loops.reduce((s, e) => s + ((e.cpuMs as number) || 0), 0)
+  return ms > 0 ? `${Math.round(100 * cpu / ms)}%` : '-'
 }

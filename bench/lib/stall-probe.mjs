@@ -19,18 +19,26 @@ export function startStallProbe (out, opts = {}) {
   const record = (e) => { buffer.push(JSON.stringify(e)) }
   const flush = () => { if (buffer.length) { appendFileSync(out, buffer.join('\n') + '\n'); buffer = [] } }
 
-  // event-loop drift: a 5 ms interval that fires late by `drift` means the loop was blocked that long
+  // event-loop drift: a 5 ms interval that fires late by `drift` means the loop was held up that long. The main
+  // thread's own CPU time over the same span (Linux: /proc/self/task/<pid>/stat, 10 ms ticks) tells which way:
+  // cpuMs close to ms = it was busy (our code, GC, SQLite); cpuMs near 0 = it was runnable but had no core.
+  const mainThreadCpuMs = () => {
+    try { const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10 } catch { return NaN }
+  }
   let expected = now() + 5
+  let cpuAtTick = mainThreadCpuMs()
   const loop = setInterval(() => {
     const t = now()
     const drift = t - expected
-    if (drift >= driftMs) record({ k: 'loop', at: expected, ms: drift })
+    const cpuNow = mainThreadCpuMs()
+    if (drift >= driftMs) record({ k: 'loop', at: expected, ms: drift, cpuMs: cpuNow - cpuAtTick })
+    cpuAtTick = cpuNow
     expected = t + 5
   }, 5)
   loop.unref()
 
   const gc = new PerformanceObserver(list => {
-    for (const e of list.getEntries()) record({ k: 'gc', at: performance.timeOrigin + e.startTime, ms: e.duration, kind: GC_KIND[e.detail?.kind] ?? String(e.detail?.kind) })
+    for (const e of list.getEntries()) if (e.duration >= 1) record({ k: 'gc', at: performance.timeOrigin + e.startTime, ms: e.duration, kind: GC_KIND[e.detail?.kind] ?? String(e.detail?.kind) })
   })
   gc.observe({ entryTypes: ['gc'] })
 
