@@ -15,6 +15,7 @@ import { startStallProbe } from './lib/stall-probe.mjs'
  *
  *   npm run build && TS_NODE_TRANSPILE_ONLY=1 node --import=@isaacs/ts-node-temp-fork-for-pr-2009/import \
  *     bench/p999-stalls.ts [--seconds=60] [--rate=300] [--slow=250] [--hub-node-options="--max-semi-space-size=32"]
+ *     [--hub-v8-flags="--no-parallel-scavenge --no-concurrent-marking"]
  *     [--hub-bin=/tmp/old/bin/byoc-hub.js --label=before]   (another build of the hub, for A/B runs back to back)
  *
  * Prints a table per cause and writes the raw events to --out (a directory, kept) for a closer look.
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     slow: { type: 'string', default: '250' },
     'hub-node-options': { type: 'string', default: '' },
     'hub-bin': { type: 'string' },
+    'hub-v8-flags': { type: 'string' },
     out: { type: 'string' },
     label: { type: 'string', default: 'shipped' }
   }
@@ -62,6 +64,8 @@ const stopGenProbe = startStallProbe(genEvents, { machine: true })
 // the hub is spawned with this process's environment: preload the probe there and tell it where to write
 process.env.NODE_OPTIONS = `--import=${probe} ${values['hub-node-options']}`.trim()
 process.env.STALL_PROBE_OUT = hubEvents
+// V8 flags that NODE_OPTIONS refuses (--no-parallel-scavenge ...): the probe sets them as it loads
+if (values['hub-v8-flags']) process.env.STALL_PROBE_V8_FLAGS = values['hub-v8-flags']
 // another build of the hub for an A/B run (test/process/spawn-hub.ts reads it)
 if (values['hub-bin']) process.env.BYOC_HUB_BIN = resolve(values['hub-bin'])
 let answers: Answer[] = []
@@ -70,6 +74,7 @@ try {
   delete process.env.NODE_OPTIONS
   delete process.env.STALL_PROBE_OUT
   delete process.env.STALL_PROBE_WAL
+  delete process.env.STALL_PROBE_V8_FLAGS
   await http('PUT', `${rig.cxone.url}/_faults`, { latencyMs: 20 })
   answers = await l1(`${rig.hub().url}/channels/recorder/inbound`)
   const drainStarted = Date.now()

@@ -7,6 +7,7 @@
 import { appendFileSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import http from 'node:http'
+import v8 from 'node:v8'
 import { PerformanceObserver, constants, performance } from 'node:perf_hooks'
 
 const now = () => performance.timeOrigin + performance.now()
@@ -111,4 +112,6 @@ export function startStallProbe (out, opts = {}) {
   return () => { clearInterval(loop); clearInterval(second); gc.disconnect(); http.Server.prototype.emit = emit; flush() }
 }
 
+// V8 flags NODE_OPTIONS refuses (e.g. the GC threading ones), for A/B runs; set before the heap has grown
+if (process.env.STALL_PROBE_V8_FLAGS) v8.setFlagsFromString(process.env.STALL_PROBE_V8_FLAGS)
 if (process.env.STALL_PROBE_OUT) startStallProbe(process.env.STALL_PROBE_OUT, { walPath: process.env.STALL_PROBE_WAL })
