@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RESTART_WAL_FRAMES, WalCheckpointer } from '../core/store/sqlite-checkpointer.js'
+import { RESTART_WAL_FRAMES, WalCheckpointer, type CheckpointPass } from '../core/store/sqlite-checkpointer.js'
 import { percentiles } from './lib/probes.js'
 import { textTable } from './lib/report.js'
 import type { Row } from './lib/context.js'
@@ -22,7 +22,7 @@ const seconds = Number(values.seconds)
 const commitsPerSecond = Number(values.rate)
 const BATCH_EVERY_MS = 10
 
-interface Result { walPeak: number, walEnd: number, restarts: number, commits: number, commitMs: number[], lateMs: number[] }
+interface Result { walPeak: number, walEnd: number, restarts: number, commits: number, commitMs: number[], lateMs: number[], passes: CheckpointPass[] }
 
 /** The WAL header's checkpoint sequence number: SQLite bumps it each time the WAL starts over. */
 function walRestarts (walPath: string): number {
@@ -45,12 +45,13 @@ async function run (restartFrames: number): Promise<Result> {
   db.pragma(`journal_size_limit = ${RESTART_WAL_FRAMES * 4096}`)
   db.exec(`CREATE TABLE messages (id INTEGER PRIMARY KEY, thread TEXT, body TEXT, at INTEGER);
     CREATE INDEX messages_thread ON messages (thread, at)`)
-  const checkpointer = new WalCheckpointer(path, 1000, restartFrames)
+  const passes: CheckpointPass[] = []
+  const checkpointer = new WalCheckpointer(path, 1000, restartFrames, pass => passes.push(pass))
   const insert = db.prepare('INSERT INTO messages (thread, body, at) VALUES (?, ?, ?)')
   const body = 'x'.repeat(300)
   const walPath = `${path}-wal`
   const firstRestarts = walRestarts(walPath)
-  const result: Result = { walPeak: 0, walEnd: 0, restarts: 0, commits: 0, commitMs: [], lateMs: [] }
+  const result: Result = { walPeak: 0, walEnd: 0, restarts: 0, commits: 0, commitMs: [], lateMs: [], passes }
   const perBatch = Math.round(commitsPerSecond * BATCH_EVERY_MS / 1000)
   const started = performance.now()
   let due = started
@@ -92,6 +93,8 @@ const rows: Row[] = [
   { scenario, metric: 'WAL file, largest', unit: 'MiB', hub: mib(worst(SHIPPED, r => r.walPeak)), baseline: mib(worst(BASELINE, r => r.walPeak)) },
   { scenario, metric: 'WAL file at the end', unit: 'MiB', hub: mib(worst(SHIPPED, r => r.walEnd)), baseline: mib(worst(BASELINE, r => r.walEnd)) },
   { scenario, metric: 'WAL restarts', unit: 'count', hub: worst(SHIPPED, r => r.restarts), baseline: worst(BASELINE, r => r.restarts) },
+  { scenario, metric: 'PASSIVE pass, longest (off the loop)', unit: 'ms', hub: worst(SHIPPED, r => Math.max(0, ...r.passes.filter(p => p.mode === 'PASSIVE').map(p => p.ms))), baseline: worst(BASELINE, r => Math.max(0, ...r.passes.filter(p => p.mode === 'PASSIVE').map(p => p.ms))) },
+  { scenario, metric: 'RESTART pass, longest (writers wait)', unit: 'ms', hub: worst(SHIPPED, r => Math.max(0, ...r.passes.filter(p => p.mode === 'RESTART').map(p => p.ms))), note: `${all(SHIPPED, r => r.passes.filter(p => p.mode === 'RESTART').map(p => p.ms)).map(ms => ms.toFixed(0)).join(', ')} ms; the baseline has none` },
   { scenario, metric: 'commit p99', unit: 'ms', hub: percentiles(all(SHIPPED, r => r.commitMs)).p99, baseline: percentiles(all(BASELINE, r => r.commitMs)).p99 },
   { scenario, metric: 'commit max', unit: 'ms', hub: percentiles(all(SHIPPED, r => r.commitMs)).max, baseline: percentiles(all(BASELINE, r => r.commitMs)).max },
   { scenario, metric: 'loop lateness p99', unit: 'ms', hub: percentiles(all(SHIPPED, r => r.lateMs)).p99, baseline: percentiles(all(BASELINE, r => r.lateMs)).p99 },

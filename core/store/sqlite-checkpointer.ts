@@ -7,11 +7,21 @@ const { workerData, parentPort } = require('node:worker_threads')
 const Database = require(workerData.driver)
 const db = new Database(workerData.path)
 db.pragma('busy_timeout = 1000')
+const pass = (mode) => {
+  const started = performance.now()
+  const [r] = db.pragma('wal_checkpoint(' + mode + ')')
+  if (workerData.report) parentPort.postMessage({ mode, ms: performance.now() - started, ...r })
+  return r
+}
 const checkpoint = () => {
   try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)')
-    // PASSIVE has just copied all but the last few frames, so RESTART holds writers off only for those (see below)
-    if (r && r.log >= workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)')
+    const r = pass('PASSIVE')
+    if (r && r.log >= workerData.restartFrames) {
+      // RESTART holds writers off while it copies what is left: a second PASSIVE first copies what was written
+      // during the first one, so what is left is what one short pass let through (see below)
+      pass('PASSIVE')
+      pass('RESTART')
+    }
   } catch { /* busy: next round */ }
 }
 const timer = setInterval(checkpoint, workerData.intervalMs)
@@ -34,17 +44,22 @@ export const RESTART_WAL_FRAMES = 16_384
  * PASSIVE alone never lets the WAL start over under steady writes: SQLite rewinds the WAL only when a write begins
  * while every frame is already copied back, and at 300 msg/s a commit always lands while the checkpoint copies.
  * The WAL then grew by ~20 MiB/s to 600 MiB in L-1's minute (bench/p999-stalls.ts), and would fill the disk in a
- * day. So once the WAL holds RESTART_WAL_FRAMES, a RESTART follows the PASSIVE pass: it waits (here, on the
+ * day. So once the WAL holds RESTART_WAL_FRAMES, a RESTART follows two PASSIVE passes: it waits (here, on the
  * worker) for the hub's current write, copies the few frames written since, and makes the next write rewind the
  * WAL. The hub's writes wait that long (their busy timeout sleeps); the store's journal_size_limit then trims the file.
  */
+/** One checkpoint pass as the worker ran it: SQLite's answer (busy, WAL frames, frames copied) and how long it took. */
+export interface CheckpointPass { mode: 'PASSIVE' | 'RESTART', ms: number, busy: number, log: number, checkpointed: number }
+
 export class WalCheckpointer {
   private readonly worker: Worker
   private readonly exited: Promise<void>
 
-  constructor (path: string, intervalMs = 1000, restartFrames = RESTART_WAL_FRAMES) {
+  /** onPass: each pass's figures (benches; a RESTART's duration bounds how long the hub's writes waited) */
+  constructor (path: string, intervalMs = 1000, restartFrames = RESTART_WAL_FRAMES, onPass?: (pass: CheckpointPass) => void) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-    this.worker = new Worker(WORKER, { eval: true, execArgv: [], workerData: { path, intervalMs, restartFrames, driver } })
+    this.worker = new Worker(WORKER, { eval: true, execArgv: [], workerData: { path, intervalMs, restartFrames, driver, report: onPass !== undefined } })
+    if (onPass) this.worker.on('message', onPass)
     this.worker.unref() // never keeps a process alive
     this.exited = new Promise(resolve => this.worker.once('exit', () => resolve()))
     this.worker.on('error', () => { /* a failed checkpointer only means checkpoints wait for close() */ })
