@@ -15,8 +15,12 @@ import { startStallProbe } from './lib/stall-probe.mjs'
  *
  *   npm run build && TS_NODE_TRANSPILE_ONLY=1 node --import=@isaacs/ts-node-temp-fork-for-pr-2009/import \
  *     bench/p999-stalls.ts [--seconds=60] [--rate=300] [--slow=250] [--hub-node-options="--max-semi-space-size=32"]
- *     [--hub-v8-flags="--no-parallel-scavenge --no-concurrent-marking"]
+ *     [--hub-v8-flags=--no-parallel-scavenge]
  *     [--hub-bin=/tmp/old/bin/byoc-hub.js --label=before]   (another build of the hub, for A/B runs back to back)
+ *
+ * Two things to know for A/B runs: a build copied elsewhere finds the recorder fixture only through a link from
+ * test/fixtures/plugins/recorder/index.js to its own compiled copy (remove it afterwards); and the rig opens the
+ * hub's SQLite file in this process too, with this checkout's store, so its checkpointer also works on that file.
  *
  * Prints a table per cause and writes the raw events to --out (a directory, kept) for a closer look.
  */

@@ -112,6 +112,7 @@ export function startStallProbe (out, opts = {}) {
   return () => { clearInterval(loop); clearInterval(second); gc.disconnect(); http.Server.prototype.emit = emit; flush() }
 }
 
-// V8 flags NODE_OPTIONS refuses (e.g. the GC threading ones), for A/B runs; set before the heap has grown
+// V8 flags NODE_OPTIONS refuses, for A/B runs: --no-parallel-scavenge works when set here; --no-concurrent-marking
+// set after start crashes V8 (a fatal check in cppgc's marker)
 if (process.env.STALL_PROBE_V8_FLAGS) v8.setFlagsFromString(process.env.STALL_PROBE_V8_FLAGS)
 if (process.env.STALL_PROBE_OUT) startStallProbe(process.env.STALL_PROBE_OUT, { walPath: process.env.STALL_PROBE_WAL })
