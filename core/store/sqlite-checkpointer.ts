@@ -20,7 +20,10 @@ const checkpoint = () => {
       // RESTART holds writers off while it copies what is left: a second PASSIVE first copies what was written
       // during the first one, so what is left is what one short pass let through (see below)
       pass('PASSIVE')
-      pass('RESTART')
+      // RESTART keeps the write lock while it waits for readers (another process's, on a shared file): give up
+      // after 100 ms rather than hold every writer for the full second; the next round tries again
+      db.pragma('busy_timeout = 100')
+      try { pass('RESTART') } finally { db.pragma('busy_timeout = 1000') }
     }
   } catch { /* busy: next round */ }
 }
