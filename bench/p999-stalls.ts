@@ -149,7 +149,7 @@ function report (answers: Answer[], hub: Event[], gen: Event[]): void {
     rows.push(`  without the first ${skip} s (${answers.length - later.length} answers): p99 ${lp(0.99)}, p999 ${lp(0.999)}, max ${lp(1)}; over ${slowMs} ms in the first ${skip} s: ${answers.filter(a => a.at - t0 < skip * 1000 && a.ms >= slowMs).length}, after: ${later.filter(ms => ms >= slowMs).length}`)
   }
   rows.push('')
-  rows.push(line(['process', 'what', 'count', 'total ms', 'max ms', 'count >= 100 ms', 'main thread on CPU during the >= 100 ms ones']))
+  rows.push(line(['process', 'what', 'count', 'total ms', 'max ms', 'count >= 100 ms', 'main thread during the >= 100 ms ones']))
   for (const [name, events] of [['hub', hub], ['load generator', gen]] as const) {
     for (const k of ['loop', 'gc', 'tx', 'sql', 'req']) {
       const es = of(events, k)
@@ -178,7 +178,7 @@ function report (answers: Answer[], hub: Event[], gen: Event[]): void {
     const cell = (events: Event[], ks: string[]): string => {
       const within = events.filter(e => ks.includes(e.k) && e.at < to && e.at + e.ms > a.at)
       const o = overlap(within, a.at, to)
-      const cpu = ks[0] === 'loop' ? ` on CPU ${onCpu(within)}` : ''
+      const cpu = ks[0] === 'loop' ? ` (${onCpu(within)})` : ''
       return o.n ? `${o.ms.toFixed(0)}${cpu} (${o.what.slice(0, 3).join('; ')})` : '0'
     }
     rows.push(line([((a.at - t0) / 1000).toFixed(2), a.ms.toFixed(0), served.length ? Math.max(...served).toFixed(0) : '-', cell(hub, ['loop']), cell(hub, ['gc']), cell(hub, ['tx', 'sql']), cell(gen, ['loop']), cell(gen, ['gc']), cell(gen, ['tx', 'sql']), busyAround(machine, a.at)]))
@@ -192,9 +192,9 @@ function busyAround (machine: Event[], at: number): string {
   return e ? (e.busyCores as number).toFixed(2) : '-'
 }
 
-/** Share of loop stalls the main thread spent on a CPU: ~100% = busy with its own work, ~0% = waited for a core. */
+/** Where the main thread was during loop stalls: on a core, queued for one, or blocked (the rest). */
 function onCpu (loops: Event[]): string {
   const ms = loops.reduce((s, e) => s + e.ms, 0)
-  const cpu = loops.reduce((s, e) => s + ((e.cpuMs as number) || 0), 0)
-  return ms > 0 ? `${Math.round(100 * cpu / ms)}%` : '-'
+  const share = (k: string): number => Math.round(100 * loops.reduce((s, e) => s + ((e[k] as number) || 0), 0) / ms)
+  return ms > 0 ? `${share('cpuMs')}% on CPU, ${share('queuedMs')}% queued for one` : '-'
 }

@@ -21,19 +21,20 @@ export function startStallProbe (out, opts = {}) {
   const flush = () => { if (buffer.length) { appendFileSync(out, buffer.join('\n') + '\n'); buffer = [] } }
 
   // event-loop drift: a 5 ms interval that fires late by `drift` means the loop was held up that long. The main
-  // thread's own CPU time over the same span (Linux: /proc/self/task/<pid>/stat, 10 ms ticks) tells which way:
-  // cpuMs close to ms = it was busy (our code, GC, SQLite); cpuMs near 0 = it was runnable but had no core.
-  const mainThreadCpuMs = () => {
-    try { const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10 } catch { return NaN }
+  // thread's scheduler figures over the same span (Linux: /proc/self/task/<pid>/schedstat, in ns) tell why:
+  // cpuMs = on a core (our code, GC, SQLite); queuedMs = runnable, waiting in the run queue for a core; the rest
+  // = blocked (a syscall, I/O, a SQLite busy-wait sleep).
+  const mainThread = () => {
+    try { const [cpu, queued] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number); return { cpu: cpu / 1e6, queued: queued / 1e6 } } catch { return { cpu: NaN, queued: NaN } }
   }
   let expected = now() + 5
-  let cpuAtTick = mainThreadCpuMs()
+  let atTick = mainThread()
   const loop = setInterval(() => {
     const t = now()
     const drift = t - expected
-    const cpuNow = mainThreadCpuMs()
-    if (drift >= driftMs) record({ k: 'loop', at: expected, ms: drift, cpuMs: cpuNow - cpuAtTick })
-    cpuAtTick = cpuNow
+    const sched = mainThread()
+    if (drift >= driftMs) record({ k: 'loop', at: expected, ms: drift, cpuMs: sched.cpu - atTick.cpu, queuedMs: sched.queued - atTick.queued })
+    atTick = sched
     expected = t + 5
   }, 5)
   loop.unref()
