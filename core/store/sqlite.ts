@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { migrateSqlite } from './sqlite-migrate.js'
-import { WalCheckpointer } from './sqlite-checkpointer.js'
+import { RESTART_WAL_FRAMES, WalCheckpointer } from './sqlite-checkpointer.js'
 import { nextStatus } from './message-status.js'
 import type {
   Customer, InsertMessageResult, Job, JobState, MessageStatus, NewJob, NewMessage, SigningKey, Store, StoredMessage,
@@ -69,6 +69,9 @@ export class SqliteStore implements Store {
     if (path !== ':memory:') {
       // checkpoints (copy + fsync) run on a worker thread, not inside whichever commit crosses 1,000 WAL pages
       this.db.pragma('wal_autocheckpoint = 0')
+      // when the WAL starts over (after the checkpointer's RESTART) the file is cut back to this: a burst's WAL does
+      // not keep its disk space for good
+      this.db.pragma(`journal_size_limit = ${RESTART_WAL_FRAMES * 4096}`)
       this.checkpointer = new WalCheckpointer(path)
     }
   }

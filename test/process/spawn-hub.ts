@@ -14,7 +14,9 @@ export function writeHubConfig (dir: string, name: string, config: Record<string
 }
 
 export async function spawnHub (configPath: string, port: number, env: Record<string, string> = {}): Promise<HubProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/byoc-hub.js'), 'start', '--config', configPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  // BYOC_HUB_BIN: another build of the hub (bench A/B runs, e.g. bench/p999-stalls.ts against a copy of the old dist)
+  const bin = process.env.BYOC_HUB_BIN ?? join(ROOT, 'bin/byoc-hub.js')
+  const child = spawn(process.execPath, [bin, 'start', '--config', configPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let out = ''
   child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
   child.stderr!.on('data', (d: Buffer) => { out += d.toString() })
