@@ -317,7 +317,7 @@ export class RedisStore implements Store {
 
   async recall (scope: string, key: string): Promise<unknown> {
     // the key remember's Lua script writes (redis-lua.ts); Redis expires it with the TTL
-    const stored = await this.redis.get(`${this.keyPrefix}idem:${pairKey(scope, key)}`)
+    const stored = await this.redis.get(this.k(`idem:${pairKey(scope, key)}`))
     return stored === null ? undefined : JSON.parse(stored)
   }
 

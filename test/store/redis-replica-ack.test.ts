@@ -34,7 +34,7 @@ t.test('ackReplicas 1: inserts return once the replica has them; the replica hol
   t.ok(results.every(r => r.created), 'all 40 confirmed')
   const onReplica = new Redis(replica.url)
   t.teardown(() => onReplica.disconnect())
-  const present = await Promise.all(ids.map(async id => onReplica.exists(`ack:m:${JSON.stringify(['ch-1', id])}`)))
+  const present = await Promise.all(ids.map(async id => onReplica.exists(`{ack:}m:${JSON.stringify(['ch-1', id])}`)))
   t.same(present.filter(n => n !== 1).length, 0, 'each confirmed message is on the replica the moment it is confirmed')
   t.comment(`group commit: ${await waitCalls(primary.url)} WAIT calls for 40 concurrent inserts`)
 
