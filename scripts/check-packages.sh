@@ -20,8 +20,12 @@ tgz () { ls "$WORK"/tarballs/"$1"-[0-9]*.tgz; }
 HUB=$(tgz byoc-hub); API=$(tgz byoc-hub-plugin-api); KIT=$(tgz byoc-hub-plugin-kit); WH=$(tgz byoc-hub-plugin-watering-hole)
 # what a tarball must carry: compiled code and types, the templates; never the TypeScript sources or tests
 has () { tar -tzf "$1" > "$WORK/list"; grep -qx "package/$2" "$WORK/list" || { echo "$(basename "$1") lacks $2" >&2; exit 1; }; }
-has "$HUB" dist/core/index.d.ts; has "$HUB" dist/core/cli/main.js; has "$HUB" templates/plugin/routes.ts
+has "$HUB" dist/core/index.d.ts; has "$HUB" dist/core/cli/main.js; has "$HUB" templates/plugin/webhook.ts
 has "$API" dist/index.js; has "$API" dist/index.d.ts; has "$KIT" dist/index.js; has "$WH" dist/web/app.js
+# a published manifest has no link into this checkout (the kit's dev link to the hub is stripped when packed)
+for t in "$WORK"/tarballs/*.tgz; do
+  if tar -xOzf "$t" package/package.json | grep -E '"(file|link|workspace):'; then echo "$(basename "$t") links into the checkout" >&2; exit 1; fi
+done
 tar -tzf "$HUB" > "$WORK/list"
 if grep -E '^package/(core|test|plugins|dist/test|dist/plugins)/' "$WORK/list"; then echo "byoc-hub carries sources or tests" >&2; exit 1; fi
 
@@ -53,10 +57,10 @@ npm pack --pack-destination "$WORK/tarballs" --loglevel=error >/dev/null
 step "5. a hub from the installed package, the plugin enabled by package name, one message each way"
 cd "$WORK/app"
 npm install "${NPM[@]}" "$(tgz byoc-hub-plugin-acme-chat)"
-SECRET="pkg-check-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+SECRET="whsec_$(head -c 32 /dev/urandom | base64 | tr -d '\n')"   # Standard Webhooks: whsec_ and base64
 cat > hub.yaml <<YAML
 server: { host: 127.0.0.1, port: 0 }
-auth: { clients: [{ clientId: pkg-check, clientSecret: pkg-check-client-secret-$SECRET }] }
+auth: { clients: [{ clientId: pkg-check, clientSecret: pkg-check-client-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') }] }
 cxone: { mode: sandbox, retryBase: 50ms, retryMax: 500ms }
 sandbox: { clientId: pkg-check }
 store: { driver: sqlite, path: ./hub.db }

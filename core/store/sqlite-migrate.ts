@@ -42,6 +42,7 @@ export function migrateSqlite (db: Database.Database): void {
     }
     const hasV1 = version === 0 && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'threads'").get() !== undefined
     if (hasV1) fromV1(db)
+    // a new file, or version 2 (which lacks only the idempotency_expiry index): the DDL creates what is missing
     else db.exec(SQLITE_SCHEMA)
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`)
   }).immediate()

@@ -1,5 +1,5 @@
 /** The schema version this DDL describes (PRAGMA user_version); sqlite-migrate.ts brings older files here. */
-export const SQLITE_SCHEMA_VERSION = 2
+export const SQLITE_SCHEMA_VERSION = 3
 
 /** SQLite DDL. Unique constraints here are what make concurrent instances safe, not process memory. */
 export const SQLITE_SCHEMA = `
@@ -37,6 +37,8 @@ CREATE INDEX IF NOT EXISTS jobs_due ON jobs (state, run_at, job_id);
 CREATE TABLE IF NOT EXISTS idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (scope, key)
 );
+-- version 3: the purge (sqlite-expiry.ts) finds expired rows by this index, a batch at a time, not by a table scan
+CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
 CREATE TABLE IF NOT EXISTS timers (
   key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL
 );

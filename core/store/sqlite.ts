@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { RESTART_WAL_FRAMES, WalCheckpointer } from './sqlite-checkpointer.js'
+import { ExpiredRowPurger, type ExpiryPurgeOptions } from './sqlite-expiry.js'
 import { nextStatus } from './message-status.js'
 import type {
   Customer, InsertMessageResult, Job, JobState, MessageStatus, NewJob, NewMessage, SigningKey, Store, StoredMessage,
@@ -58,8 +59,9 @@ export class SqliteStore implements Store {
   readonly driver = 'sqlite'
   private readonly db: Database.Database
   private readonly checkpointer: WalCheckpointer | undefined
+  private readonly purger: ExpiredRowPurger
 
-  constructor (path: string) {
+  constructor (path: string, options: { readonly expiryPurge?: ExpiryPurgeOptions } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
@@ -74,6 +76,12 @@ export class SqliteStore implements Store {
       this.db.pragma(`journal_size_limit = ${RESTART_WAL_FRAMES * 4096}`)
       this.checkpointer = new WalCheckpointer(path)
     }
+    this.purger = new ExpiredRowPurger(this.db, options.expiryPurge)
+  }
+
+  /** Deletes idempotency rows expired at `now` (one bounded round); the store also does so every minute by itself. */
+  purgeExpired (now = Date.now()): Promise<number> {
+    return this.purger.purge(now)
   }
 
   /**
@@ -382,6 +390,7 @@ export class SqliteStore implements Store {
   async close (): Promise<void> {
     if (!this.db.open) return
     try {
+      await this.purger.stop()
       await this.checkpointer?.stop()
     } finally {
       // the connection closes even if the checkpointer could not finish

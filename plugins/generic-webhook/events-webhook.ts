@@ -1,10 +1,8 @@
-import { Type, type ChannelWebhook, type WebhookHeaders } from '@byoc-hub/plugin-api'
+import { Type, verifyStandardWebhook, type ChannelWebhook } from '@byoc-hub/plugin-api'
 import type { GenericWebhookConfig } from './config.js'
 import type { ResolvedWebhookEvent } from './inbound.js'
 import { isMessageEvent, mapEvent } from './mapping.js'
-import { secretKey, verifySignature } from './signature.js'
-
-const first = (v: string | string[] | undefined): string => typeof v === 'string' ? v : ''
+import { secretKey } from './signature.js'
 
 /**
  * POST /channels/<id>/events. Core runs the pipeline (headers, timestamp window, replays, JSON, upsert, thread,
@@ -17,8 +15,7 @@ export function eventsWebhook (config: GenericWebhookConfig): ChannelWebhook<Res
     path: '/events',
     schema: Type.Object({}, { description: 'a platform event; read through config.mapping' }),
     toleranceSeconds: config.toleranceSeconds,
-    verify: (raw: Buffer, headers: WebhookHeaders) =>
-      verifySignature(key, first(headers['webhook-id']), first(headers['webhook-timestamp']), raw, first(headers['webhook-signature'])),
+    verify: (raw, headers) => verifyStandardWebhook(key, raw, headers),
     // events other than messages (config `when`) are acknowledged and ignored
     toEvents: (body: unknown) => isMessageEvent(body, config.when) ? [mapEvent(body, config.mapping)] : []
   }

@@ -1,6 +1,6 @@
 import type { CxoneInboundMessage, InboundTranslator, OutboundTranslator } from '@byoc-hub/plugin-api'
 
-/** A customer message as the platform sends it, with the thread the route resolved. */
+/** A customer message as webhook.ts reads it, with the thread the hub resolved (the customer's current one). */
 export interface PlatformEvent { customerId: string, customerName?: string, messageId: string, text: string, threadId: string }
 
 /** An agent message as the platform receives it. */
