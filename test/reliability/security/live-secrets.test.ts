@@ -32,3 +32,15 @@ t.test('live mode: a shipped or short secret stops `byoc-hub start` with the key
   t.teardown(() => hub.kill())
   t.equal((await fetch(`${hub.url}/health/live`)).status, 200, 'strong secrets: the hub runs')
 })
+
+t.test('S-17: a ${VAR} the environment lacks stops `byoc-hub start`, naming the variable and not a value', async t => {
+  const dir = t.testdir({})
+  const port = await freePort()
+  const secret = 'a-real-looking-secret-that-must-not-be-printed-0123456789'
+  const config = liveHubConfig(port, dir, { auth: { clients: [{ clientId: 'cxone', clientSecret: '${S17_UNSET_CLIENT_SECRET}' }] }, channels: withIdentity(secret) })
+  delete process.env.S17_UNSET_CLIENT_SECRET // the child inherits this environment
+  const res = await start(writeHubConfig(dir, 'unset-var', config))
+  t.not(res.code, 0, 'exits non-zero')
+  t.match(res.stderr, /auth\/clients\/0\/clientSecret: environment variable S17_UNSET_CLIENT_SECRET is not set/, 'names the variable and where it is used')
+  t.notMatch(res.stderr, secret, 'prints no secret from the same file')
+})
