@@ -17,7 +17,7 @@ const SECRET_KEY = /(secret|password|passwd|token|api[_-]?key)$/i
  */
 export function exampleSecrets (text: string, quotedOnly = false): string[] {
   const out: string[] = []
-  const pair = /["']?([A-Za-z_][\w-]*)["']?[ \t]*[:=][ \t]*(\$\{[^}\n]*\}|"[^"\n]*"|'[^'\n]*'|[^\s,}#|`]+)/g
+  const pair = /["']?([A-Za-z_][\w-]*)["']?[ \t]*[:=][ \t]*(\$\{[^}\n]*\}|"[^"\n]*"|'[^'\n]*'|[^\s,}#|`);]+)/g
   for (const m of text.matchAll(pair)) {
     if (!SECRET_KEY.test(m[1]!)) continue
     if (quotedOnly && !/^["']/.test(m[2]!)) continue
@@ -25,6 +25,7 @@ export function exampleSecrets (text: string, quotedOnly = false): string[] {
     const env = /^\$\{[A-Z0-9_]+(?::?-([^}]*))?\}$/.exec(value)
     if (env) value = env[1] ?? ''
     if (/^[A-Z][A-Z0-9_]*$/.test(m[2]!)) continue // a constant's name in a code example, not a literal
+    if (/^(string|number|boolean|unknown|Buffer)$/.test(m[2]!)) continue // a parameter's type in a code example
     if (value.length < 4 || /^(<.*>|\*+|\[redacted\]|true|false|null|\d+)$/i.test(value) || /^[$[{(]/.test(value)) continue
     out.push(value)
   }
@@ -59,6 +60,8 @@ t.test('the extractor finds what a careless doc example would add (so the scan b
   t.same(exampleSecrets("const SECRET = 'template-secret-42'", true), ['template-secret-42'])
   t.same(exampleSecrets('clientSecret: "${BYOC_CLIENT_SECRET}"  tokenTtl: 1h  signingSecret: SECRET', true), [], 'placeholders, non-secret keys and code are not examples')
   t.same(exampleSecrets('config: ({ platformUrl }) => ({ platformUrl, signingSecret: SECRET })'), [], 'a constant in a code example')
+  t.same(exampleSecrets('const send = (url: string, secret: string) => sign(forge ? WRONG : SECRET)'), [], 'a parameter\'s type in a code example')
+  t.same(exampleSecrets('sign({ secret: hunter22-example })'), ['hunter22-example'], 'a value before a closing parenthesis')
   t.same(exampleSecrets(codeOf('a fresh token: retried\n```yaml\nbearerToken: docs-token-123\n```\n')), ['docs-token-123'], 'markdown: code, not prose')
 })
 
