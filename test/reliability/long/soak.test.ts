@@ -12,7 +12,9 @@ const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync
 
 t.test('L-5: soak: 100 msg/s with idle timers ending conversations; flat memory, every conversation ends once, nothing stuck', { skip: LONG ? false : 'long run: set RELIABILITY_LONG=1 (npm run test:reliability)', timeout: (SECONDS + 240) * 1000 }, async t => {
   const metricsPort = await freePort()
-  const rig = await startProcessRig(t, { server: { rateLimit: { max: 10_000_000 } }, rules: { idle: { timeout: '2s', countdown: '400ms' } }, delivery: { concurrency: 32 }, metrics: { port: metricsPort } })
+  // any-message: each conversation's clock starts with its last message (attentive, the default, waits for the agent
+  // to speak or the customer to leave, and the recorder platform has no agent and reports no presence)
+  const rig = await startProcessRig(t, { server: { rateLimit: { max: 10_000_000 } }, rules: { idle: { mode: 'any-message', timeout: '2s', countdown: '400ms' } }, delivery: { concurrency: 32 }, metrics: { port: metricsPort } })
   // the JS heap, from the hub's own default metrics: RSS also holds SQLite's page cache, which grows with the file
   const heapMb = async (): Promise<number> => Number(/^byoc_nodejs_heap_size_used_bytes (\S+)/m.exec(String((await http('GET', `http://127.0.0.1:${metricsPort}/metrics`)).body))?.[1] ?? NaN) / 1048576
   const heap: Array<[number, number]> = []

@@ -5,7 +5,9 @@ import { startRig } from '../harness/rig.js'
 const LONG = process.env.RELIABILITY_LONG === '1'
 
 t.test('T-5: production timer values on the wall clock: end at 140 s; with activity at 100 s, at 240 s', { skip: LONG ? false : 'long run (~4 min): set RELIABILITY_LONG=1 (npm run test:reliability)', timeout: 300_000 }, async t => {
-  const rig = await startRig(t, { rules: { idle: { timeout: '2m', countdown: '20s' } } })
+  // any-message, with the production durations: the clock runs from the last message of either side (attentive, the
+  // default, would wait for an agent this rig does not have; its clock is the same timer path)
+  const rig = await startRig(t, { rules: { idle: { mode: 'any-message', timeout: '2m', countdown: '20s' } } })
   const t0 = Date.now()
   const quiet = (await rig.send('sloth-quiet', 't5-quiet')).body.messages[0].threadId
   const active = (await rig.send('sloth-active', 't5-active')).body.messages[0].threadId
