@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Job, Store } from '../store/types.js'
 import { backoffDelay } from '../cxone/http-retry.js'
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions } from './circuit-breaker.js'
+import { jobSignal } from './job-signal.js'
 
 /** What a job handler can tell the worker besides success. */
 export class JobFailure extends Error {
@@ -144,7 +145,12 @@ export class OutboxWorker {
       if (!handler) throw new JobFailure(`no handler for job kind '${job.kind}'`, { retryable: false })
       // a job must not outlive its lease: once the lease lapses another claim may run it too (a duplicate while
       // this one still runs), so the handler is aborted a little before that and the job retried in order instead
-      await handler(job, AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.floor((this.opts.leaseMs ?? 30_000) * 0.9))]))
+      const { signal, release } = jobSignal(this.abort.signal, Math.floor((this.opts.leaseMs ?? 30_000) * 0.9))
+      try {
+        await handler(job, signal)
+      } finally {
+        release()
+      }
       breaker?.record(true)
       await store.completeJob(job.jobId, this.owner)
       this.opts.onOutcome?.(job.kind, 'done', performance.now() - started)

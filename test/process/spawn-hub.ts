@@ -13,10 +13,11 @@ export function writeHubConfig (dir: string, name: string, config: Record<string
   return path
 }
 
-export async function spawnHub (configPath: string, port: number, env: Record<string, string> = {}): Promise<HubProcess> {
+/** `nodeArgs` go before the script: flags such as --trace-gc that NODE_OPTIONS does not allow. */
+export async function spawnHub (configPath: string, port: number, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<HubProcess> {
   // BYOC_HUB_BIN: another build of the hub (bench A/B runs, e.g. bench/p999-stalls.ts against a copy of the old dist)
   const bin = process.env.BYOC_HUB_BIN ?? join(ROOT, 'bin/byoc-hub.js')
-  const child = spawn(process.execPath, [bin, 'start', '--config', configPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'start', '--config', configPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let out = ''
   child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
   child.stderr!.on('data', (d: Buffer) => { out += d.toString() })

@@ -21,9 +21,10 @@ export interface ProcessRig {
 
 /**
  * A real hub process (the built CLI, so it can be SIGKILLed) on a SQLite file, wired to the recording CXone and
- * platform in this test process. Needs `npm run build` (npm test runs it first).
+ * platform in this test process. Needs `npm run build` (npm test runs it first). `nodeArgs` go to the hub's
+ * node (e.g. the soak's --trace-gc).
  */
-export async function startProcessRig (t: Test, hubConfig: Record<string, unknown> = {}): Promise<ProcessRig> {
+export async function startProcessRig (t: Test, hubConfig: Record<string, unknown> = {}, nodeArgs: string[] = []): Promise<ProcessRig> {
   const dir = t.testdir({})
   const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])
   const platform = await startRecordingPlatform(t)
@@ -40,7 +41,7 @@ export async function startProcessRig (t: Test, hubConfig: Record<string, unknow
     ...rest
   })
   cxone.setHubUrl(`http://127.0.0.1:${port}`)
-  let hub = await spawnHub(configPath, port)
+  let hub = await spawnHub(configPath, port, {}, nodeArgs)
   t.teardown(() => hub.kill())
   const store = new SqliteStore(join(dir, 'hub.db'))
   t.teardown(() => store.close())
@@ -48,7 +49,7 @@ export async function startProcessRig (t: Test, hubConfig: Record<string, unknow
   return {
     cxone, platform, accepted, store,
     hub: () => hub,
-    restart: async () => { hub = await spawnHub(configPath, port); return hub },
+    restart: async () => { hub = await spawnHub(configPath, port, {}, nodeArgs); return hub },
     send: async (customerId, messageId, text = messageId) => {
       const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId, messageId, text })
       if (res.status === 202 && !accepted.some(a => a.messageId === messageId)) accepted.push({ messageId, threadId: res.body.messages[0].threadId, text })
