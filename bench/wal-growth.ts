@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -8,6 +8,7 @@ import { RESTART_WAL_FRAMES, WalCheckpointer, type CheckpointPass } from '../cor
 import { percentiles } from './lib/probes.js'
 import { textTable } from './lib/report.js'
 import type { Row } from './lib/context.js'
+import { walRestarts } from '../test/store/wal-header.js'
 
 /**
  * The WAL under L-1's write rate (300 msg/s x ~8 commits = 2,400 commits/s), with the checkpointer as shipped
@@ -23,15 +24,6 @@ const commitsPerSecond = Number(values.rate)
 const BATCH_EVERY_MS = 10
 
 interface Result { walPeak: number, walEnd: number, restarts: number, commits: number, commitMs: number[], lateMs: number[], passes: CheckpointPass[] }
-
-/** The WAL header's checkpoint sequence number: SQLite bumps it each time the WAL starts over. */
-function walRestarts (walPath: string): number {
-  const fd = openSync(walPath, 'r')
-  try {
-    const header = Buffer.alloc(16)
-    return readSync(fd, header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : 0
-  } finally { closeSync(fd) }
-}
 
 async function run (restartFrames: number): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'byoc-wal-'))

@@ -1,21 +1,13 @@
 import t from 'tap'
 import Database from 'better-sqlite3'
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { WalCheckpointer } from '../../core/store/sqlite-checkpointer.js'
+import { walRestarts } from './wal-header.js'
 
 const PAGE = 4096
 const RESTART_FRAMES = 256 // 1 MiB: small, so the test writes MiBs rather than the shipped 64 MiB
-
-/** The WAL header's checkpoint sequence number (bytes 12-15): SQLite bumps it each time the WAL starts over. */
-function walRestarts (walPath: string): number {
-  const fd = openSync(walPath, 'r')
-  try {
-    const header = Buffer.alloc(16)
-    return readSync(fd, header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : 0
-  } finally { closeSync(fd) }
-}
 
 t.test('under steady writes the WAL starts over and stays bounded (a PASSIVE checkpoint alone never lets it)', async t => {
   const path = join(t.testdir(), 'hub.db')
