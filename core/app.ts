@@ -16,9 +16,9 @@ import { KeyRing } from './auth/key-ring.js'
 import { bearerAuth } from './auth/bearer.js'
 import { ClientRoster } from './auth/token-generation.js'
 import { localAuthFailures, redisAuthFailures } from './auth/auth-failures.js'
-import { tokenRoute } from './auth/token-route.js'
-import { cxoneRoutes } from './cxone/routes.js'
-import { actionRoutes } from './cxone/action-routes.js'
+import { tokenRoute } from './byoc-routes/token.js'
+import { cxoneRoutes } from './byoc-routes/index.js'
+import { actionRoutes } from './byoc-routes/actions.js'
 import { errorHandler } from './infra/error-handler.js'
 import { securityHeaders } from './infra/security-headers.js'
 import { strictJson } from './infra/strict-json.js'
@@ -134,7 +134,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     // several instances count together. Redis down is a per-route choice (S-16, docs/security.md): by default the
     // limiter lets a request through, since every route that needs Redis answers 503 by itself (channel ingress cannot
     // store, so it never acks what it could not keep); the token route, which needs no Redis to sign, fails closed
-    // (core/auth/token-route.ts)
+    // (core/byoc-routes/token.ts)
     ...(redisStore ? { redis: redisStore.redis, nameSpace: `${redisStore.keyspace}rl:`, skipOnError: true } : {})
   })
 

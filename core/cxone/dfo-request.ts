@@ -2,7 +2,7 @@ import { request, type Dispatcher } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
 import { DfoError, type CallOptions, type CxoneTokenSource } from './dfo-types.js'
 import { errorFromResponse, errorFromThrown, outcomeOf } from './dfo-error-parse.js'
-import { backoffDelay, parseRetryAfter, sleep, withTimeout } from './http-retry.js'
+import { backoffDelay, parseRetryAfter, sleep, withTimeout } from '../delivery/http-retry.js'
 
 export interface DfoRequestOptions {
   readonly apiBaseUrl: string

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Store } from '../store/types.js'
 import { DfoError, type CxoneTokenSource } from './dfo-types.js'
-import { raceSignal, sleep } from './http-retry.js'
+import { raceSignal, sleep } from '../delivery/http-retry.js'
 import { fetchToken, type CachedToken, type TokenFetchOptions } from './token-fetch.js'
 
 export interface TokenSourceOptions extends TokenFetchOptions {

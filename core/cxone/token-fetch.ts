@@ -2,7 +2,7 @@ import { request, type Dispatcher } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
 import { DfoError } from './dfo-types.js'
 import { errorFromThrown } from './dfo-error-parse.js'
-import { parseRetryAfter } from './http-retry.js'
+import { parseRetryAfter } from '../delivery/http-retry.js'
 
 /** A CXone access token as cached in memory and in the shared `cxone-token/current` doc. */
 export interface CachedToken {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Job, Store } from '../store/types.js'
-import { backoffDelay } from '../cxone/http-retry.js'
+import { backoffDelay } from './http-retry.js'
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions } from './circuit-breaker.js'
 import { jobSignal } from './job-signal.js'
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { OutboxWorker } from '../../core/delivery/outbox-worker.js'
 import { jobSignal } from '../../core/delivery/job-signal.js'
-import { withTimeout } from '../../core/cxone/http-retry.js'
+import { withTimeout } from '../../core/delivery/http-retry.js'
 import { eventually } from '../helper.js'
 
 const quietLog = { warn: () => {}, error: () => {}, info: () => {}, debug: () => {}, trace: () => {}, child () { return this } } as never

@@ -8,7 +8,7 @@ import { ownRedis } from './own-redis.js'
 // a second CXone client (a second tenant) behind the same address as the first: loopback, like one NAT egress
 const OTHER = { clientId: 'cxone-other-tenant', clientSecret: 'other-secret-0123456789abcdef-0123456789' }
 const API_MAX = 10 // server.rateLimit.max: CXone API calls per client per window (10 min: no slow machine outlives it mid-test)
-const TOKEN_MAX = 60 // the token route's own limit, a fixed 1 min window (core/auth/token-route.ts): its 71 calls take a second or two
+const TOKEN_MAX = 60 // the token route's own limit, a fixed 1 min window (core/byoc-routes/token.ts): its 71 calls take a second or two
 const NOWHERE = 'http://127.0.0.1:9' // CXone and the platform: this test sends nothing out that must arrive
 
 const box = (hub: HubProcess): string => `${hub.url}/integration/box`

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { backoffDelay, parseRetryAfter, raceSignal, sleep } from '../../../core/cxone/http-retry.js'
+import { backoffDelay, parseRetryAfter, raceSignal, sleep } from '../../../core/delivery/http-retry.js'
 import { readEnvelope } from '../../../core/cxone/dfo-error-parse.js'
 
 t.test('backoff doubles its ceiling per attempt, capped, with full jitter', async t => {

@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto'
 import { Type, type Static } from 'typebox'
 import type { ByocConfig } from '../../config/schema.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
-import type { DfoClient } from './dfo-types.js'
-import type { CxoneEndpoints } from './discovery.js'
+import type { DfoClient } from '../cxone/dfo-types.js'
+import type { CxoneEndpoints } from '../cxone/discovery.js'
 import type { Store } from '../store/types.js'
 import { hubError } from '../errors.js'
 import { actionPageHeaders, renderActionPage, renderDonePage, renderErrorPage } from './action-page.js'
 import { formActionSources, returnHosts } from './action-return.js'
-import { channelIntegrationId, dfoChannelFor } from './channel-definition.js'
+import { channelIntegrationId, dfoChannelFor } from '../cxone/channel-definition.js'
 
 const ActionQuerySchema = Type.Object({
   userId: Type.String({ pattern: '^\\d{1,18}$' }),

@@ -1,5 +1,5 @@
 import type { ByocConfig } from '../../config/schema.js'
-import type { CxoneEndpoints } from './discovery.js'
+import type { CxoneEndpoints } from '../cxone/discovery.js'
 
 /**
  * Where an action page may send the admin back to. CXone passes `backUrl` in the query string, so anyone can craft

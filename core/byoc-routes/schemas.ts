@@ -46,3 +46,6 @@ export const RecipientValidationBodySchema = Type.Object({
 export const ChannelParamsSchema = Type.Object({ channelId: Type.String({ minLength: 1, maxLength: 255 }) })
 export const ThreadParamsSchema = Type.Object({ channelId: Type.String({ minLength: 1, maxLength: 255 }), threadId: IdSchema })
 export const PostParamsSchema = Type.Object({ postId: IdSchema })
+
+/** The error answers every route CXone calls may give, for the OpenAPI document and the serializer. */
+export const routeErrors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema }

@@ -1,10 +1,10 @@
 import type {} from '@fastify/swagger'
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { authenticateClient, readClientCredentials, type ClientCredentials } from './client-credentials.js'
-import type { KeyRing } from './key-ring.js'
-import { tokenGeneration } from './token-generation.js'
-import { refuseIfBlocked, type AuthFailureCounter } from './auth-failures.js'
+import { authenticateClient, readClientCredentials, type ClientCredentials } from '../auth/client-credentials.js'
+import type { KeyRing } from '../auth/key-ring.js'
+import { tokenGeneration } from '../auth/token-generation.js'
+import { refuseIfBlocked, type AuthFailureCounter } from '../auth/auth-failures.js'
 
 const TokenRequestSchema = Type.Object({
   grant_type: Type.Optional(Type.String({ maxLength: 100 })),
