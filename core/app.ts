@@ -163,7 +163,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   const idle = new IdleRule(store, presence)
   const worker: { current?: OutboxWorker } = {}
   const conversations = new ConversationService({
-    store: tagJobsWithRequestId(store), bus, idle, presence, log: app.log, attachments: keeper,
+    store: tagJobsWithRequestId(store), idle, presence, log: app.log, attachments: keeper,
     kick: () => worker.current?.kick(),
     sendTyping: (channel, threadId, on) => {
       cxone.dfo.senderAction(channel.cxoneChannelId, threadId, on ? 'isTypingOn' : 'isTypingOff', { attempts: 1 })

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { validateConfig } from '../../config/load.js'
 import { buildApp } from '../../core/app.js'
 import { kHub } from '../../core/symbols.js'
-import type { LiveEvent } from '../../core/plugin-api/index.js'
+import type { ChannelSignal } from '../../core/plugin-api/index.js'
 import { childArgs, serveCommands } from '../lib/rpc.js'
 import { LagProbe, percentiles, settledMemory } from '../lib/probes.js'
 import { WindowProfiler } from '../lib/profiler.js'
@@ -42,19 +42,20 @@ const peek = new Database(join(args.dir, 'hub.db'), { readonly: true })
 const pendingJobs = peek.prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'pending'").pluck()
 
 // Timer accuracy as customers see it: when the idle warning and the idle close are published, against when they
-// were due (last activity + timeout; warning's endsAt). Observed by wrapping the bus, so nothing subscribes per thread.
+// were due (last activity + timeout; warning's endsAt). Observed by wrapping the conversation service's signal (where
+// every signal starts its way to the platform), so nothing subscribes per thread.
 const timeoutMs = Number.parseFloat(args.idleTimeout) * (args.idleTimeout.endsWith('ms') ? 1 : 1000)
 const countdownMs = Number.parseFloat(args.countdown) * (args.countdown.endsWith('ms') ? 1 : 1000)
 let watching = false
 const warningLate: number[] = []
 const closeLate: number[] = []
 const endsAt = new Map<string, number>()
-const publish = hub.bus.publish.bind(hub.bus)
-hub.bus.publish = async (channelId: string, customerId: string, event: LiveEvent) => {
-  if (watching) observe(channelId, event, Date.now())
-  return publish(channelId, customerId, event)
+const signal = hub.conversations.signal.bind(hub.conversations)
+hub.conversations.signal = async (channel, event, durable) => {
+  if (watching) observe(channel.id, event, Date.now())
+  return signal(channel, event, durable)
 }
-function observe (channelId: string, event: LiveEvent, at: number): void {
+function observe (channelId: string, event: ChannelSignal, at: number): void {
   if (event.type === 'idle-warning') {
     const e = event as { threadId: string, endsAt: number }
     endsAt.set(e.threadId, e.endsAt)

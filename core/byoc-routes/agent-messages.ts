@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
 import type { ChannelRegistry, ChannelRuntime } from '../channels/runtime.js'
 import type { ConversationService } from '../conversations/service.js'
+import { normaliseAgentBody } from '../conversations/agent-message.js'
 import type { Store, Thread } from '../store/types.js'
 import { hubError } from '../errors.js'
 import type { CxoneAccess } from './access.js'
@@ -23,17 +24,10 @@ export async function agentMessageRoutes (app: FastifyInstance, opts: AgentMessa
   const errors = routeErrors
 
   const agentMessage = async (channel: ChannelRuntime, body: AgentBody, threadId: string | undefined) => {
-    const recipients = body.endUserRecipients ?? body.recipients ?? []
-    const primary = recipients.find(r => r.isPrimary) ?? recipients[0]
-    const text = body.messageContent.payload.text ?? body.messageContent.fallbackText ?? ''
-    const attachments = (body.attachments ?? []).map(a => ({ friendlyName: a.friendlyName, url: a.url, ...(a.mimeType ? { mimeType: a.mimeType } : {}) }))
-    if (text.length === 0 && attachments.length === 0) throw hubError('MESSAGE_EMPTY')
-    const author = [body.authorUser?.firstName, body.authorUser?.lastName].filter(Boolean).join(' ') || body.authorUser?.nickname
-    const { message, thread } = await conversations.agentMessage(channel, {
-      ...(threadId ? { threadId } : {}),
-      ...(primary ? { recipient: { idOnExternalPlatform: primary.idOnExternalPlatform, ...(primary.name ? { name: primary.name } : {}) } } : {}),
-      text, attachments, ...(author ? { authorName: author } : {}), raw: body
-    })
+    // read once, here: the stored message carries what delivery needs, and nothing parses the body again
+    const normalised = normaliseAgentBody(body)
+    if (normalised.text.length === 0 && normalised.attachments.length === 0) throw hubError('MESSAGE_EMPTY')
+    const { message, thread } = await conversations.agentMessage(channel, { ...normalised, ...(threadId ? { threadId } : {}) })
     const customer = await store.getCustomer(channel.id, thread.customerId)
     const [firstName, ...rest] = (customer?.name ?? thread.customerId).split(' ')
     return {

@@ -64,6 +64,8 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
       const { url } = await d.dfo.uploadTemporaryAttachment(content.toString('base64'), mimeType)
       return { url }
     },
+    // the bus carries only what the channel's own transport pushes, already in the platform's terms
+    push: (customerId: string, payload: unknown) => d.bus.publish(channel.id, customerId, { type: 'pushed', payload }),
     subscribe: (customerId: string, listener: (event: LiveEvent) => void) => d.bus.subscribe(channel.id, customerId, listener)
   })
 }

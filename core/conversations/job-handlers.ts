@@ -96,7 +96,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
           attachments: channel.capabilities.attachments && i === parts.length - 1 ? full.attachments : []
         }
         const platformMessage = registration.outbound.fromCxone(piece, { channelId: channel.id })
-        await registration.transport.send(platformMessage, { signal, target: { threadId: thread.threadId, customerId: thread.customerId, messageId: piece.idOnExternalPlatform } })
+        await registration.transport.send(platformMessage, { signal, target: { threadId: thread.threadId, customerId: thread.customerId, messageId: piece.idOnExternalPlatform, seq: message.seq } })
       }
       await store.setMessageStatus(channel.id, messageId, 'sent')
     },

@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Value } from 'typebox/value'
-import { CxoneInboundMessageSchema, type CxoneInboundMessage, type LiveEvent, type ChannelSignal, type PresenceState } from '../plugin-api/index.js'
+import { CxoneInboundMessageSchema, type CxoneInboundMessage, type ChannelSignal, type PresenceState } from '../plugin-api/index.js'
 import type { Attachment, Store, Thread, StoredMessage } from '../store/types.js'
-import type { EventBus } from '../live/event-bus.js'
 import type { ChannelRuntime } from '../channels/runtime.js'
 import { hubError } from '../errors.js'
-import { toTimelineEntry } from './timeline.js'
 import type { IdleRule, IdleWarningLine } from './idle-rule.js'
 import type { PresenceBook } from './presence.js'
 import { systemLine, type SystemLineKind } from './system-lines.js'
 import { Jobs } from './job-kinds.js'
 import { assertValidId, assertValidInboundIds } from './valid-id.js'
+import type { NormalisedAgentMessage } from './agent-message.js'
 
 export interface ConversationDeps {
   store: Store
-  bus: EventBus
   idle: IdleRule
   presence: PresenceBook
   log: FastifyBaseLogger
@@ -27,14 +25,18 @@ export interface ConversationDeps {
   attachments?: { adopt (threadId: string, attachments: readonly Attachment[]): Promise<Attachment[]> }
 }
 
-export interface AgentMessageInput {
+export interface AgentMessageInput extends NormalisedAgentMessage {
   /** thread named by CXone, if any (M2 postId, M3 thread.idOnExternalPlatform) */
   readonly threadId?: string
-  readonly recipient?: { readonly idOnExternalPlatform: string, readonly name?: string }
-  readonly text: string
-  readonly attachments: ReadonlyArray<{ friendlyName: string, url: string, mimeType?: string }>
-  readonly authorName?: string
-  readonly raw: unknown
+}
+
+const EPHEMERAL_SIGNAL_TIMEOUT_MS = 5_000
+
+/** Ephemeral signals a platform has not declared it shows are dropped here, not sent for the plugin to ignore. */
+function showsSignal (channel: ChannelRuntime, signal: ChannelSignal): boolean {
+  if (signal.type === 'typing') return channel.capabilities.typingIndicators
+  if (signal.type === 'message-status') return channel.capabilities.messageStatus === true
+  return true
 }
 
 /** The conversation core: every path a message takes between a platform and CXone goes through here. */
@@ -76,10 +78,8 @@ export class ConversationService {
       raw: body
     }, { kind: Jobs.DFO_CREATE_MESSAGE, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `dfo-msg:${channel.id}:${body.idOnExternalPlatform}`, payload: { channelId: channel.id, messageId: body.idOnExternalPlatform } })
     this.d.kick()
-    if (created) {
-      await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(message) })
-      await this.d.idle.customerMessage(channel, thread)
-    }
+    // the customer's platform has it already: nothing goes back to it (a push channel shows its own messages itself)
+    if (created) await this.d.idle.customerMessage(channel, thread)
     return { messageId: message.messageId, threadId: message.threadId, seq: message.seq, duplicate: !created }
   }
 
@@ -133,10 +133,10 @@ export class ConversationService {
       attachments: this.d.attachments ? await this.d.attachments.adopt(thread.threadId, input.attachments) : input.attachments,
       ...(input.authorName ? { authorName: input.authorName } : {}),
       createdAt: Date.now(),
-      raw: input.raw
+      raw: input.details
     }, { kind: Jobs.PLATFORM_DELIVER, orderKey: `platform:${channel.id}:${thread.threadId}`, dedupeKey: `deliver:${channel.id}:${messageId}`, payload: { channelId: channel.id, messageId } })
+    // one way to the platform, for webhook and push channels alike: the job above (outbound translator, transport)
     this.d.kick()
-    await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(message) })
     if (thread.status === 'open') await this.d.idle.agentMessage(channel, thread)
     return { message, thread }
   }
@@ -144,13 +144,7 @@ export class ConversationService {
   async agentTyping (channel: ChannelRuntime, threadId: string, on: boolean): Promise<void> {
     const thread = await this.d.store.getThread(channel.id, threadId)
     if (!thread) throw hubError('THREAD_UNKNOWN', threadId)
-    if (!channel.capabilities.typingIndicators) return // degrade: the platform cannot show it
-    const typing: ChannelSignal = { type: 'typing', threadId, customerId: thread.customerId, on }
-    await this.signal(channel, typing, false)
-    // webhook platforms hear of it only through their transport: best effort, never retried (stale by then)
-    const transport = channel.registration?.transport
-    transport?.signal?.(typing, { signal: AbortSignal.timeout(5_000) })
-      .catch(err => this.d.log.debug({ err, channel: channel.id }, 'agent typing not relayed to the platform'))
+    await this.signal(channel, { type: 'typing', threadId, customerId: thread.customerId, on }, false)
   }
 
   async customerTyping (channel: ChannelRuntime, threadId: string, on: boolean): Promise<void> {
@@ -212,27 +206,27 @@ export class ConversationService {
 
   private async writeSystemLine (channel: ChannelRuntime, thread: Thread, line: { kind: SystemLineKind, text: string, at: number, stamp: number }): Promise<void> {
     const { message, job } = systemLine(channel, thread, line)
-    const stored = await this.d.store.insertMessage(message, job)
+    await this.d.store.insertMessage(message, job)
+    // the platform learns of the line from the signal that follows it (idle-warning, thread-closed)
     this.d.kick()
-    if (stored.created) await this.publish(channel, thread.customerId, { type: 'message', entry: toTimelineEntry(stored.message) })
   }
 
-  /** Live to connected clients at once; durably to the platform transport when `durable`. */
+  /**
+   * To the platform's transport, the one way every channel hears of signals: durably through the outbox when
+   * `durable` (idle, close: retried, in order with the thread's agent messages), else at once and best effort
+   * (typing, message status: stale by the time a retry would run), and only what the channel's capabilities show.
+   */
   async signal (channel: ChannelRuntime, signal: ChannelSignal, durable: boolean): Promise<void> {
     if (durable) {
       await this.d.store.enqueue({ kind: Jobs.PLATFORM_SIGNAL, orderKey: `platform:${channel.id}:${signal.threadId}`, payload: { channelId: channel.id, signal } })
       this.d.kick()
+      return
     }
-    await this.publish(channel, signal.customerId, signal)
-  }
-
-  private async publish (channel: ChannelRuntime, customerId: string, event: LiveEvent): Promise<void> {
-    try {
-      await this.d.bus.publish(channel.id, customerId, event)
-    } catch (err) {
-      // live delivery is best effort; clients resume from the durable timeline
-      this.d.log.warn({ err, channel: channel.id }, 'live publish failed')
-    }
+    const transport = channel.registration?.transport
+    if (!transport?.signal || !showsSignal(channel, signal)) return
+    // not awaited: CXone's typing call (or the DFO job that saw the status) must not wait on the platform
+    transport.signal(signal, { signal: AbortSignal.timeout(EPHEMERAL_SIGNAL_TIMEOUT_MS) })
+      .catch(err => this.d.log.debug({ err, channel: channel.id, type: signal.type }, 'signal not relayed to the platform'))
   }
 
   private async requireOpenThread (channel: ChannelRuntime, threadId: string): Promise<Thread> {

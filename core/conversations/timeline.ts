@@ -1,6 +1,7 @@
 import type { StoredMessage, Thread } from '../store/types.js'
 import type { CxoneOutboundMessage, ThreadInfo, TimelineEntry } from '../plugin-api/index.js'
 import { systemLineKind } from './system-lines.js'
+import { agentMessageDetails } from './agent-message.js'
 
 const withSystem = (kind: TimelineEntry['system']): Pick<TimelineEntry, 'system'> => kind !== undefined ? { system: kind } : {}
 
@@ -25,21 +26,17 @@ export const toThreadInfo = (t: Thread): ThreadInfo => ({
   createdAt: t.createdAt
 })
 
-/** Rebuilds the normalised agent message a plugin's outbound translator receives from what was stored. */
+/** The agent message a plugin's outbound translator receives, built from the stored row and its details. */
 export function toCxoneOutbound (m: StoredMessage, customerId: string): CxoneOutboundMessage {
-  const raw = (m.raw ?? {}) as Record<string, unknown>
-  const recipients = Array.isArray(raw.endUserRecipients) && raw.endUserRecipients.length > 0
-    ? raw.endUserRecipients as CxoneOutboundMessage['recipients']
-    : [{ idOnExternalPlatform: customerId }]
-  const content = raw.messageContent as CxoneOutboundMessage['messageContent'] | undefined
+  const details = agentMessageDetails(m)
   return {
     idOnExternalPlatform: m.messageId,
     createdAtWithMilliseconds: new Date(m.createdAt).toISOString(),
     thread: { idOnExternalPlatform: m.threadId },
-    messageContent: content && typeof content === 'object' ? content : { type: 'TEXT', payload: { text: m.text } },
-    recipients,
+    messageContent: details.messageContent,
+    recipients: details.recipients.length > 0 ? details.recipients : [{ idOnExternalPlatform: customerId }],
     attachments: m.attachments,
-    ...(raw.authorUser && typeof raw.authorUser === 'object' ? { authorUser: raw.authorUser as NonNullable<CxoneOutboundMessage['authorUser']> } : {}),
-    raw
+    ...(details.authorUser ? { authorUser: details.authorUser } : {}),
+    raw: details.body
   }
 }

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events'
 import type { LiveEvent } from '../plugin-api/types.js'
 
 /**
- * Live events for connected customers. The embedded bus reaches listeners in this process; the Redis bus
+ * Live events for connected customers: what push channels' transports hand to `host.push` (core publishes nothing
+ * of its own; messages and signals reach every channel through its transport). The embedded bus reaches listeners
+ * in this process; the Redis bus
  * (live/redis-bus.ts) reaches every instance. Live delivery is best effort by design: the durable timeline in the
  * store is the truth, and clients resume from it by sequence number after any gap.
  */

@@ -18,6 +18,9 @@ export function defineChannelPlugin<C extends TSchema, TEvent, TMsg> (plugin: Ch
   if (caps.maxTextLength !== undefined && !(Number.isInteger(caps.maxTextLength) && caps.maxTextLength > 0)) {
     throw new TypeError(`channel plugin '${plugin.name}': capabilities.maxTextLength must be a positive integer`)
   }
+  if (caps.messageStatus !== undefined && typeof caps.messageStatus !== 'boolean') {
+    throw new TypeError(`channel plugin '${plugin.name}': capabilities.messageStatus must be a boolean`)
+  }
   return Object.freeze(Object.defineProperty({ ...plugin }, kChannelPluginBrand, { value: PLUGIN_API_VERSION, enumerable: false }))
 }
 

@@ -13,6 +13,8 @@ export const PLUGIN_API_VERSION = 1 as const
  * - richMessages: informational for CXone today; a translator shows messageContent.fallbackText for any kind it
  *   cannot render (or throws ChannelUnsupportedError when there is none)
  * - maxTextLength: longer agent text is split into parts of at most this length, ids `<messageId>#<n>`
+ * - messageStatus (since API 1.4) not true: `message-status` signals (CXone has the customer's message) are not sent
+ *   to the transport
  */
 export interface ChannelCapabilities {
   readonly attachments: boolean
@@ -20,6 +22,8 @@ export interface ChannelCapabilities {
   readonly readReceipts: boolean
   readonly richMessages: ReadonlyArray<'quick-replies' | 'buttons' | 'carousel'>
   readonly maxTextLength?: number
+  /** The platform shows customers that CXone has their message: `transport.signal` gets `message-status`. Since API 1.4. */
+  readonly messageStatus?: boolean
 }
 
 export interface TranslateContext { readonly channelId: string }
@@ -37,11 +41,23 @@ export type ChannelSignal =
   | { readonly type: 'thread-closed', readonly threadId: string, readonly customerId: string, readonly reason: 'agent' | 'idle' | 'customer' }
   | { readonly type: 'message-status', readonly threadId: string, readonly customerId: string, readonly messageId: string, readonly status: 'delivered' | 'seen' }
 
-export interface DeliveryTarget { readonly threadId: string, readonly customerId: string, readonly messageId: string }
+export interface DeliveryTarget {
+  readonly threadId: string
+  readonly customerId: string
+  readonly messageId: string
+  /**
+   * The message's place in its thread's timeline (`TimelineEntry.seq`), for push channels whose clients resume
+   * from `threads.history` by sequence number. Parts of a split message share it. Set by hubs since API 1.4.
+   */
+  readonly seq?: number
+}
 
 /**
- * The only I/O toward the platform. Called by the hub's durable worker: a throw means "retry later",
- * so `send` must be safe to repeat for the same messageId. Must honour `signal`.
+ * The only I/O toward the platform, for webhook and push channels alike. Called by the hub's durable worker: a throw
+ * means "retry later", so `send` must be safe to repeat for the same messageId. Must honour `signal`. A push channel
+ * (a widget's sockets) sends with `host.push`, which reaches the customer's connections on every instance.
+ * `signal` gets durable signals (idle warning, idle cleared, closed: retried, in order with the thread's messages)
+ * from the worker, and ephemeral ones (typing; message status with `capabilities.messageStatus`) at once, best effort.
  */
 export interface ChannelTransport<TMsg> {
   send (msg: TMsg, opts: { readonly signal: AbortSignal, readonly target: DeliveryTarget }): Promise<{ readonly externalId?: string } | void>
@@ -142,13 +158,30 @@ export interface ChannelHost<TConfig, TEvent = unknown> {
   /** Uploads a file through DFO attachments; returns a URL CXone can fetch. */
   uploadAttachment (content: Buffer, mimeType: string, friendlyName: string): Promise<{ url: string }>
   /**
-   * Live events for this channel from every instance (agent messages, signals) as they are delivered.
-   * Push channels (widgets) use it to reach whichever instance holds the customer's socket.
+   * Hands `payload` (JSON-serialisable) to this customer's `subscribe` listeners on every instance, as a `pushed`
+   * event: how a push channel's transport reaches whichever instance holds the customer's socket. Best effort, like
+   * any pub/sub: rejects when the hub cannot publish (so a transport's throw makes the worker retry), but a
+   * listener that was not connected never gets it; clients resume from `threads.history` by sequence number.
+   * Since API 1.4.
+   */
+  push (customerId: string, payload: unknown): Promise<void>
+  /**
+   * Live events for this customer from every instance: what this channel's transport pushed (`host.push`). Push
+   * channels use it to reach whichever instance holds the customer's socket.
    */
   subscribe (customerId: string, listener: (event: LiveEvent) => void): () => void
 }
 
+/** What this channel pushed to a customer (`host.push`). Since API 1.4. */
+export interface PushedEvent { readonly type: 'pushed', readonly payload: unknown }
+
+/**
+ * What `subscribe` listeners receive. Since API 1.4 only `pushed`: agent messages and signals reach the
+ * channel's transport instead, which pushes what its clients need. The earlier forms stay in the type so plugins
+ * that switch on them still compile; no hub since 1.4 publishes them.
+ */
 export type LiveEvent =
+  | PushedEvent
   | { readonly type: 'message', readonly entry: TimelineEntry }
   | ChannelSignal
 

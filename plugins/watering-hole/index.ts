@@ -3,7 +3,7 @@ import { WateringHoleConfigSchema } from './config.js'
 import { inbound, type WateringHoleEvent } from './inbound.js'
 import { outbound, type WateringHoleAgentMessage } from './outbound.js'
 import { wateringHoleRoutes } from './routes/index.js'
-import { transport } from './transport.js'
+import { pushTransport } from './transport.js'
 
 export type { WateringHoleConfig } from './config.js'
 export type { WateringHoleEvent } from './inbound.js'
@@ -12,9 +12,10 @@ export type { WateringHoleAgentMessage } from './outbound.js'
 export default defineChannelPlugin<typeof WateringHoleConfigSchema, WateringHoleEvent, WateringHoleAgentMessage>({
   name: 'watering-hole',
   apiVersion: 1,
+  apiRange: '^1.4.0', // host.push, DeliveryTarget.seq, capabilities.messageStatus
   configSchema: WateringHoleConfigSchema,
-  capabilities: { attachments: true, typingIndicators: true, readReceipts: true, richMessages: [] },
+  capabilities: { attachments: true, typingIndicators: true, readReceipts: true, messageStatus: true, richMessages: [] },
   register (host) {
-    return { inbound, outbound, transport, routes: wateringHoleRoutes(host), close: async () => {} }
+    return { inbound, outbound, transport: pushTransport(host), routes: wateringHoleRoutes(host), close: async () => {} }
   }
 })

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { startHub, http, cxoneToken, eventually } from '../helper.js'
+import { toCxoneOutbound } from '../../core/conversations/timeline.js'
 
 const recorder = { channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: {} }], server: { bodyLimit: 4096 } }
 
@@ -19,7 +20,7 @@ t.test('CXone-facing endpoints: happy paths and bad inputs', async t => {
     t.equal(res.status, 200)
     t.match(res.body, { message: { idOnExternalPlatform: /^hub-/ }, thread: { idOnExternalPlatform: threadId }, endUserIdentities: [{ idOnExternalPlatform: 'gnu-1' }], recipients: [{ idOnExternalPlatform: 'gnu-1', isPrimary: true }] })
     const stored = await hub.store.getMessage('recorder', res.body.message.idOnExternalPlatform)
-    t.same((stored!.raw as any).someFutureField, { kept: true }, 'unknown fields are accepted and kept')
+    t.same((toCxoneOutbound(stored!, 'gnu-1').raw as any).someFutureField, { kept: true }, 'unknown fields are accepted and kept, for the translator')
   })
 
   t.test('M3 outbound to a customer with no open thread opens a new thread', async t => {

@@ -33,5 +33,7 @@ t.test('defineChannelPlugin checks what it can at import time', async t => {
   t.throws(() => defineChannelPlugin({ ...base, apiVersion: 2 as unknown as 1 }), /targets plugin API 2/)
   t.throws(() => defineChannelPlugin({ ...base, name: 'Bad_Name' }), /must match/)
   t.throws(() => defineChannelPlugin({ ...base, capabilities: { ...base.capabilities, maxTextLength: 0 } }), /maxTextLength/)
+  t.ok(defineChannelPlugin({ ...base, capabilities: { ...base.capabilities, messageStatus: true } }), 'messageStatus (since 1.4)')
+  t.throws(() => defineChannelPlugin({ ...base, capabilities: { ...base.capabilities, messageStatus: 'yes' as unknown as boolean } }), /messageStatus must be a boolean/)
   t.throws(() => defineChannelPlugin({ ...base, capabilities: { attachments: true } as never }), /must declare capabilities/)
 })

@@ -1,4 +1,4 @@
-import type { ChannelHost, LiveEvent, ThreadInfo, TimelineEntry } from '@byoc-hub/plugin-api'
+import type { ChannelHost, ChannelSignal, LiveEvent, ThreadInfo, TimelineEntry } from '@byoc-hub/plugin-api'
 import type { WateringHoleConfig } from '../config.js'
 import { WateringHoleErrors, type WhErrorCode } from '../errors.js'
 import { checkAttachmentSeal } from '../identity.js'
@@ -6,6 +6,7 @@ import { customerOfToken, renewedToken } from '../customer-token.js'
 import { clientMessageIdOf, type WateringHoleEvent } from '../inbound.js'
 import type { ClientFrame } from '../schemas.js'
 import { parseClientFrame } from '../frames.js'
+import { ownEntry, type WidgetPush } from '../live.js'
 import { FrameBudget } from './rate-limit.js'
 import { SocketPresence } from './presence.js'
 
@@ -28,8 +29,10 @@ const MAX_TRACKED_AGENT_MESSAGES = 2000
 
 /**
  * One widget connection. Everything runs through one promise chain, so frames leave in the order things
- * happened and the per-thread cursor (the highest seq this socket has shown) is never raced: a live event,
- * an ack and a resume all go through `syncTo`, which sends each entry after the cursor exactly once.
+ * happened and the per-thread cursor (the highest seq this socket has shown) is never raced: a pushed entry,
+ * an ack and a resume all go through `syncTo`, which sends each entry after the cursor exactly once. Entries
+ * come by two ways (an agent's through the hub's outbox and the transport, the customer's own at once), so one may
+ * arrive after a later one: a gap is filled from history, and the late one is then dropped by its seq.
  */
 export class WidgetSession {
   private customerId: string | undefined
@@ -156,24 +159,36 @@ export class WidgetSession {
   }
 
   private async onLive (event: LiveEvent): Promise<void> {
-    if (this.closed) return
-    if (event.type === 'message') {
-      if (event.entry.threadId === this.threadId) return await this.syncTo(event.entry)
-      // A message on another thread: an agent's direct message opened a new one. Show it if it is open.
-      const thread = await this.host.threads.get(event.entry.threadId)
-      if (thread?.status === 'open' && thread.customerId === this.customerId) await this.show(thread, 0)
-      return
-    }
-    if (event.threadId !== this.threadId) return
-    switch (event.type) {
-      case 'typing': this.send({ type: 'typing', threadId: event.threadId, on: event.on }); return
-      case 'idle-warning': this.send({ type: 'idle-warning', threadId: event.threadId, endsAt: event.endsAt, now: Date.now(), text: event.text }); return
-      case 'idle-cleared': this.send({ type: 'idle-cleared', threadId: event.threadId }); return
-      case 'message-status': this.send({ type: 'status', threadId: event.threadId, messageId: event.messageId, status: event.status }); return
+    // since plugin API 1.4 the hub publishes nothing but what this plugin pushed (live.ts)
+    if (this.closed || event.type !== 'pushed') return
+    const push = event.payload as WidgetPush
+    if (push.type === 'entry') return await this.onEntry(push.entry)
+    return await this.onSignal(push.signal)
+  }
+
+  private async onEntry (entry: TimelineEntry): Promise<void> {
+    if (entry.threadId === this.threadId) return await this.syncTo(entry)
+    // A message on another thread: an agent's direct message opened a new one. Show it if it is open.
+    const thread = await this.host.threads.get(entry.threadId)
+    if (thread?.status === 'open' && thread.customerId === this.customerId) await this.show(thread, 0)
+  }
+
+  private async onSignal (signal: ChannelSignal): Promise<void> {
+    if (signal.threadId !== this.threadId) return
+    switch (signal.type) {
+      case 'typing': this.send({ type: 'typing', threadId: signal.threadId, on: signal.on }); return
+      case 'idle-warning':
+        // the prompt is a line of the transcript, stored before the signal: show it first, the countdown goes in it
+        await this.syncTo()
+        this.send({ type: 'idle-warning', threadId: signal.threadId, endsAt: signal.endsAt, now: Date.now(), text: signal.text })
+        return
+      case 'idle-cleared': this.send({ type: 'idle-cleared', threadId: signal.threadId }); return
+      case 'message-status': this.send({ type: 'status', threadId: signal.threadId, messageId: signal.messageId, status: signal.status }); return
       case 'thread-closed':
+        // the idle rule's end line, stored before the close
         this.threadOpen = false
         await this.syncTo()
-        this.send({ type: 'thread-closed', threadId: event.threadId, reason: event.reason })
+        this.send({ type: 'thread-closed', threadId: signal.threadId, reason: signal.reason })
     }
   }
 
@@ -215,10 +230,16 @@ export class WidgetSession {
       throw err
     }
     const stored = result.messages[0]
-    if (stored !== undefined) {
-      this.send({ type: 'ack', clientMessageId: frame.clientMessageId, messageId: stored.messageId, threadId: stored.threadId, seq: stored.seq, duplicate: stored.duplicate })
-    }
-    await this.syncTo()
+    if (stored === undefined) return
+    this.send({ type: 'ack', clientMessageId: frame.clientMessageId, messageId: stored.messageId, threadId: stored.threadId, seq: stored.seq, duplicate: stored.duplicate })
+    // a resend of a stored message: the hub kept the first one, which this socket showed unless it fell in a gap
+    if (stored.duplicate) { if (stored.seq > this.cursor) await this.syncTo(); return }
+    const entry = ownEntry(event, stored)
+    await this.syncTo(entry)
+    // the customer's other tabs, on any instance; this one drops its own copy by seq
+    await this.host.push(customerId, { type: 'entry', entry } satisfies WidgetPush).catch(err => {
+      this.host.log.warn({ err, customerId }, 'watering-hole: own message not pushed to other tabs; they resume from history')
+    })
   }
 
   private async newChat (): Promise<void> {

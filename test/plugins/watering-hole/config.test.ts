@@ -10,7 +10,7 @@ t.test('the plugin is a branded channel plugin with the declared capabilities', 
   t.ok(isChannelPlugin(plugin))
   t.equal(plugin.name, 'watering-hole')
   t.equal(plugin.apiVersion, 1)
-  t.same(plugin.capabilities, { attachments: true, typingIndicators: true, readReceipts: true, richMessages: [] })
+  t.same(plugin.capabilities, { attachments: true, typingIndicators: true, readReceipts: true, messageStatus: true, richMessages: [] })
 })
 
 t.test('defaults fill everything but the secret', async t => {
