@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Value } from 'typebox/value'
 import { CxoneInboundMessageSchema, type CxoneInboundMessage, type LiveEvent, type ChannelSignal, type PresenceState } from '../plugin-api/index.js'
-import type { Attachment, Store, Thread, StoredMessage } from '../store/types.js'
+import type { Attachment, ConversationsPort, OutboxPort, StoredMessage, Thread } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { ChannelRuntime } from '../channels/runtime.js'
 import { hubError } from '../errors.js'
@@ -14,7 +14,7 @@ import { Jobs } from './job-kinds.js'
 import { assertValidId, assertValidInboundIds } from './valid-id.js'
 
 export interface ConversationDeps {
-  store: Store
+  store: ConversationsPort & OutboxPort
   bus: EventBus
   idle: IdleRule
   presence: PresenceBook
