@@ -7,7 +7,8 @@ import { percentiles } from './lib/probes.js'
 /**
  * `node bench/store-micro.ts`: the SQLite store calls one agent reply makes (thread lookup, message + job, idle
  * activity, customer lookup, then the worker's claim/complete/status), in a loop, without HTTP. Isolates the
- * store's share of the reply path from machine noise when comparing two versions of core/store/sqlite.ts.
+ * store's share of the reply path from machine noise when comparing two versions of the SQLite driver
+ * (core/store/sqlite*.ts).
  */
 const dir = mkdtempSync(join(tmpdir(), 'byoc-store-micro-'))
 const store = new SqliteStore(join(dir, 'hub.db'))

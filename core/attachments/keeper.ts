@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { request } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Attachment, Store } from '../store/types.js'
+import type { Attachment, DocumentsPort } from '../store/types.js'
 import { JobFailure } from '../delivery/outbox-worker.js'
 import { isCxoneUrl } from './cxone-origin.js'
 
@@ -19,7 +19,7 @@ export interface KeptAttachment {
 }
 
 export interface KeeperOptions {
-  readonly store: Store
+  readonly store: DocumentsPort
   /** the hub's public URL, which the platform and the history get */
   readonly selfUrl: () => string
   /** the DFO base, whose origin (and domain) CXone's attachment links are on */

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { SigningKey, Store } from '../store/types.js'
+import type { SigningKey, SigningKeysPort } from '../store/types.js'
 
 /**
  * HS256 keys for the tokens the hub issues to CXone. Configured keys win (first signs, all verify: rotation by
@@ -10,7 +10,7 @@ export class KeyRing {
   private keys: SigningKey[] = []
   private lastLoad = 0
 
-  constructor (private readonly store: Store, private readonly configured: ReadonlyArray<{ kid: string, secret: string }> | undefined) {}
+  constructor (private readonly store: SigningKeysPort, private readonly configured: ReadonlyArray<{ kid: string, secret: string }> | undefined) {}
 
   async init (): Promise<void> {
     if (this.configured?.length) {

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { ChannelRegistry, ChannelRuntime } from '../channels/runtime.js'
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 import { hubError } from '../errors.js'
 
 /** What every route CXone calls needs: which channel a request may act on, and request-level idempotency. */
@@ -13,7 +13,7 @@ export interface CxoneAccess {
   once<T> (request: FastifyRequest, scope: string, work: () => Promise<T>): Promise<T>
 }
 
-export function cxoneAccess (channels: ChannelRegistry, store: Store, clientChannels?: ReadonlyMap<string, ReadonlySet<string>>): CxoneAccess {
+export function cxoneAccess (channels: ChannelRegistry, store: DocumentsPort, clientChannels?: ReadonlyMap<string, ReadonlySet<string>>): CxoneAccess {
   const mayUse = (request: FastifyRequest, channel: ChannelRuntime): boolean => {
     const bound = clientChannels?.get((request.user as { sub?: string } | undefined)?.sub ?? '')
     return !bound || bound.has(channel.id)

@@ -5,7 +5,7 @@ import type { ByocConfig } from '../../config/schema.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
 import type { CxoneEndpoints } from '../cxone/discovery.js'
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 import { hubError } from '../errors.js'
 import { actionPageHeaders, renderActionPage, renderDonePage, renderErrorPage } from './action-page.js'
 import { formActionSources, returnHosts } from './action-return.js'
@@ -36,7 +36,7 @@ const wantsHtml = (request: FastifyRequest): boolean => String(request.headers.a
  * configured channel, then creates/updates or deletes the DFO channel and sends the admin back to backUrl when it is
  * on a CXone host (action-return.ts); otherwise the admin stays on a page saying what happened.
  */
-export async function actionRoutes (app: FastifyInstance, opts: { config: ByocConfig, channels: ChannelRegistry, dfo: DfoClient, store: Store, selfUrl: () => string, endpoints?: () => Promise<CxoneEndpoints> }): Promise<void> {
+export async function actionRoutes (app: FastifyInstance, opts: { config: ByocConfig, channels: ChannelRegistry, dfo: DfoClient, store: DocumentsPort, selfUrl: () => string, endpoints?: () => Promise<CxoneEndpoints> }): Promise<void> {
   const { config, channels, dfo, store } = opts
   const hosts = returnHosts(config, opts.selfUrl, opts.endpoints)
 

@@ -4,7 +4,7 @@ import type { Static } from 'typebox'
 import type { ChannelRegistry, ChannelRuntime } from '../channels/runtime.js'
 import type { ConversationService } from '../conversations/service.js'
 import { normaliseAgentBody } from '../conversations/agent-message.js'
-import type { Store, Thread } from '../store/types.js'
+import type { ConversationsPort, Thread } from '../store/types.js'
 import { hubError } from '../errors.js'
 import type { CxoneAccess } from './access.js'
 import { AgentMessageBodySchema, ChannelParamsSchema, OutboundResponseSchema, PostParamsSchema, routeErrors } from './schemas.js'
@@ -13,7 +13,7 @@ type AgentBody = Static<typeof AgentMessageBodySchema>
 export interface AgentMessageRoutesOptions {
   channels: ChannelRegistry
   conversations: ConversationService
-  store: Store
+  store: ConversationsPort
   access: CxoneAccess
   publicUrl: () => string
 }

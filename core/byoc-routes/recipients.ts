@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
-import type { Store } from '../store/types.js'
+import type { ConversationsPort } from '../store/types.js'
 import type { CxoneAccess } from './access.js'
 import { ChannelParamsSchema, RecipientValidationBodySchema } from './schemas.js'
 
 /** M4: CXone checks recipients before an agent's manual outbound. */
-export async function recipientRoutes (app: FastifyInstance, opts: { store: Store, access: CxoneAccess }): Promise<void> {
+export async function recipientRoutes (app: FastifyInstance, opts: { store: ConversationsPort, access: CxoneAccess }): Promise<void> {
   const { store, access } = opts
   app.post<{ Params: Static<typeof ChannelParamsSchema>, Body: Static<typeof RecipientValidationBodySchema> }>('/1.0/channel/:channelId/recipients/validation', {
     schema: {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { ChannelHost, LiveEvent, PresenceState, ThreadInfo } from '../plugin-api/index.js'
-import type { Store } from '../store/types.js'
+import type { ConversationsPort, DocumentsPort, TimersPort } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
 import type { ConversationService } from '../conversations/service.js'
@@ -11,7 +11,7 @@ import type { ChannelRuntime } from './runtime.js'
 import { customerTokensNotBefore } from './customer-tokens.js'
 import { assertValidId } from '../conversations/valid-id.js'
 
-interface HostDeps { store: Store, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
+interface HostDeps { store: ConversationsPort & TimersPort & DocumentsPort, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
 
 /** The narrow, read-mostly facade a plugin gets: no root instance, no secrets, no metrics registry. */
 export function createChannelHost (channel: ChannelRuntime, config: unknown, d: HostDeps): ChannelHost<any, unknown> { // intentional any: each plugin types its own config

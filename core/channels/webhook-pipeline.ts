@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Value } from 'typebox/value'
 import type { ChannelHost, ChannelWebhook, ReceiveResult, WebhookEventOf } from '../plugin-api/index.js'
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 import { hubError } from '../errors.js'
 import { checkWebhookHeaders, DEFAULT_TOLERANCE_SECONDS } from './webhook-headers.js'
 
@@ -19,7 +19,7 @@ interface AnsweredDelivery { readonly timestamp: string, readonly answer: Webhoo
 export interface WebhookPipelineDeps {
   readonly channelId: string
   readonly host: ChannelHost<unknown, unknown>
-  readonly store: Store
+  readonly store: DocumentsPort
 }
 
 /** The answer to a retry of a done delivery: the first answer, every message marked as the duplicate it is. */

@@ -1,4 +1,4 @@
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 import { FINAL_CONTACT_STATUSES, type DfoClient, type DfoContact } from '../cxone/dfo-types.js'
 
 const DOC = { collection: 'cxone:case-feed', id: 'ended' } as const
@@ -27,7 +27,7 @@ const keyOf = (c: DfoContact): string => `${c.id}@${c.statusUpdatedAt ?? ''}`
  * so whichever instance holds the poller's lease continues where the last one stopped.
  */
 export class EndedCaseFeed {
-  constructor (private readonly store: Store, private readonly dfo: DfoClient) {}
+  constructor (private readonly store: DocumentsPort, private readonly dfo: DfoClient) {}
 
   /**
    * Cases that ended since the watermark, oldest first. `startAt` gives the first watermark (no close before it

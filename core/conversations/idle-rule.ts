@@ -1,4 +1,4 @@
-import type { Store, Thread } from '../store/types.js'
+import type { ConversationsPort, Thread, TimersPort } from '../store/types.js'
 import type { ChannelRuntime } from '../channels/runtime.js'
 import type { ChannelSignal } from '../plugin-api/types.js'
 import type { PresenceBook } from './presence.js'
@@ -38,7 +38,7 @@ export class IdleRule {
   private signal: Signal | undefined
   private recordWarning: RecordWarning | undefined
 
-  constructor (private readonly store: Store, private readonly presence: PresenceBook, private readonly now: () => number = Date.now) {}
+  constructor (private readonly store: TimersPort & ConversationsPort, private readonly presence: PresenceBook, private readonly now: () => number = Date.now) {}
 
   /** Set once the conversation service exists (it owns signalling and the conversation's lines). */
   bind (hooks: { signal: Signal, recordWarning: RecordWarning }): void {

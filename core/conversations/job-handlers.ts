@@ -1,4 +1,4 @@
-import type { Job, Store, StoredMessage } from '../store/types.js'
+import type { ConversationsPort, Job, StoredMessage } from '../store/types.js'
 import type { ChannelRegistry, ChannelRuntime } from '../channels/runtime.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
 import { DfoError } from '../cxone/dfo-types.js'
@@ -11,7 +11,7 @@ import { Jobs } from './job-kinds.js'
 import { findLiveCase } from './find-case.js'
 
 interface Deps {
-  store: Store, channels: ChannelRegistry, dfo: DfoClient, conversations: ConversationService
+  store: ConversationsPort, channels: ChannelRegistry, dfo: DfoClient, conversations: ConversationService
   /** copies agent attachments into the store before the platform gets their hub URLs */
   attachments?: { keep (threadId: string, attachments: StoredMessage['attachments']): Promise<void> }
 }

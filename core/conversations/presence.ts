@@ -1,4 +1,4 @@
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 import { PRESENCE_TTL_MS, type PresenceState } from '../plugin-api/types.js'
 
 /** What the hub knows of a customer: `unknown` when their platform never reported presence (then only answers count). */
@@ -17,7 +17,7 @@ const collectionOf = (channelId: string, customerId: string): string => `presenc
  * prunes it.
  */
 export class PresenceBook {
-  constructor (private readonly store: Store, private readonly now: () => number = Date.now) {}
+  constructor (private readonly store: DocumentsPort, private readonly now: () => number = Date.now) {}
 
   /** Records one connection's state; returns that connection's previous state (undefined when it is new). */
   async report (channelId: string, customerId: string, connectionId: string, state: PresenceState): Promise<PresenceState | undefined> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Value } from 'typebox/value'
 import { CxoneInboundMessageSchema, type CxoneInboundMessage, type ChannelSignal, type PresenceState } from '../plugin-api/index.js'
-import type { Attachment, Store, Thread, StoredMessage } from '../store/types.js'
+import type { Attachment, ConversationsPort, OutboxPort, StoredMessage, Thread } from '../store/types.js'
 import type { ChannelRuntime } from '../channels/runtime.js'
 import { hubError } from '../errors.js'
 import type { IdleRule, IdleWarningLine } from './idle-rule.js'
@@ -13,7 +13,7 @@ import { assertValidId, assertValidInboundIds } from './valid-id.js'
 import type { NormalisedAgentMessage } from './agent-message.js'
 
 export interface ConversationDeps {
-  store: Store
+  store: ConversationsPort & OutboxPort
   idle: IdleRule
   presence: PresenceBook
   log: FastifyBaseLogger

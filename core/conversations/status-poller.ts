@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Store } from '../store/types.js'
+import type { ConversationsPort, DocumentsPort, LeasesPort } from '../store/types.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
 import type { DfoClient, DfoContact } from '../cxone/dfo-types.js'
 import type { ConversationService } from './service.js'
@@ -24,7 +24,7 @@ export class ThreadStatusPoller {
   private readonly sweep: ArchivedThreadSweep
 
   constructor (
-    private readonly store: Store,
+    private readonly store: ConversationsPort & LeasesPort & DocumentsPort,
     private readonly channels: ChannelRegistry,
     dfo: DfoClient,
     private readonly conversations: ConversationService,

@@ -1,4 +1,4 @@
-import type { Store, Thread } from '../store/types.js'
+import type { ConversationsPort, DocumentsPort, Thread } from '../store/types.js'
 import type { ChannelRegistry, ChannelRuntime } from '../channels/runtime.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
 
@@ -14,7 +14,7 @@ interface Cursor { channelId: string, after: string }
  * look whatever the number of open threads (10,000 threads are all asked about every 200 looks).
  */
 export class ArchivedThreadSweep {
-  constructor (private readonly store: Store, private readonly channels: ChannelRegistry, private readonly dfo: DfoClient) {}
+  constructor (private readonly store: ConversationsPort & DocumentsPort, private readonly channels: ChannelRegistry, private readonly dfo: DfoClient) {}
 
   /** The archived threads among the next batch (at most one DFO call). */
   async next (): Promise<Array<{ channel: ChannelRuntime, thread: Thread }>> {

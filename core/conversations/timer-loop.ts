@@ -1,11 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Job, Store } from '../store/types.js'
+import type { ConversationsPort, Job, TimersPort } from '../store/types.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
 import type { ConversationService } from './service.js'
 import type { IdleRule, IdleTimerPayload } from './idle-rule.js'
 
 /**
- * Polls the store for due timers and moves them into the outbox atomically (Store.moveDueTimersToJobs), where
+ * Polls the store for due timers and moves them into the outbox atomically (TimersPort.moveDueTimersToJobs), where
  * the worker fires each one with a lease: once across instances, and again elsewhere if the firing instance dies.
  */
 export class TimerLoop {
@@ -13,7 +13,7 @@ export class TimerLoop {
   private busy: Promise<void> | undefined
 
   constructor (
-    private readonly store: Store,
+    private readonly store: TimersPort,
     private readonly log: FastifyBaseLogger,
     private readonly kick: () => void,
     private readonly intervalMs = 250
@@ -46,7 +46,7 @@ export class TimerLoop {
 
 /** The 'timer.fire' job: what a due idle timer does. */
 export function timerFireHandler (deps: {
-  store: Store, channels: ChannelRegistry, conversations: ConversationService, idle: IdleRule,
+  store: ConversationsPort, channels: ChannelRegistry, conversations: ConversationService, idle: IdleRule,
   onFired?: (kind: string, lateMs: number) => void
 }): (job: Job) => Promise<void> {
   return async (job) => {

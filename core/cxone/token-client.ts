@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Store } from '../store/types.js'
+import type { DocumentsPort, LeasesPort } from '../store/types.js'
 import { DfoError, type CxoneTokenSource } from './dfo-types.js'
 import { raceSignal, sleep } from '../delivery/http-retry.js'
 import { fetchToken, type CachedToken, type TokenFetchOptions } from './token-fetch.js'
@@ -8,7 +8,7 @@ export interface TokenSourceOptions extends TokenFetchOptions {
   /** refresh this long before expiry (default 60 s; at most half the token's lifetime) */
   readonly refreshSkewMs?: number
   /** share one token across instances through the store (doc `cxone-token/current`, lease `cxone-token-refresh`) */
-  readonly store?: Store
+  readonly store?: DocumentsPort & LeasesPort
   /** how often an instance waiting for another's refresh re-reads the shared doc (default 50 ms) */
   readonly sharedPollMs?: number
 }
@@ -38,13 +38,13 @@ export function createTokenSource (opts: TokenSourceOptions): CxoneTokenSource {
 
   const fetchOnce = (): Promise<CachedToken> => fetchToken(opts)
 
-  async function readDoc (store: Store): Promise<CachedToken | undefined> {
+  async function readDoc (store: DocumentsPort & LeasesPort): Promise<CachedToken | undefined> {
     const doc = await store.getDoc<Partial<CachedToken>>(DOC_COLLECTION, DOC_ID)
     if (typeof doc?.accessToken !== 'string' || typeof doc.expiresAt !== 'number' || typeof doc.obtainedAt !== 'number') return undefined
     return { accessToken: doc.accessToken, tokenType: doc.tokenType ?? 'Bearer', expiresAt: doc.expiresAt, obtainedAt: doc.obtainedAt }
   }
 
-  async function obtainShared (store: Store, rejected: string | undefined): Promise<CachedToken> {
+  async function obtainShared (store: DocumentsPort & LeasesPort, rejected: string | undefined): Promise<CachedToken> {
     const deadline = Date.now() + leaseTtl + opts.timeoutMs
     for (;;) {
       const doc = await readDoc(store)

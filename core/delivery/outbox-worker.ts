@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Job, Store } from '../store/types.js'
+import type { Job, OutboxPort } from '../store/types.js'
 import { backoffDelay } from './http-retry.js'
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions } from './circuit-breaker.js'
 import { jobSignal } from './job-signal.js'
@@ -14,7 +14,7 @@ export class JobFailure extends Error {
 export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void>
 
 export interface OutboxWorkerOptions {
-  store: Store
+  store: OutboxPort
   handlers: Record<string, JobHandler>
   log: FastifyBaseLogger
   /** total attempts before a job becomes a dead letter */

@@ -1,11 +1,11 @@
 import { Gauge } from 'prom-client'
-import type { Store } from '../store/types.js'
+import type { ConversationsPort, OutboxPort, TimersPort } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import { checkReadiness, type Readiness } from './health.js'
 import type { HubMetrics } from './metrics.js'
 
 export interface GaugeSources {
-  store: Store
+  store: OutboxPort & TimersPort & ConversationsPort
   bus: EventBus
   /** the configured channel ids: the only values the channel label takes */
   channelIds: () => string[]

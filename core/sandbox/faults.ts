@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 import { dfoError } from './dfo-errors.js'
 import type { SandboxFaults } from './options.js'
 
@@ -16,14 +16,14 @@ export const FaultsSchema = Type.Object({
   downtime: Type.Optional(Type.Array(Type.Object({ fromMs: ms, toMs: ms }, { additionalProperties: false })))
 }, { additionalProperties: false })
 
-export const getFaults = async (store: Store): Promise<SandboxFaults> => (await store.getDoc<SandboxFaults>(FAULTS, 'current')) ?? {}
-export const setFaults = (store: Store, f: SandboxFaults): Promise<void> => store.putDoc(FAULTS, 'current', f)
+export const getFaults = async (store: DocumentsPort): Promise<SandboxFaults> => (await store.getDoc<SandboxFaults>(FAULTS, 'current')) ?? {}
+export const setFaults = (store: DocumentsPort, f: SandboxFaults): Promise<void> => store.putDoc(FAULTS, 'current', f)
 
 /**
  * onRequest hook for DFO calls. One random draw decides: below rateLimitRate -> 429, below
  * rateLimitRate + errorRate -> 500; downtime windows answer 503 before anything else.
  */
-export function injectFaults (store: Store, random: () => number) {
+export function injectFaults (store: DocumentsPort, random: () => number) {
   return async (_req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const f = await getFaults(store)
     const now = Date.now()
@@ -44,7 +44,7 @@ export function injectFaults (store: Store, random: () => number) {
 }
 
 /** Runtime control: PUT replaces the fault settings for every instance sharing the store. */
-export function faultRoutes (store: Store): FastifyPluginAsync {
+export function faultRoutes (store: DocumentsPort): FastifyPluginAsync {
   return async (app) => {
     app.get('/_faults', async () => getFaults(store))
     app.put('/_faults', async (req, reply) => {

@@ -1,4 +1,4 @@
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 import type { SandboxHub } from './options.js'
 
 const HUB_TOKEN = 'sandbox:hub-token'
@@ -17,7 +17,7 @@ interface CachedToken { token: string, expiresAt: number }
  * (shared by sandbox instances), and on a 401 one fresh token and one retry.
  */
 export class HubClient {
-  constructor (private readonly store: Store, private readonly hub: SandboxHub) {}
+  constructor (private readonly store: DocumentsPort, private readonly hub: SandboxHub) {}
 
   async post (path: string, body: unknown): Promise<{ status: number, body: unknown }> {
     let token = await this.token(false)

@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox'
 import type { ByocConfig } from '../../config/schema.js'
 import { importChannelPlugin } from '../channels/loader.js'
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 import { keptSecret } from './kept-secrets.js'
 
 type SchemaProps = { properties?: Record<string, { type?: unknown, 'x-secret'?: boolean }>, required?: string[] }
@@ -25,7 +25,7 @@ export async function missingChannelSecrets (ch: ByocConfig['channels'][number],
  * sandbox's access key secret, its console token, and the required secrets of each channel plugin's config (the
  * Watering Hole's identitySecret). Configured values always win. Returns a new config; the given one is unchanged.
  */
-export async function withKeptSecrets (config: ByocConfig, store: Store, baseDir: string): Promise<ByocConfig> {
+export async function withKeptSecrets (config: ByocConfig, store: DocumentsPort, baseDir: string): Promise<ByocConfig> {
   const clients = await Promise.all(config.auth.clients.map(async c =>
     c.clientSecret ? c : { ...c, clientSecret: await keptSecret(store, `client:${c.clientId}`) }))
   const sandboxClient = clients.find(c => c.clientId === config.sandbox.clientId)

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto'
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 import type {
   ContactStatus, SbChannel, SbContact, SbCustomer, SbMessage, SbMessageStatus, SbThread
 } from './model.js'
@@ -35,7 +35,7 @@ export interface ThreadView extends SbThread {
 
 /** The emulated CXone's data, kept entirely in the hub's store so several sandbox instances agree. */
 export class SandboxState {
-  constructor (readonly store: Store) {}
+  constructor (readonly store: DocumentsPort) {}
 
   // channels
   getChannel (id: string): Promise<SbChannel | undefined> { return this.store.getDoc<SbChannel>(C.channels, id) }

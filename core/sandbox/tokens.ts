@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Store } from '../store/types.js'
+import type { DocumentsPort } from '../store/types.js'
 
 const TOKENS = 'sandbox:tokens'
 export const SANDBOX_TENANT_ID = 'sandbox-tenant'
@@ -7,13 +7,13 @@ export const SANDBOX_TENANT_ID = 'sandbox-tenant'
 interface TokenDoc { expiresAt: number, subject: string }
 
 /** Access tokens the emulated CXone issues; stored so every sandbox instance accepts them until they expire. */
-export async function issueToken (store: Store, subject: string, ttlMs: number): Promise<string> {
+export async function issueToken (store: DocumentsPort, subject: string, ttlMs: number): Promise<string> {
   const token = randomBytes(24).toString('base64url')
   await store.putDoc(TOKENS, token, { expiresAt: Date.now() + ttlMs, subject } satisfies TokenDoc)
   return token
 }
 
-export async function tokenValid (store: Store, token: string): Promise<boolean> {
+export async function tokenValid (store: DocumentsPort, token: string): Promise<boolean> {
   const doc = await store.getDoc<TokenDoc>(TOKENS, token)
   if (!doc) return false
   if (doc.expiresAt > Date.now()) return true

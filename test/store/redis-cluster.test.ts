@@ -9,8 +9,7 @@ import { RedisStore } from '../../core/store/redis.js'
 import { lazyCluster } from '../../core/store/redis-cluster.js'
 import { eventually } from '../helper.js'
 import { ownCluster } from '../ha/own-cluster.js'
-import { runStoreConformance } from './conformance.js'
-import { runSharedStoreConformance } from './conformance-shared.js'
+import { runSharedStoreConformance, runStoreConformance } from './conformance/index.js'
 
 /*
  * The Redis store on a real Redis Cluster (3 masters, started by this file): the same conformance suites the single

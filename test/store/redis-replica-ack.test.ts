@@ -4,7 +4,7 @@ import { RedisStore } from '../../core/store/redis.js'
 import { eventually, http, startHub } from '../helper.js'
 import { ownRedis, type OwnRedis } from '../ha/own-redis.js'
 import { replicaLink } from '../ha/sentinel-rig.js'
-import { concurrently, newMessage, uid } from './conformance-kit.js'
+import { concurrently, newMessage, uid } from './conformance/kit.js'
 
 /** A primary with one replica of the test's own, in sync. */
 async function primaryWithReplica (t: Test): Promise<{ primary: OwnRedis, replica: OwnRedis }> {

@@ -2,8 +2,7 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { RedisStore } from '../../core/store/redis.js'
-import { runStoreConformance } from './conformance.js'
-import { runSharedStoreConformance } from './conformance-shared.js'
+import { runSharedStoreConformance, runStoreConformance } from './conformance/index.js'
 import { redisUrl, freshPrefix as freshRedisPrefix } from './redis-server.js'
 
 const url = await redisUrl()

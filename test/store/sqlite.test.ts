@@ -1,8 +1,7 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { SqliteStore } from '../../core/store/sqlite.js'
-import { runStoreConformance } from './conformance.js'
-import { runSharedStoreConformance } from './conformance-shared.js'
+import { runSharedStoreConformance, runStoreConformance } from './conformance/index.js'
 
 let n = 0
 

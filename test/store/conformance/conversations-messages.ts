@@ -1,8 +1,9 @@
 import type { Test } from 'tap'
-import type { MessageStatus } from '../../core/store/types.js'
-import { concurrently, fresh, newMessage, type OpenStore } from './conformance-kit.js'
+import type { ConversationsPort, MessageStatus, OutboxPort } from '../../../core/store/types.js'
+import { concurrently, fresh, newMessage, type OpenPort } from './kit.js'
 
-export function messageCases (t: Test, open: OpenStore): void {
+/** Messages, and the job insertMessage enqueues with one (read back through the outbox's listJobs). */
+export function messageCases (t: Test, open: OpenPort<ConversationsPort & Pick<OutboxPort, 'listJobs'>>): void {
   t.test('insertMessage assigns seq 1, 2, 3 per thread and keeps every field', async t => {
     const s = await fresh(t, open)
     await s.openThread('ch-1', 'c1', 'th-1')

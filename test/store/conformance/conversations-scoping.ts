@@ -1,8 +1,9 @@
 import type { Test } from 'tap'
-import { concurrently, fresh, newMessage, type OpenStore } from './conformance-kit.js'
+import type { ConversationsPort } from '../../../core/store/types.js'
+import { concurrently, fresh, newMessage, type OpenPort } from './kit.js'
 
 /** Ids are scoped by channel (issue 13 point 8); a customer's current thread is the open one with the latest activity. */
-export function scopingCases (t: Test, open: OpenStore): void {
+export function scopingCases (t: Test, open: OpenPort<ConversationsPort>): void {
   t.test('the same thread and message ids on two channels are two threads and two messages', async t => {
     const s = await fresh(t, open)
     const now = Date.now()

@@ -1,13 +1,13 @@
 import type { Test } from 'tap'
-import type { Job, Store } from '../../core/store/types.js'
-import { concurrently, fresh, type OpenStore } from './conformance-kit.js'
+import type { Job, OutboxPort } from '../../../core/store/types.js'
+import { concurrently, fresh, pair, type OpenPair, type OpenPort } from './kit.js'
 
 const ids = (jobs: Job[]): Array<Job['jobId']> => jobs.map(j => j.jobId)
-const byId = async (s: Store, jobId: Job['jobId']): Promise<Job | undefined> =>
+const byId = async (s: OutboxPort, jobId: Job['jobId']): Promise<Job | undefined> =>
   (await s.listJobs({ limit: 100_000 })).find(j => j.jobId === jobId)
 
 /** Two jobs of key A, the first claimed by 'w' for a minute. */
-async function headClaimed (s: Store): Promise<{ a1: Job, a2: Job, now: number }> {
+async function headClaimed (s: OutboxPort): Promise<{ a1: Job, a2: Job, now: number }> {
   const a1 = (await s.enqueue({ kind: 'k', orderKey: 'A', payload: 1 }))!
   const a2 = (await s.enqueue({ kind: 'k', orderKey: 'A', payload: 2 }))!
   const now = Date.now() + 10
@@ -15,7 +15,8 @@ async function headClaimed (s: Store): Promise<{ a1: Job, a2: Job, now: number }
   return { a1, a2, now }
 }
 
-export function jobCases (t: Test, open: OpenStore): void {
+/** The outbox port on one store: jobs, their leases, dead letters. */
+export function outboxConformance (t: Test, open: OpenPort<OutboxPort>): void {
   t.test('enqueue stores the job and dedupes by dedupeKey forever', async t => {
     const s = await fresh(t, open)
     const before = Date.now()
@@ -164,5 +165,44 @@ export function jobCases (t: Test, open: OpenStore): void {
     t.same(await s.claimJobs('w', 10, 1_000), [])
     t.same(await s.listJobs({}), [])
     t.same(await s.outboxStats(), { pending: 0, dead: 0, oldestPendingAgeMs: 0 })
+  })
+}
+
+/** The outbox port on two instances sharing one store: no job runs twice, a crashed instance's jobs run elsewhere. */
+export function sharedOutboxConformance (t: Test, openPair: OpenPair<OutboxPort>): void {
+  t.test('claimJobs racing on two instances: no job twice, per-key order kept', async t => {
+    const [a, b] = await pair(t, openPair)
+    for (let i = 0; i < 30; i++) await a.enqueue({ kind: 'k', orderKey: `K${i % 5}`, payload: i })
+    const done: Array<{ key: string, payload: number }> = []
+    const seen = new Set<string>()
+    const worker = async (s: OutboxPort, owner: string): Promise<void> => {
+      for (let round = 0; round < 200 && done.length < 30; round++) {
+        const jobs = await s.claimJobs(owner, 3, 60_000)
+        for (const j of jobs) {
+          t.notOk(seen.has(String(j.jobId)), `job ${j.jobId} claimed once`)
+          seen.add(String(j.jobId))
+          done.push({ key: j.orderKey, payload: j.payload as number })
+          await s.completeJob(j.jobId, owner)
+        }
+        if (jobs.length === 0) await new Promise(resolve => setImmediate(resolve))
+      }
+    }
+    await Promise.all([worker(a, 'wa'), worker(b, 'wb'), worker(a, 'wa2'), worker(b, 'wb2')])
+    t.equal(done.length, 30)
+    for (let k = 0; k < 5; k++) {
+      const order = done.filter(d => d.key === `K${k}`).map(d => d.payload)
+      t.same(order, [...order].sort((x, y) => x - y), `K${k} ran in insertion order`)
+    }
+  })
+
+  t.test('a job leased by a crashed instance runs on the other after the lease', async t => {
+    const [a, b] = await pair(t, openPair)
+    const job = await a.enqueue({ kind: 'k', orderKey: 'A', payload: 'x' })
+    const now = Date.now() + 10
+    t.equal((await a.claimJobs('instance-a', 1, 2_000, now)).length, 1)
+    await a.close()
+    t.same(await b.claimJobs('instance-b', 1, 2_000, now + 1_999), [])
+    const again = await b.claimJobs('instance-b', 1, 2_000, now + 2_000)
+    t.same(again.map(j => j.jobId), [job!.jobId])
   })
 }

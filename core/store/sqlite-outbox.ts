@@ -1,0 +1,86 @@
+import type { Job, JobFilter, NewJob, OutboxPort, OutboxStats } from './ports/outbox.js'
+import type { Row, SqliteSql } from './sqlite-sql.js'
+
+const toJob = (r: Row): Job => ({
+  jobId: r.job_id,
+  kind: r.kind,
+  orderKey: r.order_key,
+  ...(r.dedupe_key != null ? { dedupeKey: r.dedupe_key } : {}),
+  payload: JSON.parse(r.payload),
+  attempts: r.attempts,
+  state: r.state,
+  runAt: r.run_at,
+  ...(r.last_error != null ? { lastError: r.last_error } : {}),
+  createdAt: r.created_at
+})
+
+/**
+ * Inserts a job unless its dedupeKey exists; synchronous, so insertMessage and moveDueTimersToJobs can call it
+ * inside their own transaction (the message or the timer and its job commit together).
+ */
+export function enqueueJob (sql: SqliteSql, job: NewJob): Job | undefined {
+  const now = Date.now()
+  const r = sql.prepare(`INSERT INTO jobs (kind, order_key, dedupe_key, payload, state, run_at, created_at)
+    VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`)
+    .run(job.kind, job.orderKey, job.dedupeKey ?? null, JSON.stringify(job.payload), job.runAt ?? now, now)
+  if (r.changes === 0) return undefined
+  return toJob(sql.prepare('SELECT * FROM jobs WHERE job_id = ?').get(r.lastInsertRowid) as Row)
+}
+
+/** The outbox on SQLite: every claim is a conditional UPDATE inside an IMMEDIATE transaction. */
+export function sqliteOutbox (sql: SqliteSql): OutboxPort {
+  return {
+    async enqueue (job: NewJob): Promise<Job | undefined> {
+      return enqueueJob(sql, job)
+    },
+
+    async claimJobs (owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
+      return sql.tx(() => {
+        // the head of each orderKey: its oldest pending job; later jobs of that key wait for it
+        const rows = sql.prepare(`SELECT j.* FROM jobs j
+          WHERE j.state = 'pending' AND j.job_id = (SELECT MIN(job_id) FROM jobs h WHERE h.order_key = j.order_key AND h.state = 'pending')
+            AND j.run_at <= ? AND (j.lease_until IS NULL OR j.lease_until <= ?)
+          ORDER BY j.run_at, j.job_id LIMIT ?`).all(now, now, limit) as Row[]
+        const lease = sql.prepare('UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_id = ?')
+        for (const r of rows) lease.run(owner, now + leaseMs, r.job_id)
+        return rows.map(toJob)
+      })
+    },
+
+    async completeJob (jobId: Job['jobId'], owner: string): Promise<void> {
+      sql.prepare("UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, payload = '{}' WHERE job_id = ? AND lease_owner = ?").run(jobId, owner)
+    },
+
+    async retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string, opts?: { countAttempt?: boolean }): Promise<void> {
+      sql.prepare('UPDATE jobs SET attempts = attempts + ?, run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?')
+        .run(opts?.countAttempt === false ? 0 : 1, runAt, error, jobId, owner)
+    },
+
+    async buryJob (jobId: Job['jobId'], owner: string, error: string): Promise<void> {
+      sql.prepare("UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?")
+        .run(error, jobId, owner)
+    },
+
+    async listJobs (f: JobFilter): Promise<Job[]> {
+      const where: string[] = []
+      const args: unknown[] = []
+      if (f.state) { where.push('state = ?'); args.push(f.state) }
+      if (f.kind) { where.push('kind = ?'); args.push(f.kind) }
+      const text = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY job_id LIMIT ?`
+      return (sql.prepare(text).all(...args, f.limit ?? 1000) as Row[]).map(toJob)
+    },
+
+    async replayJob (jobId: Job['jobId']): Promise<boolean> {
+      const r = sql.prepare("UPDATE jobs SET state = 'pending', attempts = 0, run_at = ?, last_error = NULL WHERE job_id = ? AND state = 'dead'").run(Date.now(), jobId)
+      return r.changes === 1
+    },
+
+    async outboxStats (now = Date.now()): Promise<OutboxStats> {
+      const r = sql.prepare(`SELECT
+        SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS pending,
+        SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END) AS dead,
+        MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest FROM jobs`).get() as Row
+      return { pending: r.pending ?? 0, dead: r.dead ?? 0, oldestPendingAgeMs: r.oldest != null ? Math.max(0, now - r.oldest) : 0 }
+    }
+  }
+}
