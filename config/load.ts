@@ -9,10 +9,11 @@ import { interpolateEnv } from './interpolate.js'
 import { parseDuration } from './duration.js'
 import { secretProblems } from './secret-rules.js'
 import { normalizeTrustProxy, trustProxyProblems } from './trust-proxy.js'
+import { Errors } from '../core/errors.js'
 
 /** A config that fails validation; `problems` lists every error as "/path: message". */
 export class ConfigInvalidError extends Error {
-  readonly code = 'BYOC_ERR_CONFIG_INVALID'
+  readonly code = Errors.CONFIG_INVALID.code
   constructor (readonly source: string, readonly problems: string[]) {
     super(`Invalid configuration in ${source}:\n${problems.map(p => `  - ${p}`).join('\n')}`)
   }

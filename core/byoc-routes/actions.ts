@@ -5,8 +5,8 @@ import type { ByocConfig } from '../../config/schema.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
 import type { CxoneEndpoints } from '../cxone/discovery.js'
+import { Errors, hubError } from '../errors.js'
 import type { DocumentsPort } from '../store/types.js'
-import { hubError } from '../errors.js'
 import { actionPageHeaders, renderActionPage, renderDonePage, renderErrorPage } from './action-page.js'
 import { formActionSources, returnHosts } from './action-return.js'
 import { channelIntegrationId, dfoChannelFor } from '../cxone/channel-definition.js'
@@ -45,7 +45,7 @@ export async function actionRoutes (app: FastifyInstance, opts: { config: ByocCo
     if (!wantsHtml(request)) throw err
     const status = err.validation ? 400 : err.statusCode ?? 500
     if (status >= 500) request.log.error({ err }, 'action failed')
-    const code = err.validation ? 'BYOC_ERR_VALIDATION' : typeof err.code === 'string' && err.code.startsWith('BYOC_') ? err.code : 'BYOC_ERR_INTERNAL'
+    const code = err.validation ? Errors.VALIDATION.code : typeof err.code === 'string' && err.code.startsWith('BYOC_') ? err.code : Errors.INTERNAL.code
     const message = status >= 500 ? 'CXone or the hub could not complete this; try again from CXone.' : err.message
     const backUrl = (request.query as { backUrl?: unknown } | undefined)?.backUrl
     const refused = typeof backUrl === 'string' && !await hosts.check(backUrl, request.host) ? backUrl : undefined

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Static } from 'typebox'
+import { Errors } from '../errors.js'
 import type { ConversationsPort } from '../store/types.js'
 import type { CxoneAccess } from './access.js'
 import { ChannelParamsSchema, RecipientValidationBodySchema } from './schemas.js'
@@ -23,7 +24,7 @@ export async function recipientRoutes (app: FastifyInstance, opts: { store: Conv
       return reply.code(400).send({
         displayErrorMessage: 'Unknown recipient', errorCode: 'outboundValidationFailed',
         errors: unknown.map(id => ({ path: ['idOnExternalPlatform'], message: `recipient ${id} is unknown on channel ${channel.id}` })),
-        error: { code: 'BYOC_ERR_RECIPIENT_UNKNOWN', message: 'Recipient is unknown on this channel' }
+        error: { code: Errors.RECIPIENT_UNKNOWN.code, message: Errors.RECIPIENT_UNKNOWN.message }
       })
     }
     return { status: 'valid' }

@@ -3,7 +3,7 @@ import { apiIncompatibility, isChannelPlugin, PLUGIN_API_SEMVER, PLUGIN_API_VERS
 import type { ChannelConfig } from '../../config/schema.js'
 import { allErrors } from '../../config/load.js'
 import { secretProblems } from '../../config/secret-rules.js'
-import { hubError } from '../errors.js'
+import { Errors, hubError } from '../errors.js'
 import { resolvePluginSpecifier } from './plugin-resolve.js'
 
 /**
@@ -35,7 +35,7 @@ export async function importChannelPlugin (channel: ChannelConfig, baseDir: stri
 }
 
 export class ChannelConfigInvalidError extends Error {
-  readonly code = 'BYOC_ERR_CHANNEL_CONFIG_INVALID'
+  readonly code = Errors.CHANNEL_CONFIG_INVALID.code
   constructor (readonly problems: string[]) { super(`Invalid channel configuration:\n${problems.map(p => `  - ${p}`).join('\n')}`) }
 }
 

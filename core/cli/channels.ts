@@ -1,6 +1,6 @@
 import { cliCxone } from './cxone-client.js'
 import { channelIntegrationId, dfoChannelFor } from '../cxone/channel-definition.js'
-import { HubError } from '../errors.js'
+import { isHubError } from '../errors.js'
 import { loadChannelPlugin } from '../channels/loader.js'
 import { loadConfigFile } from '../../config/load.js'
 
@@ -36,7 +36,7 @@ export async function channels (configPath: string, args: string[]): Promise<num
     console.error('Usage: byoc-hub channels list|create|delete [id]')
     return 1
   } catch (err) {
-    if (err instanceof HubError) console.error(`${err.code}: ${err.message}`)
+    if (isHubError(err)) console.error(`${err.code}: ${err.message}`)
     else console.error(`CXone call failed: ${(err as Error).message}`)
     return 1
   } finally {

@@ -1,4 +1,5 @@
 import type { CxoneInboundMessage } from '../plugin-api/cxone-types.js'
+import type { CxoneFailureCode } from '../errors.js'
 
 /**
  * Calls the hub makes to CXone Digital Experience (DFO), §3.3 of the contract. Every method:
@@ -102,16 +103,8 @@ export interface NewDfoChannel {
   readonly [k: string]: unknown
 }
 
-/** Codes the rest of the hub acts on. */
-export type DfoErrorCode =
-  | 'BYOC_ERR_CXONE_THREAD_CLOSED'      // cannotAddMoreMessagesToPost: stop, tell the platform
-  | 'BYOC_ERR_CXONE_REJECTED'           // other 4xx: never retried, dead-lettered
-  | 'BYOC_ERR_CXONE_UNAUTHORIZED'       // 401 even after a fresh token
-  | 'BYOC_ERR_CXONE_RATE_LIMITED'       // 429: retry after retryAfterMs
-  | 'BYOC_ERR_CXONE_UNAVAILABLE'        // 5xx
-  | 'BYOC_ERR_CXONE_TIMEOUT'
-  | 'BYOC_ERR_CXONE_NETWORK'
-  | 'BYOC_ERR_CXONE_DISCOVERY'          // region discovery failed (cxone.tenantId): retried with back-off
+/** Codes the rest of the hub acts on: the CXone rows of the error table (core/errors.ts CxoneFailureCodes). */
+export type DfoErrorCode = CxoneFailureCode
 
 export class DfoError extends Error {
   constructor (

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyError } from 'fastify'
-import { Errors, type CodedErrorSpec } from '../errors.js'
+import { Errors, httpFallbackCode, type CodedErrorSpec } from '../errors.js'
 import { ID_PATTERN } from '../plugin-api/id-rule.js'
 
 /** Fastify's own codes -> ours, so clients see one stable vocabulary. */
@@ -53,7 +53,7 @@ export const errorHandler = fp(async (app) => {
       }
       return reply.code(400).send({ error: { code: Errors.VALIDATION.code, message: `Invalid ${where}: ${details[0]}`, details } })
     }
-    const code = mapped?.code ?? (typeof err.code === 'string' && /^BYOC_/.test(err.code) ? err.code : `BYOC_ERR_HTTP_${status}`)
+    const code = mapped?.code ?? (typeof err.code === 'string' && /^BYOC_/.test(err.code) ? err.code : httpFallbackCode(status))
     return reply.code(status).send({ error: { code, message: mapped && mapped !== Errors.VALIDATION ? mapped.message : err.message } })
   })
 

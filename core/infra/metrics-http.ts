@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import { createServer, type Server } from 'node:http'
 import { timingSafeEqual, createHash } from 'node:crypto'
 import type { HubMetrics } from './metrics.js'
-import { hubError } from '../errors.js'
+import { Errors, hubError } from '../errors.js'
 
 export interface MetricsHttpOptions {
   metrics: HubMetrics
@@ -86,16 +86,16 @@ function metricsServer (scrape: () => Promise<{ type: string, body: string }>, a
   return createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]
     if (req.method !== 'GET' || path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'BYOC_ERR_NOT_FOUND', message: 'only GET /metrics here' } }))
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: Errors.NOT_FOUND.code, message: 'only GET /metrics here' } }))
       return
     }
     if (!authorized(req.headers.authorization)) {
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="byoc-hub metrics"' })
-        .end(JSON.stringify({ error: { code: 'BYOC_ERR_UNAUTHORIZED', message: 'metrics need the bearer token from metrics.bearerToken' } }))
+        .end(JSON.stringify({ error: { code: Errors.UNAUTHORIZED.code, message: 'metrics need the bearer token from metrics.bearerToken' } }))
       return
     }
     scrape().then(({ type, body }) => res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body), (err: Error) => {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'BYOC_ERR_INTERNAL', message: err.message } }))
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: Errors.INTERNAL.code, message: err.message } }))
     })
   })
 }

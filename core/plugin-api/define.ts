@@ -29,7 +29,10 @@ export function isChannelPlugin (value: unknown): value is ChannelPlugin {
     typeof (value as ChannelPlugin).register === 'function'
 }
 
-/** Thrown by translators for content the platform cannot carry (undeclared capability). */
+/**
+ * Thrown by translators for content the platform cannot carry (undeclared capability). Its code is the plugin contract's,
+ * so it lives here and not in core/errors.ts: plugin-api imports nothing from the core (docs/errors.md lists it).
+ */
 export class ChannelUnsupportedError extends Error {
   readonly code = 'BYOC_ERR_CHANNEL_UNSUPPORTED'
   readonly statusCode = 422

@@ -1,5 +1,5 @@
 import type { SandboxOptions } from './options.js'
-import { SandboxError } from './errors.js'
+import { Errors } from '../errors.js'
 import { HubCallError, type HubClient } from './hub-client.js'
 import { SANDBOX_AGENT, sandboxBrand } from './identity.js'
 import { FINAL_CONTACT_STATUSES, type SbCustomer, type SbMessage, type SbThread } from './model.js'
@@ -17,7 +17,7 @@ export class Agent {
 
   async reply (threadId: string, text: string): Promise<SbMessage> {
     const thread = await this.thread(threadId)
-    if (!await this.state.isOpen(thread.id)) throw new SandboxError('THREAD_CLOSED', 'This conversation has ended')
+    if (!await this.state.isOpen(thread.id)) throw new Errors.SANDBOX_THREAD_CLOSED('This conversation has ended')
     const customer = await this.customer(thread.channelId, thread.customerId)
     const message = this.state.newMessage({
       channelId: thread.channelId, threadId: thread.id, direction: 'outbound', text, attachments: [], authorName: AUTHOR_NAME, sendState: 'sending'
@@ -40,7 +40,7 @@ export class Agent {
   async outbound (channelId: string, customerId: string, text: string): Promise<{ thread: SbThread, message: SbMessage }> {
     const customer = await this.customer(channelId, customerId)
     const answer = await this.sendOutbound(channelId, customer, text)
-    if (!answer.threadId) throw new SandboxError('HUB_FAILED', 'The hub answered a new outbound message without thread.idOnExternalPlatform')
+    if (!answer.threadId) throw new Errors.SANDBOX_HUB_FAILED('The hub answered a new outbound message without thread.idOnExternalPlatform')
     const thread = await this.state.ensureThread(channelId, answer.threadId, customerId)
     const message = this.state.newMessage({
       channelId, threadId: thread.id, direction: 'outbound', idOnExternalPlatform: answer.messageId, text, attachments: [], authorName: AUTHOR_NAME, sendState: 'sent'
@@ -86,7 +86,7 @@ export class Agent {
     const res = await this.call(`/2.0/channel/${enc(channelId)}/outbound`, body)
     const answer = (res ?? {}) as OutboundAnswer
     const messageId = answer.message?.idOnExternalPlatform
-    if (typeof messageId !== 'string' || !messageId) throw new SandboxError('HUB_FAILED', 'The hub answered without message.idOnExternalPlatform')
+    if (typeof messageId !== 'string' || !messageId) throw new Errors.SANDBOX_HUB_FAILED('The hub answered without message.idOnExternalPlatform')
     const threadId = answer.thread?.idOnExternalPlatform
     return { messageId, ...(typeof threadId === 'string' && threadId ? { threadId } : {}) }
   }
@@ -95,7 +95,7 @@ export class Agent {
     try {
       return (await this.hub.post(path, body)).body
     } catch (err) {
-      if (err instanceof HubCallError) throw new SandboxError('HUB_FAILED', err.message)
+      if (err instanceof HubCallError) throw new Errors.SANDBOX_HUB_FAILED(err.message)
       throw err
     }
   }
@@ -104,13 +104,13 @@ export class Agent {
 
   private async thread (id: string): Promise<SbThread> {
     const t = await this.state.getThread(id)
-    if (!t) throw new SandboxError('NOT_FOUND', `Thread ${id} not found`)
+    if (!t) throw new Errors.SANDBOX_NOT_FOUND(`Thread ${id} not found`)
     return t
   }
 
   private async customer (channelId: string, id: string): Promise<SbCustomer> {
     const c = await this.state.getCustomer(channelId, id)
-    if (!c) throw new SandboxError('NOT_FOUND', `Customer ${id} not found on channel ${channelId}`)
+    if (!c) throw new Errors.SANDBOX_NOT_FOUND(`Customer ${id} not found on channel ${channelId}`)
     return c
   }
 }

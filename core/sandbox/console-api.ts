@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { Type, type TSchema, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Agent } from './agent.js'
-import { SandboxError } from './errors.js'
+import { Errors, isHubError } from '../errors.js'
 import { SANDBOX_AGENT } from './identity.js'
 import { FINAL_CONTACT_STATUSES } from './model.js'
 import { mintOneTimeToken } from './one-time-tokens.js'
@@ -17,7 +17,7 @@ const OutboundSchema = Type.Object({ channelId: Type.String({ minLength: 1 }), c
 function parse<S extends TSchema> (schema: S, body: unknown): Static<S> {
   if (Value.Check(schema, body)) return body as Static<S>
   const e = Value.Errors(schema, body)[0]
-  throw new SandboxError('BAD_REQUEST', `${e?.instancePath || 'body'} ${e?.message ?? 'is invalid'}`)
+  throw new Errors.SANDBOX_BAD_REQUEST(`${e?.instancePath || 'body'} ${e?.message ?? 'is invalid'}`)
 }
 
 type Params = { Params: { threadId: string } }
@@ -44,9 +44,10 @@ export function consoleApi (opts: SandboxOptions, state: SandboxState, agent: Ag
   return async (app) => {
     app.setErrorHandler((err: Error & { statusCode?: number, code?: string }, _req, reply: FastifyReply) => {
       const status = err.statusCode ?? 500
-      const code = err instanceof SandboxError ? err.code : status < 500 ? 'BYOC_ERR_SANDBOX_BAD_REQUEST' : 'BYOC_ERR_SANDBOX_INTERNAL'
-      if (status >= 500 && !(err instanceof SandboxError)) app.log.error({ err }, 'sandbox console API failed')
-      return reply.code(status).send({ error: { code, message: status >= 500 && !(err instanceof SandboxError) ? 'Internal error' : err.message } })
+      const own = isHubError(err) && err.code.startsWith('BYOC_ERR_SANDBOX_') // its message is the sandbox's, never hidden
+      const code = own ? err.code : status < 500 ? Errors.SANDBOX_BAD_REQUEST.code : Errors.SANDBOX_INTERNAL.code
+      if (status >= 500 && !own) app.log.error({ err }, 'sandbox console API failed')
+      return reply.code(status).send({ error: { code, message: status >= 500 && !own ? 'Internal error' : err.message } })
     })
 
     app.get('/threads', async () => {
@@ -58,7 +59,7 @@ export function consoleApi (opts: SandboxOptions, state: SandboxState, agent: Ag
 
     app.get<Params>('/threads/:threadId', async (req) => {
       const t = await state.getThread(req.params.threadId)
-      if (!t) throw new SandboxError('NOT_FOUND', `Thread ${req.params.threadId} not found`)
+      if (!t) throw new Errors.SANDBOX_NOT_FOUND(`Thread ${req.params.threadId} not found`)
       const messages = await Promise.all((await state.listMessages(t.id)).map(async m => {
         const delivery = m.idOnExternalPlatform && m.direction === 'outbound' ? await state.getMessageStatus(m.channelId, m.idOnExternalPlatform) : undefined
         return {
@@ -92,7 +93,7 @@ export function consoleApi (opts: SandboxOptions, state: SandboxState, agent: Ag
     // Integrations: what an admin clicking the BYOC button in CXone would open.
     app.post('/integrations/one-time-token', async (req) => {
       const urls = opts.hub.actionUrls?.()
-      if (!urls) throw new SandboxError('NOT_CONFIGURED', 'The hub\'s action URLs are not configured')
+      if (!urls) throw new Errors.SANDBOX_NOT_CONFIGURED('The hub\'s action URLs are not configured')
       const token = await mintOneTimeToken(opts.store, opts.brandId, SANDBOX_AGENT.id)
       const apiHost = `${req.protocol}://${req.host}${app.prefix.replace(/\/console\/api$/, '')}`
       const query = new URLSearchParams({

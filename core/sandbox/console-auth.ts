@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { secretsEqual } from '../auth/client-credentials.js'
-import { SandboxErrors } from './errors.js'
+import { Errors } from '../errors.js'
 
 /** The cookie the console page sets from its ?token=; the browser then sends it to the console API by itself. */
 export const CONSOLE_COOKIE = 'byoc_sandbox_console'
@@ -23,8 +23,8 @@ export const consoleTokenValid = (presented: string | undefined, token: string):
   presented !== undefined && token.length > 0 && secretsEqual(presented, token)
 
 export function refuseConsole (reply: FastifyReply): FastifyReply {
-  return reply.code(SandboxErrors.CONSOLE_UNAUTHORIZED.status).header('www-authenticate', 'Bearer realm="byoc-hub sandbox console"').header('cache-control', 'no-store')
-    .send({ error: { code: SandboxErrors.CONSOLE_UNAUTHORIZED.code, message: 'The sandbox console needs its login token: open the console URL `byoc-hub start` printed (…/sandbox/console/?token=…)' } })
+  return reply.code(Errors.SANDBOX_CONSOLE_UNAUTHORIZED.statusCode).header('www-authenticate', 'Bearer realm="byoc-hub sandbox console"').header('cache-control', 'no-store')
+    .send({ error: { code: Errors.SANDBOX_CONSOLE_UNAUTHORIZED.code, message: 'The sandbox console needs its login token: open the console URL `byoc-hub start` printed (…/sandbox/console/?token=…)' } })
 }
 
 /** onRequest hook for the console API, fault injection and one-time-token minting: 401 unless the credential matches. */

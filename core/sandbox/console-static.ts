@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import { Errors } from '../errors.js'
 import { consoleTokenValid, presentedConsoleToken, refuseConsole, setConsoleCookie } from './console-auth.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -64,14 +65,14 @@ export const consoleStatic = (token: string): FastifyPluginAsync => async (app) 
     return consoleTokenValid(presentedConsoleToken(req), token) ? undefined : refuseConsole(reply)
   })
   const serve = async (dir: string, name: string, reply: FastifyReply) => {
-    if (!SAFE_NAME.test(name)) return reply.code(404).send({ error: { code: 'BYOC_ERR_SANDBOX_NOT_FOUND', message: 'Not found' } })
+    if (!SAFE_NAME.test(name)) return reply.code(404).send({ error: { code: Errors.SANDBOX_NOT_FOUND.code, message: 'Not found' } })
     const file = resolve(dir, name)
     try {
       const body = await readFile(file)
       return reply.type(TYPES[name.slice(name.lastIndexOf('.'))]!).header('cache-control', 'no-store').send(body)
     } catch {
       const hint = name.endsWith('.js') ? ' (run `npm run build` to compile the console)' : ''
-      return reply.code(404).send({ error: { code: 'BYOC_ERR_SANDBOX_NOT_FOUND', message: `Console file ${name} not found${hint}` } })
+      return reply.code(404).send({ error: { code: Errors.SANDBOX_NOT_FOUND.code, message: `Console file ${name} not found${hint}` } })
     }
   }
   app.get('/console', async (req, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { Errors } from '../errors.js'
 import type { DocumentsPort } from '../store/types.js'
 import { dfoError } from './dfo-errors.js'
 import type { SandboxFaults } from './options.js'
@@ -50,7 +51,7 @@ export function faultRoutes (store: DocumentsPort): FastifyPluginAsync {
     app.put('/_faults', async (req, reply) => {
       if (!Value.Check(FaultsSchema, req.body)) {
         const first = Value.Errors(FaultsSchema, req.body)[0]
-        return reply.code(400).send({ error: { code: 'BYOC_ERR_SANDBOX_FAULTS_INVALID', message: `${first?.instancePath || 'body'} ${first?.message ?? 'invalid'}` } })
+        return reply.code(400).send({ error: { code: Errors.SANDBOX_FAULTS_INVALID.code, message: `${first?.instancePath || 'body'} ${first?.message ?? 'invalid'}` } })
       }
       await setFaults(store, req.body)
       return req.body

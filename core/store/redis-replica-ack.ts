@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { Errors, HubError } from '../errors.js'
+import { hubError, type HubError } from '../errors.js'
 
 /**
  * How long a write waits for its replicas. The hub answers within a 500 ms budget; a healthy replica on the same
@@ -57,5 +57,5 @@ export class ReplicaAck {
 }
 
 function unconfirmed (detail: string, cause?: unknown): HubError {
-  return new HubError(Errors.STORE_UNAVAILABLE, `write not replicated: ${detail}`, cause !== undefined ? { cause } : undefined)
+  return hubError('STORE_UNAVAILABLE', `write not replicated: ${detail}`, cause !== undefined ? { cause } : undefined)
 }
