@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { resolve, dirname } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
-import { Value } from 'typebox/value'
+import { Value, DecodeUnsafe } from 'typebox/value'
 import { Settings } from 'typebox/system'
 import type { TSchema } from 'typebox'
-import { ByocConfigSchema, type ByocConfig } from './schema.js'
+import { ByocConfigSchema, type ByocConfig, type ByocConfigInput } from './schema.js'
 import { interpolateEnv } from './interpolate.js'
 import { parseDuration } from './duration.js'
 import { secretProblems } from './secret-rules.js'
@@ -21,6 +21,8 @@ export class ConfigInvalidError extends Error {
 
 export interface LoadedConfig {
   readonly config: ByocConfig
+  /** the same config as the user writes it (durations as '5s'), defaults applied: what check-config prints */
+  readonly written: ByocConfigInput
   /** directory of the YAML file: relative plugin and store paths resolve against it */
   readonly baseDir: string
   readonly source: string
@@ -45,11 +47,25 @@ export function loadConfigFile (path: string, env: NodeJS.ProcessEnv = process.e
     const e = err as YAMLParseError
     throw new ConfigInvalidError(path, [`/: YAML syntax error at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`])
   }
-  return { config: validateConfig(tree, env, path), baseDir: dirname(path), source: path }
+  const written = checkWritten(tree, env, path)
+  return { config: normalizeConfig(written), written, baseDir: dirname(path), source: path }
 }
 
-/** The whole pipeline after parsing: ${ENV} -> defaults -> conversion -> check, every problem reported at once. */
+/** The whole pipeline after parsing: ${ENV} -> defaults -> conversion -> check -> normalise -> freeze. */
 export function validateConfig (tree: unknown, env: NodeJS.ProcessEnv = process.env, source = '<inline>'): ByocConfig {
+  return normalizeConfig(checkWritten(tree, env, source))
+}
+
+/**
+ * Durations become milliseconds (the Duration codec in duration.ts), once, here: the code then reads numbers and
+ * never a default of its own. Decode only: the value was checked by checkWritten, so the codecs see valid input.
+ */
+function normalizeConfig (written: ByocConfigInput): ByocConfig {
+  return deepFreeze(DecodeUnsafe({}, ByocConfigSchema, structuredClone(written)) as ByocConfig)
+}
+
+/** ${ENV} -> defaults -> conversion -> check, every problem reported at once; the config as written, frozen. */
+function checkWritten (tree: unknown, env: NodeJS.ProcessEnv, source: string): ByocConfigInput {
   const missing: string[] = []
   const interpolated = structuredClone(interpolateEnv(tree, env, missing))
   normalizeTrustProxy(interpolated)
@@ -60,9 +76,9 @@ export function validateConfig (tree: unknown, env: NodeJS.ProcessEnv = process.
     const extra = e.keyword === 'additionalProperties' ? `: ${(e.params as { additionalProperties: string[] }).additionalProperties.join(', ')}` : ''
     problems.push(`${e.instancePath || '/'}: ${e.message}${extra}`)
   }
-  problems.push(...crossFieldProblems(withDefaults as ByocConfig))
+  problems.push(...crossFieldProblems(withDefaults as ByocConfigInput))
   if (problems.length > 0) throw new ConfigInvalidError(source, [...new Set(problems)])
-  return deepFreeze(withDefaults as ByocConfig)
+  return deepFreeze(withDefaults as ByocConfigInput)
 }
 
 /** TypeBox stops at 8 errors by default; a config check must list every problem at once. */
@@ -76,7 +92,7 @@ export function allErrors (value: unknown, schema: TSchema = ByocConfigSchema): 
   }
 }
 
-function crossFieldProblems (c: ByocConfig): string[] {
+function crossFieldProblems (c: ByocConfigInput): string[] {
   const out: string[] = []
   if (!c || typeof c !== 'object' || !Array.isArray(c.channels)) return out
   out.push(...trustProxyProblems(c.server?.trustProxy))
@@ -115,7 +131,7 @@ function crossFieldProblems (c: ByocConfig): string[] {
 }
 
 /** Sentinel needs both keys, one topology at a time, and replica acks need one connection to WAIT on. */
-function storeProblems (store: ByocConfig['store'] | undefined): string[] {
+function storeProblems (store: ByocConfigInput['store'] | undefined): string[] {
   if (store?.driver !== 'redis') return []
   const out: string[] = []
   if (store.sentinels !== undefined && store.name === undefined) out.push('/store/name: required with store.sentinels (the primary\'s name in the sentinels\' config)')

@@ -1,5 +1,5 @@
-import { Type, type Static } from 'typebox'
-import { Duration } from './duration.js'
+import { Type, type Static, type StaticDecode } from 'typebox'
+import { Duration, OptionalDuration } from './duration.js'
 
 const Secret = (description: string) => Type.String({ minLength: 1, description, 'x-secret': true })
 /** A secret another party issues (CXone): never a shipped value in live mode, but its length is not ours to choose. */
@@ -128,21 +128,20 @@ export const RulesSchema = Type.Object({
   }, { additionalProperties: false, default: {} }),
   blockAfterAgentClose: Type.Boolean({ default: true, description: 'reject customer messages on a thread the agent closed' })
 }, { additionalProperties: false, default: {} })
-export type Rules = Static<typeof RulesSchema>
 
 /** Per-channel overrides: no defaults here, so unset keys fall through to the global `rules`. */
 const ChannelRulesSchema = Type.Object({
   idle: Type.Optional(Type.Object({
     enabled: Type.Optional(Type.Boolean()),
     mode: Type.Optional(Type.Union([Type.Literal('attentive'), Type.Literal('any-message')])),
-    timeout: Type.Optional(Type.Union([Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$' }), Type.Number({ minimum: 0 })])),
-    countdown: Type.Optional(Type.Union([Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$' }), Type.Number({ minimum: 0 })])),
+    timeout: OptionalDuration(),
+    countdown: OptionalDuration(),
     warningText: Type.Optional(Type.String()),
     endText: Type.Optional(Type.String())
   }, { additionalProperties: false })),
   blockAfterAgentClose: Type.Optional(Type.Boolean())
 }, { additionalProperties: false, description: 'overrides of the global rules for this channel' })
-export type ChannelRules = Static<typeof ChannelRulesSchema>
+export type ChannelRules = StaticDecode<typeof ChannelRulesSchema>
 
 const ChannelSchema = Type.Object({
   id: Type.String({ pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'URL prefix /channels/<id>, metric label' }),
@@ -186,5 +185,12 @@ export const ByocConfigSchema = Type.Object({
   log: LogSchema
 }, { additionalProperties: false, $id: 'https://byoc-hub.dev/schema/config/1.json', title: 'byoc-hub configuration' })
 
-export type ByocConfig = Static<typeof ByocConfigSchema>
+/** The config as written (YAML, or an object given to createHub), defaults applied: durations as '5s' or ms. */
+export type ByocConfigInput = Static<typeof ByocConfigSchema>
+/**
+ * The config the code receives (config/load.ts): the same keys, every default filled, frozen, and every Duration in
+ * milliseconds (a number). The keys keep their names rather than gaining an `Ms` suffix: one name per setting, in the
+ * YAML, the docs and the code; the type says it is a number, and Duration() says the unit.
+ */
+export type ByocConfig = StaticDecode<typeof ByocConfigSchema>
 export type ChannelConfig = ByocConfig['channels'][number]

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import { loadConfigFile } from '../config/load.js'
-import { parseDuration } from '../config/duration.js'
 import { buildApp } from './app.js'
 import { kHub } from './symbols.js'
 
@@ -19,7 +18,7 @@ export async function startServer (configPath: string, opts: { installSignalHand
       process.once(signal, () => {
         // SIGTERM comes from an orchestrator: readiness goes false first and the listener stays open for a moment,
         // so the load balancer takes the instance out before connections are refused. Ctrl-C (SIGINT) stops at once.
-        const delayMs = signal === 'SIGTERM' ? drainDelayMs(opts.drainDelayMs, parseDuration(config.server.drainDelay) ?? 5000) : 0
+        const delayMs = signal === 'SIGTERM' ? drainDelayMs(opts.drainDelayMs, config.server.drainDelay) : 0
         app[kHub].readiness.draining = true
         app.log.info({ signal, delayMs }, 'draining: readiness off, finishing in-flight work')
         // a second signal, or a stuck drain, ends the process anyway

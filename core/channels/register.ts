@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import type { ByocConfig, ChannelRules } from '../../config/schema.js'
-import { parseDuration } from '../../config/duration.js'
 import type { Store } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
@@ -13,20 +12,19 @@ import type { ChannelRegistry, ChannelRuntime, ResolvedRules } from './runtime.j
 
 interface Deps { baseDir: string, registry: ChannelRegistry, store: Store, bus: EventBus, dfo: DfoClient, conversations: ConversationService }
 
-/** Global rules with the channel's overrides on top, durations in ms. */
+/** Global rules with the channel's overrides on top (durations are milliseconds already: config/duration.ts). */
 export function resolveRules (global: ByocConfig['rules'], own: ChannelRules | undefined): ResolvedRules {
-  const r = { idle: { ...global.idle, ...own?.idle }, blockAfterAgentClose: own?.blockAfterAgentClose ?? global.blockAfterAgentClose }
-  const countdownMs = parseDuration(r.idle.countdown) ?? 20_000
+  const idle = { ...global.idle, ...own?.idle }
   return {
     idle: {
-      enabled: r.idle.enabled,
-      mode: r.idle.mode,
-      timeoutMs: parseDuration(r.idle.timeout) ?? 120_000,
-      countdownMs,
-      warningText: r.idle.warningText,
-      endText: r.idle.endText ?? defaultEndText(countdownMs)
+      enabled: idle.enabled,
+      mode: idle.mode,
+      timeoutMs: idle.timeout,
+      countdownMs: idle.countdown,
+      warningText: idle.warningText,
+      endText: idle.endText ?? defaultEndText(idle.countdown)
     },
-    blockAfterAgentClose: r.blockAfterAgentClose
+    blockAfterAgentClose: own?.blockAfterAgentClose ?? global.blockAfterAgentClose
   }
 }
 

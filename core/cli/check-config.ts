@@ -35,7 +35,7 @@ export async function checkConfig (path: string): Promise<number> {
   }
   for (const warning of unboundClientWarnings(loaded.config.auth.clients)) console.error(`warning: ${warning}`)
   console.log(`# ${path}: valid. Effective configuration (defaults applied, secrets redacted):`)
-  console.log(stringify(redactConfig(loaded.config)))
+  console.log(stringify(redactConfig(loaded.written)))
   return 0
 }
 

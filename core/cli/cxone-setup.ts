@@ -1,6 +1,5 @@
 import { loadConfigFile } from '../../config/load.js'
 import type { ByocConfig } from '../../config/schema.js'
-import { parseDuration } from '../../config/duration.js'
 import { discoverTenant } from '../cxone/discovery.js'
 
 /** Exactly what the CXone administrator types into ACD > Digital > Bring Your Own Channel, then where CXone is. */
@@ -34,7 +33,7 @@ async function printCxone (config: ByocConfig): Promise<number> {
   let code = 0
   if (c.tenantId && (!c.authUrl || !c.apiBaseUrl)) {
     try {
-      const t = await discoverTenant({ discoveryUrl: c.discoveryUrl, tenantId: c.tenantId, timeoutMs: parseDuration(c.timeout) ?? 5000 })
+      const t = await discoverTenant({ discoveryUrl: c.discoveryUrl, tenantId: c.tenantId, timeoutMs: c.timeout })
       printTable([
         ['Tenant ID', t.tenantId],
         ['Discovered at', t.issuer],

@@ -1,6 +1,5 @@
 import { loadConfigFile } from '../../config/load.js'
 import { withKeptSecrets } from '../sandbox/sandbox-secrets.js'
-import { parseDuration } from '../../config/duration.js'
 import { openStore } from '../store/index.js'
 import { SANDBOX_TENANT_ID } from '../sandbox/tokens.js'
 
@@ -23,9 +22,9 @@ export async function sandbox (configPath: string, port: string | undefined): Pr
     accessKeyId: config.sandbox.accessKeyId,
     accessKeySecret,
     consoleToken,
-    tokenTtlMs: parseDuration(config.sandbox.tokenTtl) ?? 3_600_000,
+    tokenTtlMs: config.sandbox.tokenTtl,
     brandId: config.sandbox.brandId,
-    attachmentUrlTtlMs: parseDuration(config.sandbox.attachmentUrlTtl) ?? 15 * 60_000,
+    attachmentUrlTtlMs: config.sandbox.attachmentUrlTtl,
     channels: config.channels.map(c => ({ id: c.cxoneChannelId, name: c.name ?? c.id }))
   })
   console.log(`CXone sandbox running.

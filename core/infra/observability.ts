@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import type { ByocConfig } from '../../config/schema.js'
-import { parseDuration } from '../../config/duration.js'
 import type { Store } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
@@ -18,7 +17,7 @@ const VERSION = process.env.npm_package_version
 /** The hub's instruments, or undefined when metrics.enabled is false (then no hook records anything). */
 export function createHubMetrics (config: ByocConfig): HubMetrics | undefined {
   if (!config.metrics.enabled) return undefined
-  return new HubMetrics({ budgetMs: parseDuration(config.metrics.latencyBudget) ?? 500, ...(VERSION ? { version: VERSION } : {}) })
+  return new HubMetrics({ budgetMs: config.metrics.latencyBudget, ...(VERSION ? { version: VERSION } : {}) })
 }
 
 /** Outbox handlers run under their request's id; platform deliveries are timed per channel. */
@@ -38,18 +37,16 @@ export interface ObservabilityOptions {
   bus: EventBus
   channels: ChannelRegistry
   readiness: Readiness
-  /** set to where Prometheus scrapes, for `byoc-hub start` to print */
-  setMetricsUrl: (url: () => string) => void
 }
 
-/** Request ids for everything a request causes; request timing, sampled gauges and /metrics when metrics are on. */
-export async function observability (app: FastifyInstance, opts: ObservabilityOptions): Promise<void> {
+/**
+ * Request ids for everything a request causes; request timing, sampled gauges and /metrics when metrics are on.
+ * Returns where Prometheus scrapes, for `byoc-hub start` to print.
+ */
+export async function observability (app: FastifyInstance, opts: ObservabilityOptions): Promise<() => string> {
   await app.register(requestContext)
   const { metrics, config } = opts
-  if (!metrics) {
-    opts.setMetricsUrl(() => 'disabled (metrics.enabled: false)')
-    return
-  }
+  if (!metrics) return () => 'disabled (metrics.enabled: false)'
   registerSampledGauges(metrics, { store: opts.store, bus: opts.bus, readiness: opts.readiness, channelIds: () => opts.channels.all().map(c => c.id) })
   await app.register(metricsHttp, {
     metrics,
@@ -58,5 +55,5 @@ export async function observability (app: FastifyInstance, opts: ObservabilityOp
     ...(config.metrics.bearerToken !== undefined ? { bearerToken: config.metrics.bearerToken } : {}),
     untimedPrefixes: config.cxone.mode === 'sandbox' ? ['/sandbox/'] : []
   })
-  opts.setMetricsUrl(() => app.metricsEndpoint.url())
+  return () => app.metricsEndpoint.url()
 }

@@ -21,6 +21,27 @@ t.test('durations', async t => {
   t.equal(parseDuration('soon'), undefined)
 })
 
+t.test('durations load as milliseconds: written ones, numbers and schema defaults alike', async t => {
+  const tree = {
+    auth: { clients: [CLIENT], tokenTtl: '2h' },
+    sandbox: { clientId: CLIENT.clientId },
+    cxone: { timeout: 1500, retryBase: '0.5s' },
+    channels: [{ id: 'wh', plugin: './p', cxoneChannelId: 'c', rules: { idle: { countdown: '30s' } } }]
+  }
+  const cfg = validateConfig(tree, {})
+  t.equal(cfg.auth.tokenTtl, 7_200_000, 'written: 2h')
+  t.equal(cfg.cxone.timeout, 1500, 'a number is milliseconds')
+  t.equal(cfg.cxone.retryBase, 500, 'fractions of a unit')
+  t.equal(cfg.cxone.retryMax, 60_000, 'schema default 1m')
+  t.equal(cfg.rules.idle.timeout, 120_000, 'nested default 2m')
+  t.equal(cfg.sandbox.faults.latency, 0, 'default 0ms')
+  t.equal(cfg.channels[0]!.rules!.idle!.countdown, 30_000, 'a channel\'s own rules too')
+  t.equal(cfg.channels[0]!.rules!.idle!.timeout, undefined, 'an override left out stays out (the global rule applies)')
+  t.ok(Object.isFrozen(cfg.cxone) && Object.isFrozen(cfg.channels[0]!.rules!.idle), 'frozen')
+  t.same(validateConfig(cfg, {}), cfg, 'a loaded config validates again unchanged (createHub accepts one)')
+  t.same(validateConfig(tree, {}), cfg, 'the input is not changed by loading it')
+})
+
 t.test('${VAR} and ${VAR:-default} interpolation', async t => {
   const cfg = validateConfig({
     server: { port: '${PORT:-9000}', publicUrl: '${URL}' },
@@ -102,6 +123,7 @@ t.test('byoc-hub check-config: lists every error (exit 1), or prints the effecti
   t.match(good.stdout, 'watering-hole')
   t.notMatch(good.stdout, 'very-secret-value-123', 'secrets redacted')
   t.match(good.stdout, '[redacted]')
+  t.match(good.stdout, /shutdownGrace: 10s/, 'durations printed as written, not in milliseconds')
 })
 
 t.test('byoc-hub cxone-setup prints what the administrator pastes', async t => {
@@ -128,7 +150,7 @@ t.test('a client bound to an unknown channel is a config error', async t => {
 
 t.test('cxone.threadStatusInterval accepts 1s and nothing shorter', async t => {
   const config = (interval: string | number) => ({ auth: { clients: [{ clientId: 'sandbox', clientSecret: 's' }] }, cxone: { threadStatusInterval: interval } })
-  t.equal(validateConfig(config('1s'), {}).cxone.threadStatusInterval, '1s')
+  t.equal(validateConfig(config('1s'), {}).cxone.threadStatusInterval, 1000, 'loaded as milliseconds')
   for (const short of ['999ms', 500]) {
     const err = t.throws(() => validateConfig(config(short), {})) as unknown as ConfigInvalidError
     t.match(err.problems.join('\n'), '/cxone/threadStatusInterval: must be at least 1s')

@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, parseAllDocuments } from 'yaml'
 import { loadConfigFile, validateConfig } from '../../config/load.js'
-import { parseDuration } from '../../config/duration.js'
 import { ROOT } from '../helper.js'
 
 /*
@@ -60,7 +59,7 @@ t.test('Deployment, Service, probes, HPA, PDB and ServiceMonitor agree with each
 
   const preStop = Number(hub.lifecycle.preStop.exec.command[1])
   const drain = Number(hub.env.find((e: any) => e.name === 'BYOC_DRAIN_DELAY_MS').value) / 1000
-  const grace = (parseDuration(config.server.shutdownGrace) ?? 0) / 1000
+  const grace = config.server.shutdownGrace / 1000
   t.ok(pod.spec.terminationGracePeriodSeconds >= preStop + drain + grace + 5, 'SIGKILL only after preStop, drain delay and shutdownGrace')
   t.ok(hub.readinessProbe.periodSeconds * hub.readinessProbe.failureThreshold <= drain + preStop, 'not-ready is noticed within the drain')
 

@@ -1,0 +1,50 @@
+import fp from 'fastify-plugin'
+import { TimerLoop } from '../conversations/timer-loop.js'
+import { ThreadStatusPoller } from '../conversations/status-poller.js'
+import { kConfig } from './config.js'
+import { kStore } from './store.js'
+import { kCxone } from './cxone.js'
+import { kConversations } from './conversations.js'
+import { kWorker } from './delivery.js'
+
+export interface BackgroundLoops {
+  readonly timers: TimerLoop
+  readonly poller: ThreadStatusPoller
+}
+
+export const kBackground = Symbol('byoc-hub.background')
+declare module 'fastify' {
+  interface FastifyInstance { [kBackground]: BackgroundLoops }
+}
+
+export interface BackgroundOptions {
+  /** start the loops on ready; tests may drive them by hand */
+  start: boolean
+  timerIntervalMs?: number | undefined
+}
+
+/**
+ * The loops that run from ready to close: the outbox worker, the timer loop (due timers into the outbox) and the
+ * CXone status poller. Registered last, so on close they stop first (onClose hooks run in reverse order): in-flight
+ * jobs finish within server.shutdownGrace while the store, bus and CXone client they use are still open.
+ */
+export const backgroundStep = fp<BackgroundOptions>(async (app, opts) => {
+  const config = app[kConfig]
+  const store = app[kStore]
+  const worker = app[kWorker]
+  const { conversations, channels, queued } = app[kConversations]
+  const timers = new TimerLoop(store, app.log, () => queued.ring(), opts.timerIntervalMs)
+  const poller = new ThreadStatusPoller(store, channels, app[kCxone].dfo, conversations, app.log, config.cxone.threadStatusInterval)
+  app.decorate(kBackground, { timers, poller })
+  app.addHook('onReady', async () => {
+    if (!opts.start) return
+    worker.start()
+    timers.start()
+    poller.start()
+  })
+  app.addHook('onClose', async () => {
+    await worker.stop(config.server.shutdownGrace)
+    await timers.stop()
+    await poller.stop()
+  })
+}, { name: 'byoc-hub-background', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store', 'byoc-hub-cxone', 'byoc-hub-conversations', 'byoc-hub-delivery'] })

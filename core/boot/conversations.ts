@@ -1,0 +1,55 @@
+import fp from 'fastify-plugin'
+import { ChannelRegistry } from '../channels/runtime.js'
+import { ConversationService } from '../conversations/service.js'
+import { IdleRule } from '../conversations/idle-rule.js'
+import { PresenceBook } from '../conversations/presence.js'
+import { AttachmentKeeper } from '../attachments/keeper.js'
+import { OutboxDoorbell } from '../delivery/outbox-doorbell.js'
+import { tagJobsWithRequestId } from '../infra/observability-trace.js'
+import { kConfig } from './config.js'
+import { kStore } from './store.js'
+import { kAddresses } from './addresses.js'
+import { kCxone } from './cxone.js'
+
+/** The conversation core and what it is made of, for the steps that serve it (routes, channels, delivery). */
+export interface ConversationCore {
+  readonly conversations: ConversationService
+  /** filled by the channels step; read at request and job time */
+  readonly channels: ChannelRegistry
+  readonly idle: IdleRule
+  readonly keeper: AttachmentKeeper
+  /** rung after every enqueue; the delivery step's worker answers */
+  readonly queued: OutboxDoorbell
+}
+
+export const kConversations = Symbol('byoc-hub.conversations')
+declare module 'fastify' {
+  interface FastifyInstance { [kConversations]: ConversationCore }
+}
+
+/** The conversation core: every message between a platform and CXone goes through it (rules, timers, attachments). */
+export const conversationsStep = fp(async (app) => {
+  const config = app[kConfig]
+  const store = app[kStore]
+  const cxone = app[kCxone]
+  const keeper = new AttachmentKeeper({
+    store, selfUrl: app[kAddresses].selfUrl, cxoneBase: async () => (await cxone.endpoints.get()).apiBaseUrl,
+    maxBytes: config.cxone.attachmentCopyMaxBytes, timeoutMs: config.cxone.timeout, log: app.log
+  })
+  const presence = new PresenceBook(store)
+  const idle = new IdleRule(store, presence)
+  const queued = new OutboxDoorbell()
+  const conversations = new ConversationService({
+    store: tagJobsWithRequestId(store), idle, presence, log: app.log, attachments: keeper,
+    kick: () => queued.ring(),
+    sendTyping: (channel, threadId, on) => {
+      cxone.dfo.senderAction(channel.cxoneChannelId, threadId, on ? 'isTypingOn' : 'isTypingOff', { attempts: 1 })
+        .catch(err => app.log.debug({ err }, 'customer typing not relayed'))
+    }
+  })
+  idle.bind({
+    signal: (channel, s) => conversations.signal(channel, s, true),
+    recordWarning: (channel, thread, line) => conversations.recordIdleWarning(channel, thread, line)
+  })
+  app.decorate(kConversations, { conversations, channels: new ChannelRegistry(), idle, keeper, queued })
+}, { name: 'byoc-hub-conversations', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store', 'byoc-hub-addresses', 'byoc-hub-cxone'] })

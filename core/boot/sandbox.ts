@@ -1,0 +1,35 @@
+import fp from 'fastify-plugin'
+import { kConfig } from './config.js'
+import { kStore } from './store.js'
+import { kAddresses } from './addresses.js'
+
+/** sandbox mode: the CXone emulator and its agent console at /sandbox, on the hub's own listener. */
+export const sandboxStep = fp(async (app) => {
+  const config = app[kConfig]
+  if (config.cxone.mode !== 'sandbox') return
+  const { sandboxPlugin } = await import('../sandbox/index.js')
+  const { selfUrl, localUrl } = app[kAddresses]
+  const basePath = config.server.basePath
+  await app.register(sandboxPlugin, {
+    prefix: '/sandbox',
+    store: app[kStore],
+    hub: {
+      boxUrl: () => `${localUrl()}${basePath}`,
+      tokenUrl: () => `${localUrl()}${basePath}/1.0/token`,
+      clientId: config.sandbox.clientId,
+      clientSecret: config.sandbox.clientSecret ?? config.auth.clients.find(c => c.clientId === config.sandbox.clientId)?.clientSecret ?? '',
+      actionUrls: () => ({ add: `${selfUrl()}${basePath}/actions/add`, reconnect: `${selfUrl()}${basePath}/actions/reconnect`, remove: `${selfUrl()}${basePath}/actions/remove` })
+    },
+    accessKeyId: config.sandbox.accessKeyId,
+    accessKeySecret: config.sandbox.accessKeySecret ?? '',
+    consoleToken: config.sandbox.consoleToken ?? '',
+    tokenTtlMs: config.sandbox.tokenTtl,
+    attachmentUrlTtlMs: config.sandbox.attachmentUrlTtl,
+    brandId: config.sandbox.brandId,
+    channels: config.channels.filter(c => c.enabled).map(c => ({ id: c.cxoneChannelId, name: c.name ?? c.id })),
+    faults: {
+      latencyMs: config.sandbox.faults.latency, errorRate: config.sandbox.faults.errorRate,
+      rateLimitRate: config.sandbox.faults.rateLimitRate, retryAfterMs: config.sandbox.faults.retryAfter
+    }
+  })
+}, { name: 'byoc-hub-sandbox', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store', 'byoc-hub-addresses'] })
