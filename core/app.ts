@@ -27,6 +27,7 @@ import { loggerOptions } from './infra/logger.js'
 import { openApi } from './infra/openapi.js'
 import { healthRoutes, type Readiness } from './infra/health.js'
 import { buildCxone } from './cxone/wiring.js'
+import { IN_PROCESS_ORIGIN, InjectDispatcher } from './cxone/inject-dispatcher.js'
 import { createHubMetrics, observability, observedJobHandlers } from './infra/observability.js'
 import { tagJobsWithRequestId, withRequestIds } from './infra/observability-trace.js'
 import { ChannelRegistry } from './channels/runtime.js'
@@ -112,8 +113,11 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : '127.0.0.1'
     return `http://${host}:${listeningPort()}`
   }
-  /** how the hub reaches itself (the sandbox in sandbox mode): always loopback, whatever publicUrl says */
+  /** the hub's own address on loopback, whatever publicUrl says: the Host the sandbox builds its links from */
   const localUrl = (): string => `http://127.0.0.1:${listeningPort()}`
+  // sandbox mode: the hub and the emulator it mounts call each other in process (inject), at an origin that never
+  // resolves; they present the hub's own address as Host, so the links the sandbox builds open in a browser
+  const inProcess = config.cxone.mode === 'sandbox' ? new InjectDispatcher((o) => app.inject(o), { host: () => new URL(localUrl()).host }) : undefined
 
   await app.register(errorHandler)
   await app.register(securityHeaders)
@@ -150,13 +154,13 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
     clients: new ClientRoster(clientsWithSecrets), failures: authFailures, onRejected: metrics?.onBearerRejected
   })
 
-  const cxone = withRequestIds(buildCxone(config, { store, log: app.log, localUrl, hooks: metrics?.cxoneHooks }))
+  const cxone = withRequestIds(buildCxone(config, { store, log: app.log, hooks: metrics?.cxoneHooks, ...(inProcess ? { sandbox: { url: `${IN_PROCESS_ORIGIN}/sandbox`, dispatcher: inProcess } } : {}) }))
   if (config.cxone.mode === 'live' && !config.cxone.channelIntegrationId) {
     app.log.warn('cxone.channelIntegrationId is not set: messages flow, but the Add action and `byoc-hub channels create` refuse to create channels')
   }
   const channels = new ChannelRegistry()
   const keeper = new AttachmentKeeper({
-    store, selfUrl, cxoneBase: async () => (await cxone.endpoints.get()).apiBaseUrl,
+    store, selfUrl, cxoneBase: async () => inProcess ? `${localUrl()}/sandbox` : (await cxone.endpoints.get()).apiBaseUrl,
     maxBytes: config.cxone.attachmentCopyMaxBytes, timeoutMs: ms(config.cxone.timeout), log: app.log
   })
   const presence = new PresenceBook(store)
@@ -221,8 +225,9 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
       prefix: '/sandbox',
       store,
       hub: {
-        boxUrl: () => `${localUrl()}${basePath}`,
-        tokenUrl: () => `${localUrl()}${basePath}/1.0/token`,
+        boxUrl: () => `${IN_PROCESS_ORIGIN}${basePath}`,
+        tokenUrl: () => `${IN_PROCESS_ORIGIN}${basePath}/1.0/token`,
+        ...(inProcess ? { dispatcher: inProcess } : {}),
         clientId: config.sandbox.clientId,
         clientSecret: config.sandbox.clientSecret ?? config.auth.clients.find(c => c.clientId === config.sandbox.clientId)?.clientSecret ?? '',
         actionUrls: () => ({ add: `${selfUrl()}${basePath}/actions/add`, reconnect: `${selfUrl()}${basePath}/actions/reconnect`, remove: `${selfUrl()}${basePath}/actions/remove` })
