@@ -82,10 +82,11 @@ export class InjectDispatcher extends Dispatcher {
     let body: Readable | undefined
     let done = false
     let timer: NodeJS.Timeout | undefined
+    // not unref'd: like the socket of a call over HTTP, a call in flight keeps the process alive
     const arm = (ms: number | null | undefined, error: () => Error): void => {
       clearTimeout(timer)
       const limit = ms ?? DEFAULT_TIMEOUT_MS
-      if (limit > 0) timer = setTimeout(() => fail(error()), limit).unref()
+      if (limit > 0) timer = setTimeout(() => fail(error()), limit)
     }
     const settle = (): boolean => {
       if (done) return false
