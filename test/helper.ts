@@ -1,5 +1,5 @@
 import type { Test } from 'tap'
-import { request } from 'undici'
+import { request, type Dispatcher } from 'undici'
 import { join, resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { validateConfig } from '../config/load.js'
@@ -8,6 +8,7 @@ import { buildApp } from '../core/app.js'
 import { kHub, } from '../core/symbols.js'
 import type { HubInternals } from '../core/app.js'
 import { SqliteStore } from '../core/store/sqlite.js'
+import { InjectDispatcher } from '../core/cxone/inject-dispatcher.js'
 import type { Store } from '../core/store/types.js'
 
 export const ROOT = resolve(import.meta.dirname, '..')
@@ -25,6 +26,8 @@ export interface StartedHub {
   hub: HubInternals
   store: Store
   config: TestConfig
+  /** started with `listen: false`: the way in for an undici client of the test's own (the hub's URLs are not on a network) */
+  dispatcher?: Dispatcher
 }
 
 /** A test config states every sandbox secret, so tests can read them back. */
@@ -56,24 +59,41 @@ function merge (a: Record<string, unknown>, b: Record<string, unknown>): Record<
   return out
 }
 
-/** Hub + sandbox on port 0 with a SQLite file of the test's own; closed on teardown. */
-export async function startHub (t: Test, overrides: DeepPartial<ByocConfig> | Record<string, unknown> = {}, opts: { store?: Store, dir?: string } = {}): Promise<StartedHub> {
+/** Hubs started with `listen: false`, by their origin: http() and cxoneToken() reach these in process. */
+const inProcessHubs = new Map<string, Dispatcher>()
+let inProcessSeq = 0
+
+/**
+ * Hub + sandbox with a SQLite file of the test's own; closed on teardown. On port 0 by default; with `listen: false`
+ * (route-level tests) no port is opened: the hub's URL is an origin of its own under `.invalid` (its publicUrl), which
+ * http() and cxoneToken() route to app.inject. The hub reaches its sandbox in process either way.
+ */
+export async function startHub (t: Test, overrides: DeepPartial<ByocConfig> | Record<string, unknown> = {}, opts: { store?: Store, dir?: string, listen?: boolean } = {}): Promise<StartedHub> {
   const dir = opts.dir ?? t.testdir({})
-  const config = testConfig(dir, overrides as Record<string, unknown>)
+  const origin = opts.listen === false ? `http://hub-${++inProcessSeq}.invalid` : undefined
+  const config = testConfig(dir, origin ? merge(overrides as Record<string, unknown>, { server: { publicUrl: origin } }) : overrides as Record<string, unknown>)
   const store = opts.store ?? new SqliteStore(join(dir, 'hub.db'))
   const app = await buildApp(config, { baseDir: ROOT, store, timerIntervalMs: 50 })
-  await app.listen({ host: '127.0.0.1', port: 0 })
+  const dispatcher = origin ? new InjectDispatcher((o) => app.inject(o)) : undefined
+  if (origin && dispatcher) {
+    inProcessHubs.set(origin, dispatcher)
+    await app.ready()
+  } else {
+    await app.listen({ host: '127.0.0.1', port: 0 })
+  }
   t.teardown(async () => {
+    if (origin) inProcessHubs.delete(origin)
     await app.close()
     if (!opts.store) await store.close()
   })
   const url = app[kHub].selfUrl()
-  return { url, sandboxUrl: `${url}/sandbox`, box: `${url}${config.server.basePath}`, app, hub: app[kHub], store, config }
+  return { url, sandboxUrl: `${url}/sandbox`, box: `${url}${config.server.basePath}`, app, hub: app[kHub], store, config, ...(dispatcher ? { dispatcher } : {}) }
 }
 
 /** A token from the hub's /1.0/token, as CXone gets it. */
 export async function cxoneToken (hub: { box: string }, creds = CLIENT): Promise<string> {
   const res = await request(`${hub.box}/1.0/token`, {
+    ...reach(hub.box),
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret })
   })
@@ -90,9 +110,10 @@ export function consoleAuth (url: string): Record<string, string> {
   return /\/sandbox\/(console\/api\/|_faults)/.test(url) ? { authorization: `Bearer ${TEST_CONSOLE_TOKEN}` } : {}
 }
 
-/** JSON over real HTTP; returns status and parsed body. The sandbox's console API and _faults get consoleAuth. */
+/** JSON over HTTP (in process for a hub started with `listen: false`); returns status and parsed body. The sandbox's console API and _faults get consoleAuth. */
 export async function http (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number, body: any, headers: Record<string, unknown> }> { // intentional any: tests read arbitrary JSON
   const res = await request(url, {
+    ...reach(url),
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...consoleAuth(url), ...headers },
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {})
@@ -101,6 +122,12 @@ export async function http (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: stri
   let parsed: unknown = text
   try { parsed = text ? JSON.parse(text) : undefined } catch { /* not JSON */ }
   return { status: res.statusCode, body: parsed, headers: res.headers }
+}
+
+/** The dispatcher for a hub started with `listen: false`; other URLs go over HTTP. */
+function reach (url: string): { dispatcher?: Dispatcher } {
+  const dispatcher = inProcessHubs.get(new URL(url).origin)
+  return dispatcher ? { dispatcher } : {}
 }
 
 /** Polls until `check` returns a truthy value or the deadline passes (no fixed sleeps). */

@@ -4,7 +4,7 @@ import { kConfig } from './config.js'
 export interface HubAddresses {
   /** the URL the hub is reachable at (publicUrl, else its own listening address) */
   readonly selfUrl: () => string
-  /** how the hub reaches itself (the sandbox in sandbox mode): always loopback, whatever publicUrl says */
+  /** the hub's own address on loopback, whatever publicUrl says: the Host the sandbox builds its links from */
   readonly localUrl: () => string
 }
 

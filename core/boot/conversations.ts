@@ -9,7 +9,7 @@ import { tagJobsWithRequestId } from '../infra/observability-trace.js'
 import { kConfig } from './config.js'
 import { kStore } from './store.js'
 import { kAddresses } from './addresses.js'
-import { kCxone } from './cxone.js'
+import { kCxone, kInProcess } from './cxone.js'
 
 /** The conversation core and what it is made of, for the steps that serve it (routes, channels, delivery). */
 export interface ConversationCore {
@@ -32,8 +32,9 @@ export const conversationsStep = fp(async (app) => {
   const config = app[kConfig]
   const store = app[kStore]
   const cxone = app[kCxone]
+  // CXone's attachment links, which the keeper copies from; the sandbox's carry the hub's loopback Host
   const keeper = new AttachmentKeeper({
-    store, selfUrl: app[kAddresses].selfUrl, cxoneBase: async () => (await cxone.endpoints.get()).apiBaseUrl,
+    store, selfUrl: app[kAddresses].selfUrl, cxoneBase: async () => app[kInProcess] ? `${app[kAddresses].localUrl()}/sandbox` : (await cxone.endpoints.get()).apiBaseUrl,
     maxBytes: config.cxone.attachmentCopyMaxBytes, timeoutMs: config.cxone.timeout, log: app.log
   })
   const presence = new PresenceBook(store)

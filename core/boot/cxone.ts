@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { buildCxone, type CxoneWiring } from '../cxone/wiring.js'
+import { IN_PROCESS_ORIGIN, InjectDispatcher } from '../cxone/inject-dispatcher.js'
 import { withRequestIds } from '../infra/observability-trace.js'
 import { kConfig } from './config.js'
 import { kStore } from './store.js'
@@ -7,17 +8,27 @@ import { kAddresses } from './addresses.js'
 import { kMetrics } from './metrics.js'
 
 export const kCxone = Symbol('byoc-hub.cxone')
+/** sandbox mode: how the hub and the emulator it mounts call each other, in process */
+export const kInProcess = Symbol('byoc-hub.in-process')
 declare module 'fastify' {
-  interface FastifyInstance { [kCxone]: CxoneWiring }
+  interface FastifyInstance { [kCxone]: CxoneWiring, [kInProcess]: InjectDispatcher | undefined }
 }
 
 /** The way to CXone (DFO client, tokens, endpoints), its calls tagged with the request id that caused them. */
 export const cxoneStep = fp(async (app) => {
   const config = app[kConfig]
-  const cxone = withRequestIds(buildCxone(config, { store: app[kStore], log: app.log, localUrl: app[kAddresses].localUrl, hooks: app[kMetrics]?.cxoneHooks }))
+  const { localUrl } = app[kAddresses]
+  // sandbox mode: the hub and the emulator it mounts call each other in process (inject), at an origin that never
+  // resolves; they present the hub's own address as Host, so the links the sandbox builds open in a browser
+  const inProcess = config.cxone.mode === 'sandbox' ? new InjectDispatcher((o) => app.inject(o), { host: () => new URL(localUrl()).host }) : undefined
+  const cxone = withRequestIds(buildCxone(config, {
+    store: app[kStore], log: app.log, hooks: app[kMetrics]?.cxoneHooks,
+    ...(inProcess ? { sandbox: { url: `${IN_PROCESS_ORIGIN}/sandbox`, dispatcher: inProcess } } : {})
+  }))
   if (config.cxone.mode === 'live' && !config.cxone.channelIntegrationId) {
     app.log.warn('cxone.channelIntegrationId is not set: messages flow, but the Add action and `byoc-hub channels create` refuse to create channels')
   }
   app.decorate(kCxone, cxone)
+  app.decorate(kInProcess, inProcess)
   app.addHook('onClose', async () => { await cxone.close() })
 }, { name: 'byoc-hub-cxone', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store', 'byoc-hub-addresses', 'byoc-hub-metrics'] })

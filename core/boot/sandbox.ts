@@ -2,20 +2,24 @@ import fp from 'fastify-plugin'
 import { kConfig } from './config.js'
 import { kStore } from './store.js'
 import { kAddresses } from './addresses.js'
+import { kInProcess } from './cxone.js'
+import { IN_PROCESS_ORIGIN } from '../cxone/inject-dispatcher.js'
 
-/** sandbox mode: the CXone emulator and its agent console at /sandbox, on the hub's own listener. */
+/** sandbox mode: the CXone emulator and its agent console at /sandbox, on the hub's own listener; the hub reaches it in process. */
 export const sandboxStep = fp(async (app) => {
   const config = app[kConfig]
   if (config.cxone.mode !== 'sandbox') return
   const { sandboxPlugin } = await import('../sandbox/index.js')
-  const { selfUrl, localUrl } = app[kAddresses]
+  const { selfUrl } = app[kAddresses]
+  const inProcess = app[kInProcess]
   const basePath = config.server.basePath
   await app.register(sandboxPlugin, {
     prefix: '/sandbox',
     store: app[kStore],
     hub: {
-      boxUrl: () => `${localUrl()}${basePath}`,
-      tokenUrl: () => `${localUrl()}${basePath}/1.0/token`,
+      boxUrl: () => `${IN_PROCESS_ORIGIN}${basePath}`,
+      tokenUrl: () => `${IN_PROCESS_ORIGIN}${basePath}/1.0/token`,
+      ...(inProcess ? { dispatcher: inProcess } : {}),
       clientId: config.sandbox.clientId,
       clientSecret: config.sandbox.clientSecret ?? config.auth.clients.find(c => c.clientId === config.sandbox.clientId)?.clientSecret ?? '',
       actionUrls: () => ({ add: `${selfUrl()}${basePath}/actions/add`, reconnect: `${selfUrl()}${basePath}/actions/reconnect`, remove: `${selfUrl()}${basePath}/actions/remove` })
@@ -32,4 +36,4 @@ export const sandboxStep = fp(async (app) => {
       rateLimitRate: config.sandbox.faults.rateLimitRate, retryAfterMs: config.sandbox.faults.retryAfter
     }
   })
-}, { name: 'byoc-hub-sandbox', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store', 'byoc-hub-addresses'] })
+}, { name: 'byoc-hub-sandbox', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store', 'byoc-hub-addresses', 'byoc-hub-cxone'] })

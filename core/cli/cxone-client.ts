@@ -19,5 +19,5 @@ export async function cliCxone (configPath: string): Promise<CxoneWiring & { con
       await store.close()
     }
   }
-  return { ...buildCxone(config, { localUrl: () => `http://127.0.0.1:${config.server.port}` }), config }
+  return { ...buildCxone(config, { sandbox: { url: `http://127.0.0.1:${config.server.port}/sandbox` } }), config }
 }

@@ -2,11 +2,12 @@ import { Agent, type Dispatcher } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
 import { DfoError, type CreateMessageResult, type CxoneTokenSource, type DfoChannel, type DfoClient, type DfoThread } from './dfo-types.js'
 import { createDfoRequester, type DfoCallOptions } from './dfo-request.js'
+import type { UrlSource } from './endpoints.js'
 import { contactSearchQuery, toContact, toContactPage } from './dfo-contacts.js'
 
 export interface DfoClientOptions {
-  /** DFO base, e.g. https://api-de-na1.niceincontact.com; /dfo/3.0 is appended */
-  readonly apiBaseUrl: string
+  /** DFO base, e.g. https://api-de-na1.niceincontact.com (/dfo/3.0 is appended), or a source awaited per call */
+  readonly apiBaseUrl: UrlSource
   readonly tokens: CxoneTokenSource
   /** per attempt */
   readonly timeoutMs: number

@@ -3,9 +3,10 @@ import type { FastifyBaseLogger } from 'fastify'
 import { DfoError, type CallOptions, type CxoneTokenSource } from './dfo-types.js'
 import { errorFromResponse, errorFromThrown, outcomeOf } from './dfo-error-parse.js'
 import { backoffDelay, parseRetryAfter, sleep, withTimeout } from '../delivery/http-retry.js'
+import { resolveUrl, type UrlSource } from './endpoints.js'
 
 export interface DfoRequestOptions {
-  readonly apiBaseUrl: string
+  readonly apiBaseUrl: UrlSource
   readonly tokens: CxoneTokenSource
   readonly timeoutMs: number
   readonly retryBaseMs: number
@@ -38,8 +39,7 @@ interface Answer { readonly status: number, readonly body: unknown, readonly ret
  * backoff and full jitter on network errors, timeouts, 5xx and 429 (Retry-After honoured), never on other 4xx.
  */
 export function createDfoRequester (o: DfoRequestOptions): (call: DfoCall) => Promise<unknown> {
-  async function send (c: DfoCall, token: string | undefined): Promise<Answer> {
-    const base = (c.opts?.apiBaseUrl ?? o.apiBaseUrl).replace(/\/+$/, '')
+  async function send (c: DfoCall, base: string, token: string | undefined): Promise<Answer> {
     const url = `${base}/dfo/3.0${c.path}${c.query !== undefined && c.query !== '' ? `?${c.query}` : ''}`
     const headers: Record<string, string> = { accept: 'application/json' }
     if (token !== undefined) headers.authorization = `Bearer ${token}`
@@ -80,23 +80,25 @@ export function createDfoRequester (o: DfoRequestOptions): (call: DfoCall) => Pr
     }
   }
 
-  async function attempt (c: DfoCall): Promise<unknown> {
+  async function attempt (c: DfoCall, base: string): Promise<unknown> {
     const token = await tokenFor(c)
-    let answer = await send(c, token)
+    let answer = await send(c, base, token)
     // a per-admin token (opts.accessToken) cannot be refreshed here; the hub's own token can, once
     if (answer.status === 401 && token !== undefined && c.opts?.accessToken === undefined) {
       o.log?.warn({ operation: c.operation }, 'CXone rejected the access token; fetching a fresh one')
-      answer = await send(c, await tokenFor(c, token))
+      answer = await send(c, base, await tokenFor(c, token))
     }
     if (answer.status >= 200 && answer.status < 300) return answer.body
     throw errorFromResponse(c.operation, answer.status, answer.body, answer.retryAfterMs)
   }
 
   return async function call (c: DfoCall): Promise<unknown> {
+    // found before the retry loop: a failed discovery answers at once (it has its own back-off), uncounted by onCall
+    const base = (c.opts?.apiBaseUrl ?? await resolveUrl(o.apiBaseUrl)).replace(/\/+$/, '')
     const attempts = Math.max(1, Math.floor(c.opts?.attempts ?? o.defaultAttempts))
     for (let n = 1; ; n++) {
       try {
-        return await attempt(c)
+        return await attempt(c, base)
       } catch (err) {
         const e = err as DfoError
         if (!e.retryable || n >= attempts || c.opts?.signal?.aborted === true) throw e

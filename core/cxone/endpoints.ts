@@ -19,6 +19,11 @@ export interface DiscoveredEndpointOptions extends DiscoveryOptions {
   readonly refreshMs?: number
 }
 
+/** A URL known at build time, or one found on first use (region discovery); the source caches it, not the caller. */
+export type UrlSource = string | (() => Promise<string>)
+
+export const resolveUrl = async (source: UrlSource): Promise<string> => typeof source === 'string' ? source : await source()
+
 export const fixedEndpoints = (endpoints: CxoneEndpoints): EndpointSource => ({ get: async () => endpoints })
 
 /**

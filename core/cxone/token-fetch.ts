@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { DfoError } from './dfo-types.js'
 import { errorFromThrown } from './dfo-error-parse.js'
 import { parseRetryAfter } from '../delivery/http-retry.js'
+import { resolveUrl, type UrlSource } from './endpoints.js'
 
 /** A CXone access token as cached in memory and in the shared `cxone-token/current` doc. */
 export interface CachedToken {
@@ -15,7 +16,8 @@ export interface CachedToken {
 }
 
 export interface TokenFetchOptions {
-  readonly authUrl: string
+  /** the token URL, or a source awaited per fetch (region discovery) */
+  readonly authUrl: UrlSource
   readonly accessKeyId: string
   readonly accessKeySecret: string
   readonly clientId?: string
@@ -28,10 +30,12 @@ export interface TokenFetchOptions {
 
 /** One access-key grant against the CXone token endpoint (§3.1). Logs statuses and timings, never credentials. */
 export async function fetchToken (opts: TokenFetchOptions): Promise<CachedToken> {
+  // a failed discovery is its own error (BYOC_ERR_CXONE_DISCOVERY), not a failed token request
+  const authUrl = await resolveUrl(opts.authUrl)
   const started = Date.now()
   const signal = AbortSignal.timeout(opts.timeoutMs)
   try {
-    const token = await grant(opts, started, signal)
+    const token = await grant(opts, authUrl, started, signal)
     const ms = Date.now() - started
     opts.onFetch?.('ok', ms)
     opts.log?.info({ durationMs: ms, expiresInS: Math.round((token.expiresAt - started) / 1000) }, 'CXone access token obtained')
@@ -45,7 +49,7 @@ export async function fetchToken (opts: TokenFetchOptions): Promise<CachedToken>
   }
 }
 
-async function grant (opts: TokenFetchOptions, started: number, signal: AbortSignal): Promise<CachedToken> {
+async function grant (opts: TokenFetchOptions, authUrl: string, started: number, signal: AbortSignal): Promise<CachedToken> {
   const form = new URLSearchParams({ grant_type: 'password', username: opts.accessKeyId, password: opts.accessKeySecret })
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
@@ -56,7 +60,7 @@ async function grant (opts: TokenFetchOptions, started: number, signal: AbortSig
   } else if (opts.clientId !== undefined) {
     form.set('client_id', opts.clientId) // public client: some tenants take the id in the form body
   }
-  const res = await request(opts.authUrl, {
+  const res = await request(authUrl, {
     method: 'POST',
     headers,
     body: form.toString(),

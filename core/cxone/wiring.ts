@@ -1,12 +1,11 @@
+import type { Dispatcher } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
 import type { ByocConfig } from '../../config/schema.js'
-import { parseDuration } from '../../config/duration.js'
 import type { Store } from '../store/types.js'
 import type { CxoneTokenSource, DfoClient } from './dfo-types.js'
 import { createTokenSource } from './token-client.js'
-import { createDfoClient, type ClosableDfoClient } from './dfo-client.js'
-import { lazyDfoClient } from './lazy-dfo.js'
-import { discoveredEndpoints, type EndpointSource } from './endpoints.js'
+import { createDfoClient } from './dfo-client.js'
+import { discoveredEndpoints, fixedEndpoints, type EndpointSource } from './endpoints.js'
 
 export interface CxoneWiring {
   readonly dfo: DfoClient
@@ -21,15 +20,34 @@ export interface CxoneHooks {
   onTokenFetch?: (outcome: 'ok' | 'error', durationMs: number) => void
 }
 
-/** Configured endpoints, else region discovery (cxone.tenantId); in sandbox mode the emulator on the hub's listener. */
-export function endpointsFor (config: ByocConfig, deps: { log?: FastifyBaseLogger, localUrl: () => string }): EndpointSource {
+/** Sandbox mode: where the emulator is (its /sandbox base URL) and, when it is in this process, the way there. */
+export interface SandboxRoute {
+  readonly url: string
+  /** an InjectDispatcher on the app that mounts the sandbox; left out, the URL is reached over HTTP */
+  readonly dispatcher?: Dispatcher
+}
+
+export interface CxoneDeps {
+  readonly store?: Store
+  readonly log?: FastifyBaseLogger
+  readonly hooks?: CxoneHooks
+  /** required in sandbox mode */
+  readonly sandbox?: SandboxRoute
+}
+
+/** Configured endpoints, else region discovery (cxone.tenantId); in sandbox mode the emulator's. */
+export function endpointsFor (config: ByocConfig, deps: Pick<CxoneDeps, 'log' | 'sandbox'>): EndpointSource {
   const c = config.cxone
-  if (c.mode === 'sandbox') return { get: async () => ({ authUrl: `${deps.localUrl()}/sandbox/auth/token`, apiBaseUrl: `${deps.localUrl()}/sandbox` }) }
-  if (c.authUrl && c.apiBaseUrl) return { get: async () => ({ authUrl: c.authUrl!, apiBaseUrl: c.apiBaseUrl! }) }
+  if (c.mode === 'sandbox') {
+    if (deps.sandbox === undefined) throw new Error('cxone.mode sandbox: the wiring needs the sandbox route')
+    const base = deps.sandbox.url.replace(/\/+$/, '')
+    return fixedEndpoints({ authUrl: `${base}/auth/token`, apiBaseUrl: base })
+  }
+  if (c.authUrl && c.apiBaseUrl) return fixedEndpoints({ authUrl: c.authUrl, apiBaseUrl: c.apiBaseUrl })
   return discoveredEndpoints({
     discoveryUrl: c.discoveryUrl,
     tenantId: c.tenantId!,
-    timeoutMs: parseDuration(c.timeout) ?? 5000,
+    timeoutMs: c.timeout,
     ...(c.authUrl ? { authUrl: c.authUrl } : {}),
     ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
     ...(deps.log ? { log: deps.log } : {})
@@ -37,49 +55,38 @@ export function endpointsFor (config: ByocConfig, deps: { log?: FastifyBaseLogge
 }
 
 /**
- * The hub's way to CXone: live endpoints from config or region discovery, or in sandbox mode the emulator mounted on
- * the hub's own listener at /sandbox (reached over real HTTP on loopback, like any CXone). Nothing is called before
- * first use, so a hub whose CXone is unreachable still starts and says so in readiness.
+ * The hub's way to CXone: live endpoints from config or region discovery (a real undici Agent over HTTP), or in
+ * sandbox mode the emulator, in process through the sandbox route's dispatcher when the hub mounts it. Endpoints are
+ * awaited per call (the source caches them; a failed discovery is not cached), and nothing is called before first
+ * use, so a hub whose CXone is unreachable still starts and says so in readiness.
  */
-export function buildCxone (config: ByocConfig, deps: { store?: Store, log?: FastifyBaseLogger, localUrl: () => string, hooks?: CxoneHooks }): CxoneWiring {
+export function buildCxone (config: ByocConfig, deps: CxoneDeps): CxoneWiring {
   const c = config.cxone
   const sandbox = c.mode === 'sandbox'
-  const timeoutMs = parseDuration(c.timeout) ?? 5000
+  const timeoutMs = c.timeout
   const endpoints = endpointsFor(config, deps)
-  let client: ClosableDfoClient | undefined
-  let tokens: CxoneTokenSource | undefined
-  const tokenSource = async (): Promise<CxoneTokenSource> => {
-    if (tokens) return tokens
-    const { authUrl } = await endpoints.get()
-    // checked again after the await: concurrent first calls share one token source
-    return (tokens ??= createTokenSource({
-      authUrl,
-      accessKeyId: sandbox ? config.sandbox.accessKeyId : c.accessKeyId!,
-      accessKeySecret: sandbox ? config.sandbox.accessKeySecret ?? '' : c.accessKeySecret!,
-      ...(c.clientId ? { clientId: c.clientId } : {}),
-      ...(c.clientSecret ? { clientSecret: c.clientSecret } : {}),
-      timeoutMs,
-      ...(deps.store ? { store: deps.store } : {}),
-      ...(deps.log ? { log: deps.log } : {}),
-      ...(deps.hooks?.onTokenFetch ? { onFetch: deps.hooks.onTokenFetch } : {})
-    }))
-  }
-  const lazyTokens: CxoneTokenSource = {
-    get: async (o) => (await tokenSource()).get(o),
-    refresh: async (rejected, o) => (await tokenSource()).refresh(rejected, o),
-    get lastObtainedAt () { return tokens?.lastObtainedAt }
-  }
-  const dfo = lazyDfoClient(async () => {
-    const { apiBaseUrl } = await endpoints.get()
-    return (client ??= createDfoClient({
-      apiBaseUrl,
-      tokens: lazyTokens,
-      timeoutMs,
-      retryBaseMs: parseDuration(c.retryBase) ?? 250,
-      retryMaxMs: parseDuration(c.retryMax) ?? 60_000,
-      ...(deps.log ? { log: deps.log } : {}),
-      ...(deps.hooks?.onCall ? { onCall: deps.hooks.onCall } : {})
-    }))
+  const dispatcher = sandbox ? deps.sandbox?.dispatcher : undefined
+  const tokens = createTokenSource({
+    authUrl: async () => (await endpoints.get()).authUrl,
+    accessKeyId: sandbox ? config.sandbox.accessKeyId : c.accessKeyId!,
+    accessKeySecret: sandbox ? config.sandbox.accessKeySecret ?? '' : c.accessKeySecret!,
+    ...(c.clientId ? { clientId: c.clientId } : {}),
+    ...(c.clientSecret ? { clientSecret: c.clientSecret } : {}),
+    timeoutMs,
+    ...(deps.store ? { store: deps.store } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
+    ...(deps.hooks?.onTokenFetch ? { onFetch: deps.hooks.onTokenFetch } : {}),
+    ...(dispatcher ? { dispatcher } : {})
   })
-  return { dfo, tokens: lazyTokens, endpoints, close: async () => { await client?.close() } }
+  const dfo = createDfoClient({
+    apiBaseUrl: async () => (await endpoints.get()).apiBaseUrl,
+    tokens,
+    timeoutMs,
+    retryBaseMs: c.retryBase,
+    retryMaxMs: c.retryMax,
+    ...(deps.log ? { log: deps.log } : {}),
+    ...(deps.hooks?.onCall ? { onCall: deps.hooks.onCall } : {}),
+    ...(dispatcher ? { dispatcher } : {})
+  })
+  return { dfo, tokens, endpoints, close: () => dfo.close() }
 }

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici'
 import type { Store } from '../store/types.js'
 
 export interface SandboxFaults {
@@ -21,6 +22,8 @@ export interface SandboxHub {
   clientSecret: string
   /** the hub's add/reconnect/remove action URLs, linked from the console's Integrations section */
   actionUrls?: () => { add: string, reconnect: string, remove: string }
+  /** how the URLs above are reached: an InjectDispatcher when the hub mounts the sandbox; left out, over HTTP */
+  dispatcher?: Dispatcher
 }
 
 export interface SandboxOptions {

@@ -12,7 +12,7 @@ const channelIds = async (hub: Parameters<typeof sandboxToken>[0]) =>
 const links = async (hub: { sandboxUrl: string }) => (await http('POST', `${hub.sandboxUrl}/console/api/integrations/one-time-token`, {})).body.links as { add: string, reconnect: string, remove: string }
 
 t.test('Add and Remove action URLs: one-time token verified with DFO, a channel picked, DFO channel created/deleted, back to backUrl', async t => {
-  const hub = await startHub(t, recorder)
+  const hub = await startHub(t, recorder, { listen: false })
   await http('DELETE', `${hub.sandboxUrl}/dfo/3.0/channels/chat_recorder`, undefined, { authorization: `Bearer ${await sandboxToken(hub)}` })
   t.notOk((await channelIds(hub)).includes('chat_recorder'), 'starts without the DFO channel')
 
@@ -38,7 +38,7 @@ t.test('Add and Remove action URLs: one-time token verified with DFO, a channel 
 })
 
 t.test('a bad one-time token goes back to a CXone backUrl, or 403 without one (or with a foreign one)', async t => {
-  const hub = await startHub(t, recorder)
+  const hub = await startHub(t, recorder, { listen: false })
   const withBack = await http('GET', `${hub.box}/actions/add?userId=1&brandId=1001&token=forged&backUrl=${encodeURIComponent(`${hub.sandboxUrl}/console/`)}`)
   t.equal(withBack.status, 302)
   t.equal(withBack.headers.location, `${hub.sandboxUrl}/console/`)

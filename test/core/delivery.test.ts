@@ -7,7 +7,7 @@ const inbound = (hub: { url: string }, messageId: string, text = 'hello', custom
   http('POST', `${hub.url}/channels/recorder/inbound`, { customerId, messageId, text })
 
 t.test('CXone answers 500, then recovers: the message arrives once', async t => {
-  const hub = await startHub(t, recorder())
+  const hub = await startHub(t, recorder(), { listen: false })
   await setFaults(hub.sandboxUrl, { errorRate: 1 })
   const res = await inbound(hub, 'm-500')
   t.equal(res.status, 202, 'accepted (stored) while CXone is failing')
@@ -20,7 +20,7 @@ t.test('CXone answers 500, then recovers: the message arrives once', async t => 
 })
 
 t.test('429 with Retry-After delays the next attempt by at least that long', async t => {
-  const hub = await startHub(t, recorder())
+  const hub = await startHub(t, recorder(), { listen: false })
   await setFaults(hub.sandboxUrl, { rateLimitRate: 1, retryAfterMs: 1000 })
   const before = Date.now()
   await inbound(hub, 'm-429')
@@ -32,7 +32,7 @@ t.test('429 with Retry-After delays the next attempt by at least that long', asy
 })
 
 t.test('a timeout is retried and CXone still sees one message (dedupe by idOnExternalPlatform)', async t => {
-  const hub = await startHub(t, { ...recorder(), cxone: { timeout: '300ms' } })
+  const hub = await startHub(t, { ...recorder(), cxone: { timeout: '300ms' } }, { listen: false })
   await setFaults(hub.sandboxUrl, { latencyMs: 1200 })
   const res = await inbound(hub, 'm-slow')
   const job = await eventually(async () => (await hub.store.listJobs({ kind: 'dfo.createMessage' })).find(j => j.attempts >= 1), 10_000, 'a timed-out attempt')
@@ -44,7 +44,7 @@ t.test('a timeout is retried and CXone still sees one message (dedupe by idOnExt
 })
 
 t.test('a 4xx from CXone is not retried: the message becomes a dead letter, and replay delivers it', async t => {
-  const hub = await startHub(t, recorder('no-such-channel'))
+  const hub = await startHub(t, recorder('no-such-channel'), { listen: false })
   // the sandbox seeds configured channels; remove it so CXone answers 404 (a 4xx) to the relay
   const removed = await http('DELETE', `${hub.sandboxUrl}/dfo/3.0/channels/no-such-channel`, undefined, { authorization: `Bearer ${await sandboxToken(hub)}` })
   t.ok(removed.status < 300, `channel removed (${removed.status})`)
@@ -63,7 +63,7 @@ t.test('a 4xx from CXone is not retried: the message becomes a dead letter, and 
 })
 
 t.test('a platform retry of the same message is stored and relayed once', async t => {
-  const hub = await startHub(t, recorder())
+  const hub = await startHub(t, recorder(), { listen: false })
   const first = await inbound(hub, 'm-dup')
   const second = await inbound(hub, 'm-dup')
   t.equal(second.status, 202)
@@ -75,7 +75,7 @@ t.test('a platform retry of the same message is stored and relayed once', async 
 })
 
 t.test('messages of one thread reach CXone in order', async t => {
-  const hub = await startHub(t, recorder())
+  const hub = await startHub(t, recorder(), { listen: false })
   await setFaults(hub.sandboxUrl, { errorRate: 0.4 })
   let threadId = ''
   for (let i = 0; i < 8; i++) threadId = (await inbound(hub, `m-ord-${i}`, `n${i}`)).body.messages[0].threadId

@@ -5,7 +5,7 @@ import { toCxoneOutbound } from '../../core/conversations/timeline.js'
 const recorder = { channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: {} }], server: { bodyLimit: 4096 } }
 
 t.test('CXone-facing endpoints: happy paths and bad inputs', async t => {
-  const hub = await startHub(t, recorder)
+  const hub = await startHub(t, recorder, { listen: false })
   const auth = { authorization: `Bearer ${await cxoneToken(hub)}` }
   const first = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'gnu-1', messageId: 'in-1', text: 'hi', name: 'Gnu Gnu' })
   const threadId: string = first.body.messages[0].threadId
@@ -88,7 +88,7 @@ t.test('CXone-facing endpoints: happy paths and bad inputs', async t => {
 })
 
 t.test('OpenAPI document lists every CXone route', async t => {
-  const hub = await startHub(t, recorder)
+  const hub = await startHub(t, recorder, { listen: false })
   const doc = await http('GET', `${hub.url}/openapi.json`)
   t.equal(doc.status, 200)
   for (const path of ['/integration/box/1.0/token', '/integration/box/2.0/channel/{channelId}/outbound', '/integration/box/1.0/posts/{postId}/messages',

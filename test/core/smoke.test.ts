@@ -2,7 +2,7 @@ import t from 'tap'
 import { startHub, cxoneToken, http, eventually } from '../helper.js'
 
 t.test('customer message reaches the sandbox; agent reply reaches the platform', async t => {
-  const hub = await startHub(t, { channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: {} }] })
+  const hub = await startHub(t, { channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: {} }] }, { listen: false })
   const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'zebra-1', messageId: 'm-1', text: 'hello', name: 'Zed' })
   t.equal(res.status, 202, JSON.stringify(res.body))
   const msg = await eventually(async () => {

@@ -15,10 +15,10 @@ const CHANNEL = { id: 'recorder', plugin: './test/fixtures/plugins/recorder', cx
  */
 async function setup (t: Test, open: number) {
   // hundreds of calls from one address in a minute: the per-IP rate limit is not what this test is about
-  const hub = await startHub(t, { server: { rateLimit: { max: 100_000 } }, cxone: { threadStatusInterval: '1h' }, rules: { idle: { enabled: false } }, channels: [CHANNEL] })
+  const hub = await startHub(t, { server: { rateLimit: { max: 100_000 } }, cxone: { threadStatusInterval: '1h' }, rules: { idle: { enabled: false } }, channels: [CHANNEL] }, { listen: false })
   const calls: string[] = []
-  const tokens = createTokenSource({ authUrl: `${hub.sandboxUrl}/auth/token`, accessKeyId: hub.config.sandbox.accessKeyId, accessKeySecret: hub.config.sandbox.accessKeySecret, timeoutMs: 5000 })
-  const dfo = createDfoClient({ apiBaseUrl: hub.sandboxUrl, tokens, timeoutMs: 5000, retryBaseMs: 10, retryMaxMs: 100, onCall: (op) => calls.push(op) })
+  const tokens = createTokenSource({ authUrl: `${hub.sandboxUrl}/auth/token`, accessKeyId: hub.config.sandbox.accessKeyId, accessKeySecret: hub.config.sandbox.accessKeySecret, timeoutMs: 5000, dispatcher: hub.dispatcher! })
+  const dfo = createDfoClient({ apiBaseUrl: hub.sandboxUrl, tokens, timeoutMs: 5000, retryBaseMs: 10, retryMaxMs: 100, onCall: (op) => calls.push(op), dispatcher: hub.dispatcher! })
   t.teardown(() => dfo.close())
   const poller = new ThreadStatusPoller(hub.store, hub.hub.channels, dfo, hub.hub.conversations, hub.app.log, 1000)
 

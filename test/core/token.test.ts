@@ -6,7 +6,7 @@ const recorder = { channels: [{ id: 'recorder', plugin: './test/fixtures/plugins
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 
 t.test('token endpoint (M1)', async t => {
-  const hub = await startHub(t, { ...recorder, auth: { clients: [CLIENT, { clientId: 'tenant-2', clientSecret: 'second-secret-abcdefghijklmnop' }], tokenTtl: '1h' } })
+  const hub = await startHub(t, { ...recorder, auth: { clients: [CLIENT, { clientId: 'tenant-2', clientSecret: 'second-secret-abcdefghijklmnop' }], tokenTtl: '1h' } }, { listen: false })
   const token = `${hub.box}/1.0/token`
   const outbound = `${hub.box}/1.0/channel/chat_recorder/recipients/validation`
   const probe = (tok: string) => http('POST', outbound, { endUserRecipients: [{ idOnExternalPlatform: 'nobody' }] }, { authorization: `Bearer ${tok}` })
@@ -78,9 +78,9 @@ t.test('configured signing keys rotate: the first signs, every key verifies', as
   const oldKey = { kid: 'old', secret: 'o'.repeat(40) }
   const newKey = { kid: 'new', secret: 'n'.repeat(40) }
   const dir = t.testdir({})
-  const before = await startHub(t, { ...recorder, auth: { clients: [CLIENT], signingKeys: [oldKey] } }, { dir })
+  const before = await startHub(t, { ...recorder, auth: { clients: [CLIENT], signingKeys: [oldKey] } }, { dir, listen: false })
   const oldToken = (await http('POST', `${before.box}/1.0/token`, { client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret })).body.access_token as string
-  const after = await startHub(t, { ...recorder, auth: { clients: [CLIENT], signingKeys: [newKey, oldKey] } }, { dir: t.testdir({}) })
+  const after = await startHub(t, { ...recorder, auth: { clients: [CLIENT], signingKeys: [newKey, oldKey] } }, { dir: t.testdir({}), listen: false })
   const newToken = (await http('POST', `${after.box}/1.0/token`, { client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret })).body.access_token as string
   t.equal(JSON.parse(Buffer.from(newToken.split('.')[0]!, 'base64url').toString()).kid, 'new')
   for (const tok of [oldToken, newToken]) {
@@ -95,7 +95,7 @@ t.test('a client bound to some channels sees the others as unknown', async t => 
     { id: 'other', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_other', config: {} }
   ]
   const tenantA = { clientId: 'tenant-a', clientSecret: 'tenant-a-secret-0123456789abcdef', channels: ['recorder'] }
-  const hub = await startHub(t, { channels, auth: { clients: [CLIENT, tenantA] } })
+  const hub = await startHub(t, { channels, auth: { clients: [CLIENT, tenantA] } }, { listen: false })
   const tokenA = (await http('POST', `${hub.box}/1.0/token`, { client_id: tenantA.clientId, client_secret: tenantA.clientSecret })).body.access_token as string
   const inbound = await http('POST', `${hub.url}/channels/other/inbound`, { customerId: 'okapi', messageId: 'o-1', text: 'hi' })
   const otherThread = inbound.body.messages[0].threadId

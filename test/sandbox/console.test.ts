@@ -5,7 +5,7 @@ import { CONSOLE_AUTH, CHANNEL, newMessage, startSandboxApp, until } from './hel
 
 t.test('agent console: reply, typing, delivery status, end conversation, new outbound', async t => {
   const fake = await startFakeHub(t)
-  const sb = await startSandboxApp(t, { hub: fake.hub })
+  const sb = await startSandboxApp(t, { hub: fake.hub }, { listen: true })
   await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage({ messageContent: { type: 'TEXT', payload: { text: 'Hello, is anyone there?' } } }))
 
   const { page, log, logHas, pageErrors } = await openConsole(t, sb.url)
@@ -66,7 +66,7 @@ t.test('agent console: reply, typing, delivery status, end conversation, new out
 
 t.test('agent console: Integrations links carry a one-time token', async t => {
   const fake = await startFakeHub(t)
-  const sb = await startSandboxApp(t, { hub: fake.hub })
+  const sb = await startSandboxApp(t, { hub: fake.hub }, { listen: true })
   const { page } = await openConsole(t, sb.url)
   await page.getByRole('button', { name: 'Get one-time token links' }).click()
   const href = await until(async () => (await page.getByRole('link', { name: 'Add channel' }).getAttribute('href', { timeout: 100 }).catch(() => null)) ?? undefined, 'links')

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { fetch as undiciFetch, type RequestInit } from 'undici'
 import { startFakeHub } from './fake-hub.js'
 import { CONSOLE_AUTH, startSandboxApp, until } from './helper.js'
 
@@ -47,6 +48,8 @@ t.test('integrations need the hub action URLs', async t => {
 t.test('temporary attachments are served without a token at a signed URL that expires, like DFO\'s', async t => {
   const sb = await startSandboxApp(t, { attachmentUrlTtlMs: 1000 })
   const content = Buffer.from('hello file').toString('base64')
+  // undici's fetch, through the sandbox's dispatcher: the links it signs are on the URL it was called at
+  const fetch = (url: string, init: RequestInit = {}) => undiciFetch(url, { ...init, dispatcher: sb.dispatcher })
   const up = await fetch(`${sb.url}/dfo/3.0/attachments/temporary`, {
     method: 'POST', headers: { authorization: `Bearer ${sb.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ content, mimeType: 'text/plain' })
   })

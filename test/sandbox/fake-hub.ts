@@ -1,11 +1,13 @@
 import type { Test } from 'tap'
 import Fastify from 'fastify'
+import { IN_PROCESS_ORIGIN, InjectDispatcher } from '../../core/cxone/inject-dispatcher.js'
 
 export interface HubCall { path: string, auth?: string, body: any } // intentional any: tests inspect arbitrary bodies
 
 /**
  * The smallest hub that answers the sandbox as the real one does: /1.0/token (client_credentials),
- * /2.0/channel/:c/outbound and /1.0/channel/:c/thread/:t/sender-action, with bearer checks.
+ * /2.0/channel/:c/outbound and /1.0/channel/:c/thread/:t/sender-action, with bearer checks. The sandbox reaches it
+ * in process (hub.dispatcher), as it reaches the real hub that mounts it.
  */
 export async function startFakeHub (t: Test, creds = { clientId: 'sandbox', clientSecret: 'hub-secret' }) {
   const app = Fastify()
@@ -39,10 +41,8 @@ export async function startFakeHub (t: Test, creds = { clientId: 'sandbox', clie
     return reply.code(204).send()
   })
 
-  await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => app.close())
-  const addr = app.server.address() as { port: number }
-  const box = `http://127.0.0.1:${addr.port}/integration/box`
+  const box = `${IN_PROCESS_ORIGIN}/integration/box`
   return {
     calls, tokenRequests, ctl, creds,
     /** forget every issued token, as a hub restarted with new signing keys would */
@@ -52,6 +52,7 @@ export async function startFakeHub (t: Test, creds = { clientId: 'sandbox', clie
       tokenUrl: () => `${box}/1.0/token`,
       clientId: creds.clientId,
       clientSecret: creds.clientSecret,
+      dispatcher: new InjectDispatcher((o) => app.inject(o)),
       actionUrls: () => ({ add: `${box}/action/add`, reconnect: `${box}/action/reconnect`, remove: `${box}/action/remove` })
     }
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { sandboxPlugin, type SandboxOptions } from '../../core/sandbox/index.js'
 import type { SandboxHub } from '../../core/sandbox/options.js'
+import { IN_PROCESS_ORIGIN, InjectDispatcher } from '../../core/cxone/inject-dispatcher.js'
 import { TEST_CONSOLE_TOKEN } from '../helper.js'
 
 export const KEY = { id: 'key-id', secret: 'key-secret' }
@@ -18,11 +19,13 @@ const unusedHub: SandboxHub = {
 }
 
 /**
- * A sandbox mounted at /sandbox on port 0, its state in a SQLite file of its own. The directory is removed after the
- * store has closed, with retries: on a loaded machine the WAL checkpointer's connection may still be letting go of its
- * files when tap's own fixture cleanup would run (ENOTEMPTY), and a throwing teardown left the file hanging.
+ * A sandbox mounted at /sandbox, its state in a SQLite file of its own. Clients reach it in process (`dispatcher`, for
+ * undici; `app.inject`); only a browser test asks it to listen (on port 0), and then `url` is that address. The
+ * directory is removed after the store has closed, with retries: on a loaded machine the WAL checkpointer's
+ * connection may still be letting go of its files when tap's own fixture cleanup would run (ENOTEMPTY), and a
+ * throwing teardown left the file hanging.
  */
-export async function startSandboxApp (t: Test, overrides: Partial<SandboxOptions> = {}) {
+export async function startSandboxApp (t: Test, overrides: Partial<SandboxOptions> = {}, how: { listen?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'byoc-sandbox-test-'))
   const store = new SqliteStore(join(dir, 'store.db'))
   const app = Fastify()
@@ -31,13 +34,14 @@ export async function startSandboxApp (t: Test, overrides: Partial<SandboxOption
     channels: [CHANNEL], ...overrides
   }
   await app.register(sandboxPlugin, { ...opts, prefix: '/sandbox' })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  if (how.listen === true) await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(async () => {
     await app.close()
     await store.close()
     rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
   })
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/sandbox`
+  const url = how.listen === true ? `http://127.0.0.1:${(app.server.address() as { port: number }).port}/sandbox` : `${IN_PROCESS_ORIGIN}/sandbox`
+  const dispatcher = new InjectDispatcher((o) => app.inject(o))
 
   const getToken = async (): Promise<string> => {
     const res = await app.inject({
@@ -53,7 +57,7 @@ export async function startSandboxApp (t: Test, overrides: Partial<SandboxOption
   const dfo = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, payload?: unknown, bearer = token) => app.inject({
     method, url: `/sandbox/dfo/3.0${path}`, headers: { authorization: `Bearer ${bearer}` }, ...(payload !== undefined ? { payload: payload as object } : {})
   })
-  return { app, store, url, token, getToken, dfo }
+  return { app, store, url, dispatcher, token, getToken, dfo }
 }
 
 let seq = 0

@@ -7,9 +7,9 @@ import { CHANNEL, KEY, newMessage, startSandboxApp } from '../../sandbox/helper.
 
 t.test('searchContacts and getContact against the sandbox: filters, every page once, the Contact shape', async t => {
   const sb = await startSandboxApp(t)
-  const tokens = createTokenSource({ authUrl: `${sb.url}/auth/token`, accessKeyId: KEY.id, accessKeySecret: KEY.secret, timeoutMs: 5000 })
+  const tokens = createTokenSource({ authUrl: `${sb.url}/auth/token`, accessKeyId: KEY.id, accessKeySecret: KEY.secret, timeoutMs: 5000, dispatcher: sb.dispatcher })
   const calls: string[] = []
-  const dfo = createDfoClient({ apiBaseUrl: sb.url, tokens, timeoutMs: 5000, retryBaseMs: 10, retryMaxMs: 100, onCall: (op) => calls.push(op) })
+  const dfo = createDfoClient({ apiBaseUrl: sb.url, tokens, timeoutMs: 5000, retryBaseMs: 10, retryMaxMs: 100, onCall: (op) => calls.push(op), dispatcher: sb.dispatcher })
   t.teardown(() => dfo.close())
 
   const n = CONTACTS_PAGE_SIZE + 5
