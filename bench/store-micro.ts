@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'byoc-store-micro-'))
 const store = new SqliteStore(join(dir, 'hub.db'))
 const threads = 200
 for (let i = 0; i < threads; i++) {
-  await store.upsertCustomer({ channelId: 'wh', customerId: `c${i}` , name: `Zebra ${i}` })
+  await store.upsertCustomer({ channelId: 'wh', customerId: `c${i}`, name: `Zebra ${i}` })
   await store.openThread('wh', `c${i}`, `t${i}`)
 }
 const round = async (n: number): Promise<void> => {

@@ -15,10 +15,12 @@ const testsIn = (dir) => readdirSync(join(root, dir)).filter(f => f.endsWith('.t
 const MEASURED_SECURITY = ['test/reliability/security/fuzz.test.ts', 'test/reliability/security/framing.test.ts']
 const WALL_CLOCK = 'test/reliability/long/wall-clock.test.ts'
 const phases = {
-  serial: { label: 'serial: load, soak, faults, process, timers, ha, fuzz, framing', jobs: 1, files: [
-    ...testsIn('test/reliability/load'), 'test/reliability/long/soak.test.ts', ...testsIn('test/reliability/faults'),
-    ...testsIn('test/reliability/process'), ...testsIn('test/reliability/timers'), ...testsIn('test/ha'), ...MEASURED_SECURITY
-  ] },
+  serial: {
+    label: 'serial: load, soak, faults, process, timers, ha, fuzz, framing', jobs: 1, files: [
+      ...testsIn('test/reliability/load'), 'test/reliability/long/soak.test.ts', ...testsIn('test/reliability/faults'),
+      ...testsIn('test/reliability/process'), ...testsIn('test/reliability/timers'), ...testsIn('test/ha'), ...MEASURED_SECURITY
+    ]
+  },
   wallClock: { label: 'beside the serial phase: T-5 wall clock', jobs: 1, files: [WALL_CLOCK] },
   security: { label: 'two at a time: the other security files', jobs: 2, files: testsIn('test/reliability/security').filter(f => !MEASURED_SECURITY.includes(f)) }
 }

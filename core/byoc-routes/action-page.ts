@@ -35,7 +35,9 @@ export function renderActionPage (action: string, session: string, choices: Arra
   const options = choices.map((c, i) => `<label class="choice"><input type="radio" name="channel" value="${escapeHtml(c.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(c.name)} <small>(${escapeHtml(c.cxoneChannelId)})</small></label>`).join('\n')
   return page(`${verb} a channel`, `<h1>${verb} a channel</h1>
 ${refusedReturn ? `<p role="note">${refusedNote(refusedReturn)} You will stay on this hub's page when done.</p>` : ''}
-${choices.length === 0 ? '<p>No configured channel matches. Add one to the hub\'s YAML config and try again.</p>' : `<form method="post">
+${choices.length === 0
+? '<p>No configured channel matches. Add one to the hub\'s YAML config and try again.</p>'
+: `<form method="post">
 <input type="hidden" name="session" value="${escapeHtml(session)}">
 <fieldset><legend>Channel</legend>${options}</fieldset>
 <p><button type="submit">${verb}</button></p></form>`}`)

@@ -76,7 +76,7 @@ export function scaffoldFiles (name: string): Record<string, string> {
 export async function createPlugin (args: string[], cwd = process.cwd()): Promise<number> {
   const [name, dir] = args
   if (!name || !CHANNEL_NAME_PATTERN.test(name)) {
-    console.error(`Usage: byoc-hub create-plugin <name> [dir]\n<name> is the channel name, lower-case words joined by '-' (e.g. acme-chat).`)
+    console.error('Usage: byoc-hub create-plugin <name> [dir]\n<name> is the channel name, lower-case words joined by \'-\' (e.g. acme-chat).')
     return 1
   }
   const target = resolve(cwd, dir ?? `byoc-hub-plugin-${name}`)

@@ -41,7 +41,7 @@ export function registerSampledGauges (metrics: HubMetrics, src: GaugeSources, c
   }
   const registers = [metrics.registry]
   const gauge = <L extends string>(name: string, help: string, labelNames: L[], fill: (g: Gauge<L>, s: Snapshot) => void): void => {
-    new Gauge<L>({
+    new Gauge<L>({ // eslint-disable-line no-new -- a prom-client metric registers itself in `registers`
       name, help, labelNames, registers,
       async collect () { fill(this, await snapshot()) }
     })

@@ -23,7 +23,7 @@ export function idProblem (value: unknown): string | undefined {
   if (typeof value !== 'string') return 'not a string'
   if (value.length === 0) return 'empty'
   if (ID_REGEXP.test(value)) return undefined
-  if (/[\u0000-\u001F\u007F-\u009F]/.test(value)) return 'holds a control character'
+  if (/[\u0000-\u001F\u007F-\u009F]/.test(value)) return 'holds a control character' // eslint-disable-line no-control-regex
   if (/\p{Cs}/u.test(value)) return 'holds a lone surrogate'
   return `longer than ${ID_MAX_LENGTH} characters`
 }

@@ -8,6 +8,7 @@ export function check<S extends TSchema> (schema: S, value: unknown): value is S
 }
 
 export function firstError (schema: TSchema, value: unknown): string {
+  // eslint-disable-next-line no-unreachable-loop -- the first error only
   for (const e of Value.Errors(schema, value)) return `${e.instancePath || '/'} ${e.message}`
   return 'invalid'
 }

@@ -60,16 +60,16 @@ t.test('CXone-facing endpoints: happy paths and bad inputs', async t => {
 
   t.test('bad inputs get a clear 4xx with a stable code', async t => {
     const cases: Array<[string, string, unknown, number, string, Record<string, string>?]> = [
-      ['missing messageContent', `/2.0/channel/chat_recorder/outbound`, { thread: { idOnExternalPlatform: threadId } }, 400, 'BYOC_ERR_VALIDATION'],
-      ['wrong type', `/2.0/channel/chat_recorder/outbound`, { messageContent: { type: 'TEXT', payload: { text: 42 } } }, 400, 'BYOC_ERR_VALIDATION'],
-      ['empty message', `/2.0/channel/chat_recorder/outbound`, { thread: { idOnExternalPlatform: threadId }, messageContent: text('') }, 400, 'BYOC_ERR_MESSAGE_EMPTY'],
-      ['no recipient and no thread', `/2.0/channel/chat_recorder/outbound`, { messageContent: text('to whom?') }, 400, 'BYOC_ERR_RECIPIENT_UNKNOWN'],
-      ['unknown channel', `/2.0/channel/nope/outbound`, { messageContent: text('x'), endUserRecipients: [{ idOnExternalPlatform: 'gnu-1' }] }, 404, 'BYOC_ERR_CHANNEL_UNKNOWN'],
-      ['unknown thread typing', `/1.0/channel/chat_recorder/thread/nope/sender-action`, { senderAction: { action: 'isTypingOn' } }, 404, 'BYOC_ERR_THREAD_UNKNOWN'],
+      ['missing messageContent', '/2.0/channel/chat_recorder/outbound', { thread: { idOnExternalPlatform: threadId } }, 400, 'BYOC_ERR_VALIDATION'],
+      ['wrong type', '/2.0/channel/chat_recorder/outbound', { messageContent: { type: 'TEXT', payload: { text: 42 } } }, 400, 'BYOC_ERR_VALIDATION'],
+      ['empty message', '/2.0/channel/chat_recorder/outbound', { thread: { idOnExternalPlatform: threadId }, messageContent: text('') }, 400, 'BYOC_ERR_MESSAGE_EMPTY'],
+      ['no recipient and no thread', '/2.0/channel/chat_recorder/outbound', { messageContent: text('to whom?') }, 400, 'BYOC_ERR_RECIPIENT_UNKNOWN'],
+      ['unknown channel', '/2.0/channel/nope/outbound', { messageContent: text('x'), endUserRecipients: [{ idOnExternalPlatform: 'gnu-1' }] }, 404, 'BYOC_ERR_CHANNEL_UNKNOWN'],
+      ['unknown thread typing', '/1.0/channel/chat_recorder/thread/nope/sender-action', { senderAction: { action: 'isTypingOn' } }, 404, 'BYOC_ERR_THREAD_UNKNOWN'],
       ['bad typing action', `/1.0/channel/chat_recorder/thread/${threadId}/sender-action`, { senderAction: { action: 'dance' } }, 400, 'BYOC_ERR_VALIDATION'],
-      ['malformed JSON', `/2.0/channel/chat_recorder/outbound`, '{"messageContent":', 400, 'BYOC_ERR_MALFORMED_BODY'],
-      ['oversized body', `/2.0/channel/chat_recorder/outbound`, { messageContent: text('x'.repeat(10_000)) }, 413, 'BYOC_ERR_BODY_TOO_LARGE'],
-      ['wrong content type', `/2.0/channel/chat_recorder/outbound`, 'hello', 415, 'BYOC_ERR_UNSUPPORTED_MEDIA_TYPE', { 'content-type': 'text/plain' }]
+      ['malformed JSON', '/2.0/channel/chat_recorder/outbound', '{"messageContent":', 400, 'BYOC_ERR_MALFORMED_BODY'],
+      ['oversized body', '/2.0/channel/chat_recorder/outbound', { messageContent: text('x'.repeat(10_000)) }, 413, 'BYOC_ERR_BODY_TOO_LARGE'],
+      ['wrong content type', '/2.0/channel/chat_recorder/outbound', 'hello', 415, 'BYOC_ERR_UNSUPPORTED_MEDIA_TYPE', { 'content-type': 'text/plain' }]
     ]
     for (const [name, path, body, status, code, headers] of cases) {
       const res = await http('POST', `${hub.box}${path}`, body, { ...auth, ...(headers ?? {}) })

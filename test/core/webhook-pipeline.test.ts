@@ -92,7 +92,7 @@ t.test('signatures: only the exact signed bytes pass; nothing refused is stored'
   t.equal(tampered.statusCode, 401, 'body changed after signing')
   t.equal(((await tampered.body.json()) as Sent['body']).error.code, 'BYOC_ERR_WEBHOOK_SIGNATURE')
   // a re-serialised body would have lost the spacing the platform signed: core keeps the raw bytes
-  const spaced = `{ "events": [ { "id": "m-spaced", "from": { "id": "cust-y" }, "text": "spaced out" } ] }`
+  const spaced = '{ "events": [ { "id": "m-spaced", "from": { "id": "cust-y" }, "text": "spaced out" } ] }'
   t.equal((await post(hookUrl, 'wh-s3', spaced)).status, 202, 'signature over the exact bytes, whitespace and all')
   const unsigned = await http('POST', hookUrl, body)
   coded(t, unsigned, 401, 'BYOC_ERR_WEBHOOK_UNSIGNED', 'no webhook headers')

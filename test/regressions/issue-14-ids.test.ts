@@ -22,13 +22,13 @@ async function refused (t: Test, res: { status: number, body: any }, what: strin
   t.equal(res.body?.error?.code, 'BYOC_ERR_ID_INVALID', `${what}: ${JSON.stringify(res.body)}`)
 }
 
-
 async function nextMessageAccepted (t: Test, hub: StartedHub, customerId: string, n: string): Promise<void> {
   const current = await send(hub, { customerId, messageId: `next-${n}`, text: 'still here' })
   t.equal(current.status, 202, `the customer's next message (current thread) is accepted: ${JSON.stringify(current.body)}`)
   const named = await send(hub, { customerId, messageId: `named-${n}`, text: 'and here', threadId: `thread-${n}` })
   t.equal(named.status, 202, `and one naming a valid thread: ${JSON.stringify(named.body)}`)
   for (const thread of await hub.store.listThreads({ channelId: 'recorder', customerId })) {
+    // eslint-disable-next-line no-control-regex -- control characters are what the test looks for
     t.notMatch(thread.threadId, /[\u0000-\u001F\uFFFD]/, `no thread stored under a broken id (${JSON.stringify(thread.threadId)})`)
   }
 }
@@ -40,6 +40,7 @@ t.test('the fuzzer\'s thread id (NUL + lone surrogate) gets 400 BYOC_ERR_ID_INVA
   await nextMessageAccepted(t, hub, 'c-issue', 'issue')
 
   const [fuzzed] = fc.sample(bodyFor(RECORDER_BODY), { numRuns: 1, seed: FUZZ_SEED }) as Array<Record<string, unknown>>
+  // eslint-disable-next-line no-control-regex -- the NUL is what the test looks for
   t.match(fuzzed?.threadId, /\u0000\ud800$/, `seed ${FUZZ_SEED} still gives a thread id ending in NUL + lone surrogate`)
   t.ok(typeof fuzzed?.customerId === 'string' && typeof fuzzed.messageId === 'string', 'with a customer and a message id')
   await refused(t, await send(hub, fuzzed), `the fuzzer's body (seed ${FUZZ_SEED})`)

@@ -8,7 +8,7 @@ t.test('agent console: reply, typing, delivery status, end conversation, new out
   const sb = await startSandboxApp(t, { hub: fake.hub }, { listen: true })
   await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage({ messageContent: { type: 'TEXT', payload: { text: 'Hello, is anyone there?' } } }))
 
-  const { page, log, logHas, pageErrors } = await openConsole(t, sb.url)
+  const { page, logHas, pageErrors } = await openConsole(t, sb.url)
   await page.getByRole('button', { name: /Jane Doe/ }).click()
   await logHas('Hello, is anyone there?')
   t.equal(await page.getByRole('heading', { level: 2, name: 'Conversation with Jane Doe' }).count(), 1)

@@ -84,7 +84,7 @@ t.test('a SQLite file of the first release opens with ids keyed by channel', asy
   const raw = new Database(file, { readonly: true })
   t.teardown(() => raw.close())
   t.equal(raw.pragma('user_version', { simple: true }), SQLITE_SCHEMA_VERSION)
-  const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%_v1'").all() as Array<{ name: string }>)
+  const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%_v1'").all() as Array<{ name: string }>
   t.same(tables, [], 'no leftover tables')
   t.equal((raw.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'threads_one_open'").get() as { n: number }).n, 0, 'one open thread per customer is no longer a constraint')
 })

@@ -42,7 +42,8 @@ function setEnded (reason: string | null): void {
   const ended_ = reason !== null
   ended.hidden = !ended_
   if (ended_) {
-    endedText.textContent = reason === 'idle' ? 'This chat has ended because it was idle.'
+    endedText.textContent = reason === 'idle'
+      ? 'This chat has ended because it was idle.'
       : reason === 'agent' ? 'The agent has ended this chat.' : 'This chat has ended.'
     idle.hide()
     typingNote.hidden = true

@@ -58,7 +58,7 @@ t.test('bad framing, oversized bodies and header abuse get a 4xx; the hub stays 
   await expect4xx('no content type', [head('POST', inbound, { 'content-length': 2 }) + '{}'])
   await expect4xx('gzip-encoded body (not accepted)', [head('POST', inbound, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': 4 }) + '\x1f\x8b\x08\x00'], [])
   await expect4xx('form body on the token route, malformed', [head('POST', '/integration/box/1.0/token', { 'content-type': 'application/x-www-form-urlencoded', 'content-length': 9 }) + '%%%=&&&=%'])
-  await expect4xx('HTTP/1.1 without Host', [`GET /health/live HTTP/1.1\r\nconnection: close\r\n\r\n`])
+  await expect4xx('HTTP/1.1 without Host', ['GET /health/live HTTP/1.1\r\nconnection: close\r\n\r\n'])
   await expect4xx('garbage request line', ['HELLO\r\n\r\n'])
   await expect4xx('absurd method', [head('BREW', inbound, { 'content-length': 0 })])
   await expect4xx('path with a NUL and ../', [head('GET', '/channels/recorder/%00/../../etc/passwd')])

@@ -48,12 +48,12 @@ t.test('S-13: every forged or broken token is 401 invalid_token, and nothing goe
     'exp as a string': craftJwt(hs, claims({ exp: 'never' }), { hs: K1.secret }),
     'tampered payload': (() => { const [h, , s] = craftJwt(hs, claims(), { hs: K1.secret }).split('.'); return `${h}.${Buffer.from(JSON.stringify(claims({ sub: 'admin' }))).toString('base64url')}.${s}` })(),
     'two segments': craftJwt(hs, claims(), { hs: K1.secret }).split('.').slice(0, 2).join('.'),
-    'garbage': 'not.a.jwt',
-    'empty': ''
+    garbage: 'not.a.jwt',
+    empty: ''
   }
   for (const [name, token] of Object.entries(cases)) {
     for (const [route, body] of [
-      [`/2.0/channel/chat_recorder/outbound`, { thread: { idOnExternalPlatform: threadId }, messageContent: text(`forged: ${name}`) }],
+      ['/2.0/channel/chat_recorder/outbound', { thread: { idOnExternalPlatform: threadId }, messageContent: text(`forged: ${name}`) }],
       [`/1.0/posts/${threadId}/messages`, { messageContent: text(`forged: ${name}`) }]
     ] as const) {
       const res = await http('POST', `${rig.hub.box}${route}`, body, { authorization: `Bearer ${token}` })

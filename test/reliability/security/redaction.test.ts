@@ -7,7 +7,7 @@ t.test('S-18: with debug logs captured, no secret or token appears in any log li
   const signing = { kid: 'log-k1', secret: 'signing-secret-never-logged-0123456789' }
   const rig = await startProcessRig(t, { log: { level: 'debug' }, auth: { clients: [CLIENT], signingKeys: [signing] } })
   const url = rig.hub().url
-  const secrets = [CLIENT.clientSecret, signing.secret, 'rel-as-0123456789' /* the CXone access key secret */]
+  const secrets = [CLIENT.clientSecret, signing.secret, 'rel-as-0123456789'] // the last: the CXone access key secret
   // tokens in every form CXone may send them: JSON, form, Basic
   const issued: string[] = []
   const json = await http('POST', `${url}/integration/box/1.0/token`, { grant_type: 'client_credentials', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret })
