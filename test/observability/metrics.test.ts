@@ -104,10 +104,10 @@ t.test('after real traffic every metric has its name, type and bounded labels', 
   t.equal(sum(e, 'byoc_readiness_check', { check: 'store' }), 1)
 })
 
-t.test('retries, dead letters and CXone errors are counted; the outbox depth and age show the backlog', async t => {
+t.test('CXone errors and retries are counted; the outbox depth and age show the backlog', async t => {
   const platform = await fakePlatform(t)
-  platform.status.code = 503
-  const hub = await startHubWith(t, { metrics: { port: 0 }, cxone: { retries: 3 }, channels: [recorder(platform.url)] })
+  // the default attempts (8): the message must outlive the outage this test makes, however fast the retries come
+  const hub = await startHubWith(t, { metrics: { port: 0 }, channels: [recorder(platform.url)] })
   const metricsUrl = hub.hub.metricsUrl!()
   const read = async () => parseExposition((await scrape(metricsUrl)).text)
 
@@ -122,10 +122,22 @@ t.test('retries, dead letters and CXone errors are counted; the outbox depth and
   t.ok(sum(backlog, 'byoc_outbox_oldest_pending_age_seconds') > 0, 'the waiting job has an age')
   // CXone recovers: the message goes, the backlog empties (the gauge cache is 2 s)
   t.equal((await http('PUT', `${hub.sandboxUrl}/_faults`, {})).status, 200)
-  await eventually(async () => (await hub.store.getMessage('recorder', 'm-err'))?.status === 'sent', 15_000, 'message sent after recovery')
+  await eventually(async () => (await hub.store.getMessage('recorder', 'm-err'))?.status === 'sent', 30_000, 'message sent after recovery')
+  await eventually(async () => sum(await read(), 'byoc_outbox_pending_jobs') === 0, 15_000, 'the backlog empties')
+  t.equal(sum(await read(), 'byoc_outbox_dead_letter_jobs'), 0, 'nothing given up')
+})
+
+t.test('a platform that refuses: retries, then a dead letter, all counted', async t => {
+  const platform = await fakePlatform(t)
+  platform.status.code = 503
+  const hub = await startHubWith(t, { metrics: { port: 0 }, cxone: { retries: 3 }, channels: [recorder(platform.url)] })
+  const metricsUrl = hub.hub.metricsUrl!()
+  const read = async () => parseExposition((await scrape(metricsUrl)).text)
+  t.equal((await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'c-1', messageId: 'm-1', text: 'hi' })).status, 202)
+  await eventually(async () => (await hub.store.getMessage('recorder', 'm-1'))?.status === 'sent', 15_000, 'customer message sent')
 
   // the platform refuses the agent's reply until the job gives up
-  const thread = (await hub.store.getMessage('recorder', 'm-err'))!.threadId
+  const thread = (await hub.store.getMessage('recorder', 'm-1'))!.threadId
   const token = await cxoneToken(hub)
   t.equal((await http('POST', `${hub.box}/2.0/channel/chat_recorder/outbound`, {
     thread: { idOnExternalPlatform: thread }, messageContent: { type: 'TEXT', payload: { text: 'reply' } },
