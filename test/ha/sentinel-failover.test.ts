@@ -41,7 +41,12 @@ t.test('Sentinel failover under traffic: kill -9 the primary; 503 for the window
   const promotedAt = Date.now()
   // the old primary comes back (a supervisor restarts it) from its own AOF; the sentinels make it the new replica
   await rig.primary.start()
-  await eventually(async () => (await replicaLink(rig.primary.url)) === 'up', 60_000, 'the old primary syncs as the new replica')
+  await eventually(async () => (await replicaLink(rig.primary.url)) === 'up', 60_000, 'the old primary syncs as the new replica').catch(async err => {
+    // Redis' own step (the sentinels turn the restarted primary into a replica, ~16 s in every passing run) once took
+    // over 60 s on a loaded machine: say what the sentinels and the nodes thought
+    t.comment(await rig.describe())
+    throw err
+  })
   const replicaBackAt = Date.now()
 
   // goes on, without a restart: a run of accepted messages answered after the last refusal

@@ -19,6 +19,8 @@ export interface SentinelRig {
   topology: RedisTopology
   /** the port the sentinels name as primary now (asked of the first sentinel that answers) */
   primaryPort (): Promise<number | undefined>
+  /** what each sentinel and data node says now, for a failed wait's diagnosis */
+  describe (): Promise<string>
 }
 
 /**
@@ -42,6 +44,13 @@ export async function startSentinelRig (t: Test, dir: string): Promise<SentinelR
         if (addr) return Number(addr[1])
       }
       return undefined
+    },
+    describe: async () => {
+      const flat = (reply: unknown): string => Array.isArray(reply) ? reply.map(flat).join(' ') : String(reply)
+      const views = await Promise.all(sentinels.map(async s => `sentinel ${s.port}: ` + (await ask(s, async r =>
+        `master [${flat(await r.call('SENTINEL', 'master', PRIMARY_NAME))}] replicas [${flat(await r.call('SENTINEL', 'replicas', PRIMARY_NAME))}]`) ?? 'no answer')))
+      const nodes = await Promise.all([primary, replica].map(async n => `node ${n.port}: ` + ((await ask(n.url, async r => await r.info('replication')))?.replace(/\r?\n/g, ' ') ?? 'no answer')))
+      return [...views, ...nodes].join('\n')
     }
   }
   // a failover needs the sentinels to know each other (a majority elects the leader) and the replica to promote
