@@ -6,7 +6,9 @@ export function splitText (text: string, max: number | undefined): string[] {
   while (rest.length > max) {
     let cut = rest.lastIndexOf(' ', max)
     if (cut < max / 2) cut = max
-    parts.push(rest.slice(0, cut).trimEnd())
+    const part = rest.slice(0, cut).trimEnd()
+    // a run of spaces as long as the limit would make an empty part: a platform would show a blank message
+    if (part.length > 0) parts.push(part)
     rest = rest.slice(cut).trimStart()
   }
   if (rest.length > 0) parts.push(rest)

@@ -20,6 +20,11 @@ t.test('cuts inside a word when the last space would leave a part under half the
   t.same(splitText('x'.repeat(25), 10), ['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)], 'no space at all: fixed-size parts')
 })
 
+t.test('whitespace as long as the limit makes no empty part', async t => {
+  t.same(splitText(' '.repeat(12) + 'hello', 5), ['hello'])
+  t.same(splitText('hi' + ' '.repeat(20) + 'there', 5), ['hi', 'there'])
+})
+
 t.test('for any words and limit: every part within the limit, no part empty, the words kept in order', async t => {
   const word = fc.stringMatching(/^[a-z]{1,30}$/)
   fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 60 }), (words, max) => {
