@@ -21,7 +21,6 @@ export interface AgentMessageRoutesOptions {
 /** M2 (legacy reply into a post) and M5 (outbound, DFO 3.0): an agent's message to the platform. */
 export async function agentMessageRoutes (app: FastifyInstance, opts: AgentMessageRoutesOptions): Promise<void> {
   const { channels, conversations, store, access } = opts
-  const errors = routeErrors
 
   const agentMessage = async (channel: ChannelRuntime, body: AgentBody, threadId: string | undefined) => {
     // read once, here: the stored message carries what delivery needs, and nothing parses the body again
@@ -42,7 +41,7 @@ export async function agentMessageRoutes (app: FastifyInstance, opts: AgentMessa
     schema: {
       summary: 'Agent message to the platform (DFO 3.0 outbound); without an open thread it opens a new one',
       tags: ['cxone'], security: [{ bearer: [] }], params: ChannelParamsSchema, body: AgentMessageBodySchema,
-      response: { 200: OutboundResponseSchema, ...errors }
+      response: { 200: OutboundResponseSchema, ...routeErrors }
     }
   }, async (request) => {
     const channel = access.channelOf(request, request.params.channelId)
@@ -53,7 +52,7 @@ export async function agentMessageRoutes (app: FastifyInstance, opts: AgentMessa
     schema: {
       summary: 'Legacy agent reply into a thread ("post")', tags: ['cxone'], security: [{ bearer: [] }],
       params: PostParamsSchema, body: AgentMessageBodySchema,
-      response: { 200: { type: 'object', properties: { idOnExternalPlatform: { type: 'string' } }, required: ['idOnExternalPlatform'] }, ...errors }
+      response: { 200: { type: 'object', properties: { idOnExternalPlatform: { type: 'string' } }, required: ['idOnExternalPlatform'] }, ...routeErrors }
     }
   }, async (request) => {
     // thread ids are unique per channel only, and M2 names no channel: look among those this client may use

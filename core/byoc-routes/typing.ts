@@ -7,11 +7,10 @@ import { SenderActionBodySchema, ThreadParamsSchema, routeErrors } from './schem
 /** The agent's typing indicator, relayed to the platform. */
 export async function typingRoutes (app: FastifyInstance, opts: { conversations: ConversationService, access: CxoneAccess }): Promise<void> {
   const { conversations, access } = opts
-  const errors = routeErrors
   app.post<{ Params: Static<typeof ThreadParamsSchema>, Body: Static<typeof SenderActionBodySchema> }>('/1.0/channel/:channelId/thread/:threadId/sender-action', {
     schema: {
       summary: 'Agent typing indicator', tags: ['cxone'], security: [{ bearer: [] }],
-      params: ThreadParamsSchema, body: SenderActionBodySchema, response: { 204: { type: 'null' }, ...errors }
+      params: ThreadParamsSchema, body: SenderActionBodySchema, response: { 204: { type: 'null' }, ...routeErrors }
     }
   }, async (request, reply) => {
     const channel = access.channelOf(request, request.params.channelId)
