@@ -93,4 +93,4 @@ const rows: Row[] = [
   { scenario, metric: 'loop lateness max', unit: 'ms', hub: percentiles(all(SHIPPED, r => r.lateMs)).max, baseline: percentiles(all(BASELINE, r => r.lateMs)).max }
 ]
 process.stdout.write(`${Number(values.rounds)} rounds of ${seconds} s each, the two checkpointers in turns; hub = shipped, baseline = PASSIVE only\n`)
-process.stdout.write(textTable(rows) + '\n')
+process.stdout.write(textTable(rows, false) + '\n')

@@ -10,14 +10,39 @@ export interface Row {
   note?: string
   target?: string
   met?: boolean
+  /** the same metric measured on the --before tree's hub in this run (filled in by run.ts) */
+  before?: number
+  /** the target's verdict for the --before tree's hub */
+  metBefore?: boolean
 }
 
-export interface HubOptions { idleTimeout?: string, countdown?: string }
+export interface HubOptions {
+  idleTimeout?: string
+  countdown?: string
+  /** idle rule mode (the hub's default, attentive, unless given) */
+  idleMode?: 'attentive' | 'any-message'
+  /** store driver: sqlite (a temp file, the default) or redis (redisUrl, a Redis the bench started) */
+  driver?: 'sqlite' | 'redis'
+  redisUrl?: string
+  /** Redis key prefix; hubs given the same one share their store (scale-out) */
+  keyPrefix?: string
+}
+
+/** A source tree whose built hub is measured: this checkout ("after") or the --before ref's temporary worktree. */
+export interface Tree { readonly label: 'after' | 'before', readonly root: string, readonly commit: string }
 
 export interface Ctx {
   readonly quick: boolean
   readonly dfo: Child
   readonly baseline: Child
+  /** bare Fastify 5 + @fastify/jwt: verify the bearer, answer JSON, nothing stored (servers/bare-fastify.ts) */
+  readonly bare: Child
+  /** Express 5 in the shape of NICE's sample: verify, remember in a Map, answer (servers/express-shape.ts) */
+  readonly express: Child
+  /** the tree whose hub startHub starts in this pass */
+  readonly tree: Tree
+  /** the smallest sizes that still run every step (npm test's smoke run); implies quick */
+  readonly smoke: boolean
   /** a fresh hub (own store) for this scenario; stopped when the scenario ends */
   startHub (opts?: HubOptions): Promise<Child>
   log (msg: string): void

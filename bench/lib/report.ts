@@ -4,29 +4,38 @@ import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import type { Row } from './context.js'
 
-const fmt = (n: number | undefined): string => n === undefined ? '' : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)
+const fmt = (n: number | undefined): string => n === undefined ? '' : !Number.isFinite(n) ? String(n) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)
 const ratio = (r: Row): string => r.baseline === undefined || r.baseline === 0 ? '' : `${(r.hub / r.baseline).toFixed(2)}×`
-const verdict = (r: Row): string => r.target === undefined ? '' : `${r.met ? 'met' : 'NOT met'} (${r.target})`
+const verdict = (met: boolean | undefined): string => met === undefined ? '' : met ? 'met' : 'NOT met'
 
-export function rowsAsCells (rows: Row[]): string[][] {
-  return rows.map(r => [r.scenario, r.metric, r.unit, fmt(r.hub), fmt(r.baseline), ratio(r), verdict(r), r.note ?? ''])
+/** With a --before run: before | after | baseline; without: hub | baseline. */
+export function rowsAsCells (rows: Row[], withBefore: boolean): string[][] {
+  return rows.map(r => [
+    r.scenario, r.metric, r.unit, ...(withBefore ? [fmt(r.before)] : []), fmt(r.hub), fmt(r.baseline), ratio(r), r.target ?? '',
+    ...(withBefore ? [verdict(r.metBefore)] : []), verdict(r.met), r.note ?? ''
+  ])
 }
-const HEAD = ['scenario', 'metric', 'unit', 'hub', 'baseline', 'hub/baseline', 'target', 'notes']
+const head = (withBefore: boolean): string[] => withBefore
+  ? ['scenario', 'metric', 'unit', 'before', 'after', 'baseline', 'after/baseline', 'target', 'before', 'after', 'notes (after)']
+  : ['scenario', 'metric', 'unit', 'hub', 'baseline', 'hub/baseline', 'target', 'verdict', 'notes']
+const numeric = (withBefore: boolean, c: number): boolean => c >= 3 && c <= (withBefore ? 6 : 5)
 
 /** The table for the terminal. */
-export function textTable (rows: Row[]): string {
-  const cells = [HEAD, ...rowsAsCells(rows)]
+export function textTable (rows: Row[], withBefore: boolean): string {
+  const HEAD = head(withBefore)
+  const cells = [HEAD, ...rowsAsCells(rows, withBefore)]
   const widths = HEAD.map((_, c) => Math.max(...cells.map(r => r[c]!.length)))
   return cells.map((r, i) => {
-    const line = r.map((cell, c) => c >= 3 && c <= 5 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)).join('  ').trimEnd()
+    const line = r.map((cell, c) => numeric(withBefore, c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)).join('  ').trimEnd()
     return i === 0 ? `${line}\n${widths.map(w => '-'.repeat(w)).join('  ')}` : line
   }).join('\n')
 }
 
-export function markdownTable (rows: Row[]): string {
+export function markdownTable (rows: Row[], withBefore: boolean): string {
+  const HEAD = head(withBefore)
   const esc = (s: string): string => s.replace(/\|/g, '\\|')
-  return [`| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => i >= 3 && i <= 5 ? '---:' : '---').join('|')}|`,
-    ...rowsAsCells(rows).map(r => `| ${r.map(esc).join(' | ')} |`)].join('\n')
+  return [`| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => numeric(withBefore, i) ? '---:' : '---').join('|')}|`,
+    ...rowsAsCells(rows, withBefore).map(r => `| ${r.map(esc).join(' | ')} |`)].join('\n')
 }
 
 const require = createRequire(import.meta.url)

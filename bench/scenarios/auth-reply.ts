@@ -10,9 +10,9 @@ import { fetchToken, tokenBody } from '../lib/token.js'
  * Baseline: a bare Fastify route doing JSON parse + JWT sign/verify + one WebSocket send.
  */
 export async function authReply (ctx: Ctx): Promise<void> {
-  const seconds = ctx.quick ? 3 : 8
+  const seconds = ctx.smoke ? 1 : ctx.quick ? 3 : 8
   const rate = 1000
-  const widgetCount = ctx.quick ? 100 : 500
+  const widgetCount = ctx.smoke ? 20 : ctx.quick ? 100 : 500
   const hub = await ctx.startHub()
   const S = 'token + reply'
 
@@ -62,8 +62,20 @@ export async function authReply (ctx: Ctx): Promise<void> {
     const baseLag = await ctx.baseline.call<{ p99: number }>('lag:stop')
     await new Promise(r => setTimeout(r, 500))
     const baseWs = percentiles(baseWidgets.takeArrivals())
+    // the issue's own baselines for the reply: bare Fastify + @fastify/jwt, and the shape of NICE's Express sample
+    ctx.log('reply: bare Fastify + @fastify/jwt and the Express shape, saturation and paced')
+    const bareToken = await fetchToken(`${ctx.bare.url}/1.0/token`)
+    const expressToken = await fetchToken(`${ctx.express.url}/1.0/token`)
+    const plainReq = (bearer: string) => replyReq(basePath, bearer, baseWidgets)
+    const bareMax = await saturate(ctx.bare.url, plainReq(bareToken), { seconds, connections: 32 })
+    const expressMax = await saturate(ctx.express.url, plainReq(expressToken), { seconds, connections: 32 })
+    const bareAt = await paced(ctx.bare.url, plainReq(bareToken), { rate, seconds })
     throughput(ctx, S, 'reply: throughput', hubRepMax, baseRepMax)
+    throughput(ctx, S, 'reply: throughput vs bare Fastify + @fastify/jwt', hubRepMax, bareMax, { min: 0.4, text: '>= 40% of bare' })
+    throughput(ctx, S, 'reply: throughput vs Express shape (Map, in memory)', hubRepMax, expressMax, { min: 1, text: 'ahead of Express' })
     latency(ctx, S, `reply: latency at ${rate}/s`, hubRep, baseRep)
+    latency(ctx, S, `reply: latency at ${rate}/s vs bare Fastify + @fastify/jwt`, hubRep, bareAt)
+    ctx.rows().splice(-2, 1) // the p50 against bare adds nothing to the p50 above
     ctx.add({ scenario: S, metric: `reply: agent send -> widget socket p99 at ${rate}/s`, unit: 'ms', hub: hubWs.p99, baseline: baseWs.p99, note: `${hubWs.count} / ${baseWs.count} frames` })
     ctx.add({ scenario: S, metric: `reply: event-loop lag p99 at ${rate}/s`, unit: 'ms', hub: hubLag.p99, baseline: baseLag.p99 })
   } finally {

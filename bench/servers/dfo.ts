@@ -16,12 +16,39 @@ const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 })
 let arrivals: number[] = []
 let created = 0
 
+// Idle timers as the customer's platform sees them (the recorder channel posts its signals here): a warning is late
+// by its arrival minus (the thread's last customer message's send time + timeout), a close by its arrival minus the
+// warning's endsAt. The send time is the load generator's, before the hub stored the message, so lateness never
+// reads lower than it was.
+let idle: { timeoutMs: number, countdownMs: number } | undefined
+const lastSent = new Map<string, number>()
+const endsAt = new Map<string, number>()
+let warningLate: number[] = []
+let closeLate: number[] = []
+
 app.addHook('preHandler', async (req) => {
   if (req.method !== 'POST' || !req.url.endsWith('/messages')) return
-  const text = (req.body as { messageContent?: { payload?: { text?: string } } } | undefined)?.messageContent?.payload?.text
+  const body = req.body as { messageContent?: { payload?: { text?: string } }, thread?: { idOnExternalPlatform?: string } } | undefined
+  const text = body?.messageContent?.payload?.text
   created++
   const m = text ? /^t=([\d.]+);/.exec(text) : null
   if (m) arrivals.push(nowMs() - Number(m[1]))
+  if (m && idle && body?.thread?.idOnExternalPlatform) lastSent.set(body.thread.idOnExternalPlatform, Number(m[1]))
+})
+app.post('/platform/signals', async (req, reply) => {
+  const e = req.body as { type?: string, threadId?: string, endsAt?: number, reason?: string }
+  if (idle && e.threadId) {
+    const at = nowMs()
+    const sent = lastSent.get(e.threadId)
+    if (e.type === 'idle-warning' && typeof e.endsAt === 'number') {
+      endsAt.set(e.threadId, e.endsAt)
+      if (sent !== undefined) warningLate.push(at - (sent + idle.timeoutMs))
+    } else if (e.type === 'thread-closed' && e.reason === 'idle') {
+      const due = endsAt.get(e.threadId)
+      if (due !== undefined) closeLate.push(at - due)
+    }
+  }
+  return reply.code(204).send()
 })
 app.post('/platform/*', async (_req, reply) => reply.code(204).send())
 
@@ -49,5 +76,14 @@ serveCommands(base, {
     created = 0
     return out
   },
+  /** start noting idle signals (and the last send time of each thread's messages) for these settings */
+  'timers:watch': (s: { timeoutMs: number, countdownMs: number }) => {
+    idle = s
+    lastSent.clear()
+    endsAt.clear()
+    warningLate = []
+    closeLate = []
+  },
+  'timers:report': () => ({ warning: percentiles(warningLate), close: percentiles(closeLate) }),
   stop: async () => { await app.close(); await store.close() }
 })

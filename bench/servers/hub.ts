@@ -1,80 +1,80 @@
 import { join } from 'node:path'
-import { validateConfig } from '../../config/load.js'
-import { buildApp } from '../../core/app.js'
-import { kHub } from '../../core/symbols.js'
-import type { ChannelSignal } from '../../core/plugin-api/index.js'
-import { childArgs, serveCommands } from '../lib/rpc.js'
-import { LagProbe, percentiles, settledMemory } from '../lib/probes.js'
-import { WindowProfiler } from '../lib/profiler.js'
+import { pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
+import { Redis } from 'ioredis'
+import { childArgs, serveCommands } from '../lib/rpc.js'
+import { LagProbe, settledMemory } from '../lib/probes.js'
+import { WindowProfiler } from '../lib/profiler.js'
 import { CLIENT, DFO_KEY, IDENTITY_SECRET, RECORDER_CHANNEL, WH_CHANNEL } from '../lib/constants.js'
 
 /**
- * The hub as shipped (durable SQLite store in WAL mode, metrics on, rate limits on, background worker, timers
- * and poller), in its own process. CXone is the bench's DFO emulator reached as a live tenant over loopback.
+ * The hub as shipped (durable store, metrics on, rate limits on, background worker, timers and poller), in its own
+ * process, started through the package's public API `createHub`, loaded from the built tree being measured (this
+ * checkout, or the --before ref's worktree). CXone is the bench's DFO emulator reached as a live tenant over
+ * loopback; the recorder channel's platform is that emulator too (it timestamps the idle signals, see dfo.ts).
  */
-export interface HubArgs { dfoUrl: string, dir: string, idleTimeout: string, countdown: string, logLevel: string }
+export interface HubArgs {
+  root: string
+  dfoUrl: string
+  dir: string
+  idleTimeout: string
+  countdown: string
+  idleMode?: 'attentive' | 'any-message'
+  logLevel: string
+  driver?: 'sqlite' | 'redis'
+  redisUrl?: string
+  keyPrefix?: string
+}
 const args = childArgs<HubArgs>()
-const ROOT = join(import.meta.dirname, '../..')
+const driver = args.driver ?? 'sqlite'
+const dbPath = join(args.dir, 'hub.db')
+const keyPrefix = args.keyPrefix ?? 'bench:'
 
-const config = validateConfig({
+interface PublicHub { url: string, close: () => Promise<void> }
+const { createHub } = await import(pathToFileURL(join(args.root, 'dist/core/index.js')).href) as {
+  createHub: (config: Record<string, unknown>, opts: { baseDir: string }) => Promise<PublicHub>
+}
+
+const hub = await createHub({
   // trustProxy (loopback, where the load generator is): the token route allows 60 requests a minute per client address by design; the load generator
   // presents many addresses through X-Forwarded-For so the bench measures issuance, not the limiter's 429s
   server: { host: '127.0.0.1', port: 0, trustProxy: ['127.0.0.1'], rateLimit: { max: 1_000_000_000, window: '1m' } },
   auth: { clients: [CLIENT], tokenTtl: '1h' },
   cxone: { mode: 'live', authUrl: `${args.dfoUrl}/sandbox/auth/token`, apiBaseUrl: `${args.dfoUrl}/sandbox`, accessKeyId: DFO_KEY.id, accessKeySecret: DFO_KEY.secret },
-  store: { driver: 'sqlite', path: join(args.dir, 'hub.db') },
-  rules: { idle: { timeout: args.idleTimeout, countdown: args.countdown } },
+  store: driver === 'redis' ? { driver: 'redis', url: args.redisUrl, keyPrefix } : { driver: 'sqlite', path: dbPath },
+  rules: { idle: { timeout: args.idleTimeout, countdown: args.countdown, ...(args.idleMode ? { mode: args.idleMode } : {}) } },
   channels: [
     { id: 'watering-hole', plugin: './plugins/watering-hole', cxoneChannelId: WH_CHANNEL, config: { identitySecret: IDENTITY_SECRET } },
     { id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: RECORDER_CHANNEL, config: { deliverUrl: `${args.dfoUrl}/platform` } }
   ],
   log: { level: args.logLevel }
-})
-const app = await buildApp(config, { baseDir: ROOT })
-await app.listen({ host: '127.0.0.1', port: 0 })
-const hub = app[kHub]
+}, { baseDir: args.root })
 const lag = new LagProbe()
 const profiler = new WindowProfiler()
-// the bench's own view of the queue: a second, read-only connection counting pending jobs through the jobs_pending
-// index, so polling it does not cost the hub a scan of every job it ever ran (Store.outboxStats does)
-const peek = new Database(join(args.dir, 'hub.db'), { readonly: true })
-const pendingJobs = peek.prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'pending'").pluck()
 
-// Timer accuracy as customers see it: when the idle warning and the idle close are published, against when they
-// were due (last activity + timeout; warning's endsAt). Observed by wrapping the conversation service's signal (where
-// every signal starts its way to the platform), so nothing subscribes per thread.
-const timeoutMs = Number.parseFloat(args.idleTimeout) * (args.idleTimeout.endsWith('ms') ? 1 : 1000)
-const countdownMs = Number.parseFloat(args.countdown) * (args.countdown.endsWith('ms') ? 1 : 1000)
-let watching = false
-const warningLate: number[] = []
-const closeLate: number[] = []
-const endsAt = new Map<string, number>()
-const signal = hub.conversations.signal.bind(hub.conversations)
-hub.conversations.signal = async (channel, event, durable) => {
-  if (watching) observe(channel.id, event, Date.now())
-  return signal(channel, event, durable)
-}
-function observe (channelId: string, event: ChannelSignal, at: number): void {
-  if (event.type === 'idle-warning') {
-    const e = event as { threadId: string, endsAt: number }
-    endsAt.set(e.threadId, e.endsAt)
-    // the countdown starts when the warning fires: endsAt - countdown is the firing time
-    void hub.store.getThread(channelId, e.threadId).then(t => { if (t) warningLate.push(e.endsAt - countdownMs - (t.lastActivityAt + timeoutMs)) })
-  } else if (event.type === 'thread-closed' && (event as { reason?: string }).reason === 'idle') {
-    const due = endsAt.get((event as { threadId: string }).threadId)
-    if (due !== undefined) closeLate.push(at - due)
-  }
+// the bench's own view of the queue, so polling it costs the hub nothing: with SQLite a second, read-only
+// connection counting pending jobs through the jobs_pending index; with Redis the pending set's size
+// (one ZCARD on the hub's Redis, which the Redis scenarios leave out of their command counts)
+let pendingJobs: () => Promise<number>
+let closePeek: () => void
+if (driver === 'redis') {
+  const peek = new Redis(args.redisUrl!, { maxRetriesPerRequest: 1 })
+  const key = `{${keyPrefix}}jobs:pending`
+  pendingJobs = () => peek.zcard(key)
+  closePeek = () => peek.disconnect()
+} else {
+  const peek = new Database(dbPath, { readonly: true })
+  const count = peek.prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'pending'").pluck()
+  pendingJobs = async () => count.get() as number
+  closePeek = () => peek.close()
 }
 
-serveCommands(hub.selfUrl(), {
+serveCommands(hub.url, {
   memory: () => settledMemory(),
   'lag:start': () => lag.start(),
   'lag:stop': () => lag.stop(),
-  outbox: () => ({ pending: pendingJobs.get() as number }),
+  outbox: async () => ({ pending: await pendingJobs() }),
   'profile:start': () => profiler.start(),
   'profile:stop': (file: string) => profiler.stop(file),
-  'timers:watch': () => { watching = true },
-  'timers:report': () => ({ warning: percentiles(warningLate), close: percentiles(closeLate) }),
-  stop: async () => { peek.close(); await app.close() }
+  stop: async () => { closePeek(); await hub.close() }
 })

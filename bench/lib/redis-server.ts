@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { Redis } from 'ioredis'
+
+/**
+ * A Redis of the bench's own (redis-server on a free loopback port, nothing persisted), so its INFO commandstats
+ * count only what the hubs under measurement sent, and nobody else's keys share it.
+ */
+export interface BenchRedis {
+  readonly url: string
+  readonly port: number
+  /** calls per command name since the last reset (INFO commandstats), e.g. { evalsha: 1200, zcard: 40 } */
+  commandCalls (): Promise<Record<string, number>>
+  resetStats (): Promise<void>
+  stop (): Promise<void>
+}
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+export async function startRedis (): Promise<BenchRedis> {
+  const port = await freePort()
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()))
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n: number) => n > 50 ? null : 100 })
+  await client.connect()
+  await client.ping()
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    commandCalls: async () => {
+      const out: Record<string, number> = {}
+      for (const m of (await client.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) out[m[1]!] = Number(m[2])
+      return out
+    },
+    resetStats: async () => { await client.config('RESETSTAT') },
+    stop: async () => {
+      client.disconnect()
+      proc.kill('SIGTERM')
+      await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 5000))])
+      if (proc.exitCode === null) proc.kill('SIGKILL')
+    }
+  }
+}
