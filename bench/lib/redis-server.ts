@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { Redis } from 'ioredis'
 
 /**
@@ -23,13 +23,33 @@ async function freePort (): Promise<number> {
   return port
 }
 
+function accepts (port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = connect({ port, host: '127.0.0.1' })
+    socket.once('connect', () => { socket.destroy(); resolve(true) })
+    socket.once('error', () => resolve(false))
+  })
+}
+
 export async function startRedis (): Promise<BenchRedis> {
   const port = await freePort()
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
   const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()))
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n: number) => n > 50 ? null : 100 })
-  await client.connect()
-  await client.ping()
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null })
+  try {
+    // redis-server takes a moment to listen (longer on a busy machine): wait for its port, then connect
+    const deadline = Date.now() + 20_000
+    while (!await accepts(port)) {
+      if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start`)
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    await client.connect()
+    await client.ping()
+  } catch (err) {
+    client.disconnect()
+    proc.kill('SIGKILL')
+    throw err
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

@@ -10,7 +10,7 @@ import { fetchToken, tokenBody } from '../lib/token.js'
  * Baseline: a bare Fastify route doing JSON parse + JWT sign/verify + one WebSocket send.
  */
 export async function authReply (ctx: Ctx): Promise<void> {
-  const seconds = ctx.smoke ? 1 : ctx.quick ? 3 : 8
+  const seconds = ctx.smoke ? 1 : ctx.quick ? 3 : 6
   const rate = 1000
   const widgetCount = ctx.smoke ? 20 : ctx.quick ? 100 : 500
   const hub = await ctx.startHub()

@@ -11,7 +11,7 @@ interface Arrivals { count: number, p50: number, p99: number, max: number, creat
  * that reached DFO (the hub's run lasts until its outbox drained); added latency compares send -> DFO arrival.
  */
 export async function relay (ctx: Ctx): Promise<void> {
-  const seconds = ctx.smoke ? 1 : ctx.quick ? 4 : 10
+  const seconds = ctx.smoke ? 1 : ctx.quick ? 4 : 8
   const rate = 1000
   const customers = 1000
   const hub = await ctx.startHub()

@@ -12,7 +12,7 @@ import { drained } from './relay.js'
  */
 export async function scaleOut (ctx: Ctx): Promise<void> {
   const S = 'scale-out on one Redis (2-core box)'
-  const seconds = ctx.smoke ? 1 : ctx.quick ? 4 : 10
+  const seconds = ctx.smoke ? 1 : ctx.quick ? 4 : 6
   const tag = Date.now().toString(36)
   const redis = await startRedis()
   try {

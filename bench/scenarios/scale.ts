@@ -21,7 +21,7 @@ let baselineSide: { key: string, result: Side } | undefined
 export async function scale (ctx: Ctx, driver: 'sqlite' | 'redis' = 'sqlite'): Promise<void> {
   const conversations = ctx.smoke ? 100 : ctx.quick ? 1000 : 10_000
   const widgets = ctx.smoke ? 20 : ctx.quick ? 200 : 2000
-  const timeoutS = ctx.smoke ? 4 : ctx.quick ? 15 : 60
+  const timeoutS = ctx.smoke ? 4 : ctx.quick ? 15 : 30
   const countdownS = ctx.smoke ? 1 : 5
   const S = driver === 'sqlite' ? 'conversations at scale' : 'conversations at scale (Redis)'
   const redis = driver === 'redis' ? await startRedis() : undefined

@@ -17,7 +17,7 @@ const LATENCY_MS = 300
  * CXone, so inbound runs at 40/s; the baseline, which waits for CXone inside every request, gets the same load.
  */
 export async function slowCxone (ctx: Ctx): Promise<void> {
-  const seconds = ctx.smoke ? 2 : ctx.quick ? 8 : 30
+  const seconds = ctx.smoke ? 2 : ctx.quick ? 8 : 20
   const inboundRate = 40
   const replyRate = ctx.quick ? 100 : 200
   const tokenRate = 5

@@ -23,7 +23,7 @@ export function slope (points: Array<[number, number]>): number {
  */
 export async function soak (ctx: Ctx): Promise<void> {
   const S = 'memory soak (L-5 style)'
-  const seconds = ctx.smoke ? 6 : ctx.quick ? 45 : 180
+  const seconds = ctx.smoke ? 6 : ctx.quick ? 45 : 100
   const sampleMs = ctx.smoke ? 1000 : ctx.quick ? 2500 : 5000
   const hub = await ctx.startHub({ idleTimeout: '2s', countdown: '400ms', idleMode: 'any-message' })
   const pool = new Pool(hub.url, { connections: 16 })
