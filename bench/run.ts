@@ -106,7 +106,8 @@ const ctxFor = (tree: Tree): Ctx => ({
   rows: () => rowsOf[tree.label]
 })
 
-let failure: unknown
+// a scenario that fails is reported (and makes the exit code 1); the others still run
+const failures: string[] = []
 try {
   // scenario by scenario, after then before, so both hubs meet the machine in the same state
   for (const name of only) {
@@ -114,14 +115,15 @@ try {
       log(`scenario ${name}: ${SCENARIOS[name]!.title} (${tree.label}, ${tree.commit})`)
       try {
         await SCENARIOS[name]!.run(ctxFor(tree))
+      } catch (err) {
+        log(`scenario ${name} (${tree.label}) FAILED: ${(err as Error).stack ?? String(err)}`)
+        failures.push(`${name} (${tree.label}, ${tree.commit}): ${(err as Error).message.split('\n')[0]}`)
       } finally {
         for (const h of hubs) await h.stop()
         hubs = []
       }
     }
   }
-} catch (err) {
-  failure = err
 } finally {
   await Promise.all([baseline.stop(), bare.stop(), express.stop()])
   await dfo.stop()
@@ -152,6 +154,7 @@ writeFileSync(out, [
   '',
   markdownTable(rows, withBefore),
   '',
+  ...(failures.length ? ['**Scenarios that failed** (their rows are missing or partial):', '', ...failures.map(f => `- ${f}`), ''] : []),
   `Targets met: after ${targets.filter(r => r.met).length} of ${targets.length}${withBefore ? `; before ${targets.filter(r => r.metBefore).length} of ${targets.length}` : ''}.`,
   '',
   'Latencies are measured by the load generator from when each request was due (open loop, no coordinated omission). "Added" is hub p99 minus baseline p99 under the same load. The baseline column was measured next to the after hub; the before verdicts compare with the baseline measured next to the before hub. See bench/README.md for what each row does and how to read it.',
@@ -159,6 +162,6 @@ writeFileSync(out, [
   ''
 ].join('\n'))
 log(`wrote ${out} (${minutes.toFixed(1)} min)`)
-if (failure) console.error(failure)
+if (failures.length) console.error(`scenarios that failed:\n${failures.join('\n')}`)
 // every child was stopped above; exit rather than wait on a client a failed scenario may have left connected
-process.exit(failure ? 1 : 0)
+process.exit(failures.length ? 1 : 0)

@@ -22,8 +22,23 @@ export class WidgetPool {
     })
   }
 
-  /** A Watering Hole widget: identity, hello, and (when `open`) a first message so it has an open thread. */
+  /**
+   * A Watering Hole widget: identity, hello, and (when `open`) a first message so it has an open thread. A hub under
+   * pressure answers 503 with Retry-After (its pressure guard); the widget tries again a second later, as the real
+   * widget does, up to ten times.
+   */
   async connectHub (hubUrl: string, n: number, open = true): Promise<Widget> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.connectHubOnce(hubUrl, n, open)
+      } catch (err) {
+        if (attempt >= 10 || !/\b503\b/.test((err as Error).message)) throw err
+        await new Promise(resolve => setTimeout(resolve, 1000))
+      }
+    }
+  }
+
+  private async connectHubOnce (hubUrl: string, n: number, open: boolean): Promise<Widget> {
     const idRes = await request(`${hubUrl}/channels/watering-hole/identity`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Zebra ${n}`, avatar: 'zebra' })
     })

@@ -11,7 +11,7 @@ import { fetchToken, tokenBody } from '../lib/token.js'
  */
 export async function authReply (ctx: Ctx): Promise<void> {
   const seconds = ctx.smoke ? 1 : ctx.quick ? 3 : 6
-  const rate = 1000
+  const rate = ctx.smoke ? 100 : 1000
   const widgetCount = ctx.smoke ? 20 : ctx.quick ? 100 : 500
   const hub = await ctx.startHub()
   const S = 'token + reply'

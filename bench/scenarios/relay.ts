@@ -12,7 +12,7 @@ interface Arrivals { count: number, p50: number, p99: number, max: number, creat
  */
 export async function relay (ctx: Ctx): Promise<void> {
   const seconds = ctx.smoke ? 1 : ctx.quick ? 4 : 8
-  const rate = 1000
+  const rate = ctx.smoke ? 100 : 1000
   const customers = 1000
   const hub = await ctx.startHub()
   const S = 'inbound relay'
