@@ -85,7 +85,11 @@ export async function paced (url: string, make: (i: number) => HttpRequest, opts
   return { rps: latencies.length / elapsed, p50: p.p50, p99: p.p99, max: p.max, ok: latencies.length, failed, ...(firstFailure ? { firstFailure } : {}) }
 }
 
-/** Sends `total` requests, `concurrency` at a time, as fast as the server takes them; throws on the first failure. */
+/**
+ * Sends `total` requests, `concurrency` at a time, as fast as the server takes them (set-up, not a measurement);
+ * a 503 (the hub's pressure guard, with Retry-After) is sent again a second later, up to ten times; any other
+ * failure throws.
+ */
 export async function sendAll (url: string, total: number, concurrency: number, make: (i: number) => HttpRequest): Promise<{ seconds: number }> {
   const pool = new Pool(url, { connections: concurrency })
   const start = performance.now()
@@ -94,9 +98,13 @@ export async function sendAll (url: string, total: number, concurrency: number, 
     await Promise.all(Array.from({ length: concurrency }, async () => {
       while (next < total) {
         const r = make(next++)
-        const res = await pool.request({ method: r.method, path: r.path, headers: { ...r.headers }, ...(r.body !== undefined ? { body: r.body } : {}) })
-        const text = await res.body.text()
-        if (res.statusCode >= 300) throw new Error(`${r.path}: ${res.statusCode} ${text}`)
+        for (let attempt = 1; ; attempt++) {
+          const res = await pool.request({ method: r.method, path: r.path, headers: { ...r.headers }, ...(r.body !== undefined ? { body: r.body } : {}) })
+          const text = await res.body.text()
+          if (res.statusCode === 503 && attempt < 10) { await new Promise(resolve => setTimeout(resolve, 1000)); continue }
+          if (res.statusCode >= 300) throw new Error(`${r.path}: ${res.statusCode} ${text}`)
+          break
+        }
       }
     }))
   } finally {
