@@ -25,7 +25,9 @@ export async function scale (ctx: Ctx, driver: 'sqlite' | 'redis' = 'sqlite'): P
   const countdownS = ctx.smoke ? 1 : 5
   const S = driver === 'sqlite' ? 'conversations at scale' : 'conversations at scale (Redis)'
   const redis = driver === 'redis' ? await startRedis() : undefined
-  const hub = await ctx.startHub({ idleTimeout: `${timeoutS}s`, countdown: `${countdownS}s`, driver, ...(redis ? { redisUrl: redis.url } : {}) })
+  // any-message: each conversation's clock starts with its last message (attentive, the default, waits for the agent
+  // to speak or the customer to leave, and the recorder platform has no agent and reports no presence), as in L-5
+  const hub = await ctx.startHub({ idleTimeout: `${timeoutS}s`, countdown: `${countdownS}s`, idleMode: 'any-message', driver, ...(redis ? { redisUrl: redis.url } : {}) })
   const inbound = (i: number): HttpRequest => ({
     method: 'POST', path: '/channels/recorder/inbound', headers: json,
     // t=: the send time, from which the CXone emulator (the recorder's platform too) measures idle-signal lateness
