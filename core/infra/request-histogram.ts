@@ -102,7 +102,7 @@ export class RequestHistogram {
   /** The JSON form (registry.getMetricsAsJSON, cluster aggregation): labels and shared labels in one object. */
   get (): { name: string, help: string, type: string, aggregator: string, values: Array<Record<string, unknown>> } {
     const data = this.getForPromString()
-    data.values = data.values.map(({ labels, sharedLabels, ...rest }) => ({ ...rest, labels: { ...(sharedLabels as object), ...(labels as object) } }))
+    data.values = data.values.map(({ labels, sharedLabels, ...rest }) => ({ ...rest, labels: { ...(labels as object), ...(sharedLabels as object) } }))
     return data
   }
 
