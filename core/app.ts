@@ -6,7 +6,8 @@ import type { ByocConfig } from '../config/schema.js'
 import { fastifyTrustProxy } from '../config/trust-proxy.js'
 import type { Store } from './store/types.js'
 import type { EventBus } from './live/event-bus.js'
-import { loggerOptions } from './infra/logger.js'
+import { flushLogs, loggerOptions } from './infra/logger.js'
+import { HubLogController } from './infra/request-log.js'
 import { storeStep } from './boot/store.js'
 import { configStep } from './boot/config.js'
 import { addressesStep } from './boot/addresses.js'
@@ -46,6 +47,8 @@ export interface BuildOptions {
  */
 export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
+  // the first onClose hook runs last: whatever the drain logged is written before close resolves
+  app.addHook('onClose', async () => { flushLogs() })
   await app.register(storeStep, { config, given: opts.store })
   await app.register(configStep, { config, baseDir: opts.baseDir })
   await app.register(addressesStep)
@@ -69,6 +72,8 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
 function serverOptions (config: ByocConfig): FastifyHttpOptions<Server> {
   return {
     logger: loggerOptions(config.log.level, config.log.redactMessageText),
+    // per-request lines at debug (core/infra/request-log.ts)
+    logController: new HubLogController(),
     bodyLimit: config.server.bodyLimit,
     trustProxy: fastifyTrustProxy(config.server.trustProxy),
     genReqId: (req) => {

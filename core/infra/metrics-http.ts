@@ -32,11 +32,21 @@ export const metricsHttp = fp<MetricsHttpOptions>(async (app, opts) => {
   const { metrics } = opts
   const untimed = opts.untimedPrefixes ?? []
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.raw.headers.upgrade) return // a WebSocket lives for minutes; its handshake is not a response time
+  // decided once per route pattern, not per request
+  const untimedRoutes = new Map<string, boolean>()
+  const isUntimed = (route: string): boolean => {
+    let skip = untimedRoutes.get(route)
+    if (skip === undefined) untimedRoutes.set(route, skip = untimed.some(p => route.startsWith(p)))
+    return skip
+  }
+  // a callback hook, not an async one: no promise per request
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url
-    if (route !== undefined && untimed.some(p => route.startsWith(p))) return
-    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
+    // a WebSocket lives for minutes; its handshake is not a response time
+    if (!request.raw.headers.upgrade && (route === undefined || !isUntimed(route))) {
+      metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
+    }
+    done()
   })
 
   const scrape = async (): Promise<{ type: string, body: string }> => ({ type: metrics.registry.contentType, body: await metrics.registry.metrics() })

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { CxoneHooks } from '../cxone/wiring.js'
+import { RequestHistogram } from './request-histogram.js'
 
 /** Resolves the 500 ms budget exactly: alert rules and dashboards read le="0.5". */
 export const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
@@ -7,7 +8,7 @@ export const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 const CALL_BUCKETS = [...REQUEST_BUCKETS, 5, 10]
 /** the route label of requests no route matched (404s, scans): one series, however many URLs */
 export const UNMATCHED_ROUTE = 'unmatched'
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
 export interface HubMetricsOptions {
   /** the response-time budget (ms); responses slower than this count in byoc_http_requests_over_budget_total */
@@ -26,7 +27,7 @@ export class HubMetrics {
   readonly registry = new Registry()
   readonly budgetSeconds: number
 
-  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>
+  readonly httpDuration: RequestHistogram
   readonly overBudget: Counter<'method' | 'route'>
   readonly cxoneDuration: Histogram<'operation' | 'outcome'>
   readonly tokenFetchDuration: Histogram<'outcome'>
@@ -41,13 +42,13 @@ export class HubMetrics {
   constructor (opts: HubMetricsOptions) {
     const registers = [this.registry]
     this.budgetSeconds = opts.budgetMs / 1000
-    this.httpDuration = new Histogram({
-      name: 'byoc_http_request_duration_seconds', help: 'Time to answer an HTTP request, by route pattern',
-      labelNames: ['method', 'route', 'status_code'], buckets: REQUEST_BUCKETS, registers
-    })
     this.overBudget = new Counter({
       name: 'byoc_http_requests_over_budget_total', help: 'Responses slower than the latency budget (metrics.latencyBudget)',
       labelNames: ['method', 'route'], registers
+    })
+    this.httpDuration = new RequestHistogram({
+      name: 'byoc_http_request_duration_seconds', help: 'Time to answer an HTTP request, by route pattern',
+      buckets: REQUEST_BUCKETS, registers, overBudget: this.overBudget, budgetSeconds: this.budgetSeconds
     })
     new Gauge({ name: 'byoc_latency_budget_seconds', help: 'The configured response-time budget', registers }).set(this.budgetSeconds)
     new Gauge({ name: 'byoc_build_info', help: 'Always 1; labels say what runs', labelNames: ['version', 'node_version'], registers })
@@ -82,10 +83,7 @@ export class HubMetrics {
 
   /** Called once per answered request; `route` is the route pattern, undefined when nothing matched. */
   observeRequest (method: string, route: string | undefined, statusCode: number, seconds: number): void {
-    const m = METHODS.has(method) ? method : 'OTHER'
-    const r = route ?? UNMATCHED_ROUTE
-    this.httpDuration.observe({ method: m, route: r, status_code: String(statusCode) }, seconds)
-    if (seconds > this.budgetSeconds) this.overBudget.inc({ method: m, route: r })
+    this.httpDuration.observe(METHODS.has(method) ? method : 'OTHER', route ?? UNMATCHED_ROUTE, statusCode, seconds)
   }
 
   readonly cxoneHooks: CxoneHooks = {

@@ -7,13 +7,14 @@ import fp from 'fastify-plugin'
  * widget, console) keep it; this is the net under them, so a new HTML route is never unprotected.
  */
 export const securityHeaders = fp(async (app) => {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // a callback hook (no promise per response)
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (!reply.hasHeader('x-content-type-options')) reply.header('x-content-type-options', 'nosniff')
     if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer')
     const type = String(reply.getHeader('content-type') ?? '')
     if (/^text\/html|^image\/svg/.test(type) && !reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
     }
-    return payload
+    done(null, payload)
   })
 }, { name: 'byoc-hub-security-headers', fastify: '5.x' })
