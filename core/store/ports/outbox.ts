@@ -45,10 +45,10 @@ export interface OutboxStats {
 /** What became of a claimed job, recorded by `settleAndClaim` as completeJob, retryJob or buryJob would. */
 export type JobOutcome =
   | {
-      readonly jobId: Job['jobId'], readonly outcome: 'done'
-      /** the status the job gave its message (e.g. 'sent' once a platform has it), set with the completion */
-      readonly messageStatus?: { readonly channelId: string, readonly messageId: string, readonly status: 'sent' | 'delivered' | 'seen' | 'failed' }
-    }
+    readonly jobId: Job['jobId'], readonly outcome: 'done'
+    /** the status the job gave its message (e.g. 'sent' once a platform has it), set with the completion */
+    readonly messageStatus?: { readonly channelId: string, readonly messageId: string, readonly status: 'sent' | 'delivered' | 'seen' | 'failed' }
+  }
   | { readonly jobId: Job['jobId'], readonly outcome: 'retry', readonly runAt: number, readonly error: string, readonly countAttempt: boolean }
   | { readonly jobId: Job['jobId'], readonly outcome: 'dead', readonly error: string }
 
