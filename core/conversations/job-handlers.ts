@@ -77,10 +77,12 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
 
     [Jobs.PLATFORM_DELIVER]: async (job, signal) => {
       const channel = channelOf(channels, job)
-      const { messageId } = job.payload as { messageId: string }
+      const { messageId, customerId } = job.payload as { messageId: string, customerId?: string }
       const message = await store.getMessage(channel.id, messageId)
-      const thread = message && await store.getThread(channel.id, message.threadId)
-      if (!message || !thread) return
+      if (!message) return
+      // agent messages name their customer in the job (one store read per delivery); older jobs look the thread up
+      const thread = customerId !== undefined ? { threadId: message.threadId, customerId } : await store.getThread(channel.id, message.threadId)
+      if (!thread) return
       const registration = channel.registration!
       await attachments?.keep(thread.threadId, message.attachments)
       const full = toCxoneOutbound(message, thread.customerId)
@@ -98,7 +100,8 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
         const platformMessage = registration.outbound.fromCxone(piece, { channelId: channel.id })
         await registration.transport.send(platformMessage, { signal, target: { threadId: thread.threadId, customerId: thread.customerId, messageId: piece.idOnExternalPlatform, seq: message.seq } })
       }
-      await store.setMessageStatus(channel.id, messageId, 'sent')
+      // recorded with the job's completion, in the worker's next store call
+      return { messageStatus: { channelId: channel.id, messageId, status: 'sent' } }
     },
 
     [Jobs.PLATFORM_SIGNAL]: async (job, signal) => {

@@ -134,7 +134,7 @@ export class ConversationService {
       ...(input.authorName ? { authorName: input.authorName } : {}),
       createdAt: Date.now(),
       raw: input.details
-    }, { kind: Jobs.PLATFORM_DELIVER, orderKey: `platform:${channel.id}:${thread.threadId}`, dedupeKey: `deliver:${channel.id}:${messageId}`, payload: { channelId: channel.id, messageId } })
+    }, { kind: Jobs.PLATFORM_DELIVER, orderKey: `platform:${channel.id}:${thread.threadId}`, dedupeKey: `deliver:${channel.id}:${messageId}`, payload: { channelId: channel.id, messageId, customerId: thread.customerId } })
     // one way to the platform, for webhook and push channels alike: the job above (outbound translator, transport)
     this.d.kick()
     if (thread.status === 'open') await this.d.idle.agentMessage(channel, thread)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Job, OutboxPort } from '../store/types.js'
+import type { Job, JobOutcome, OutboxPort } from '../store/types.js'
 import { backoffDelay } from './http-retry.js'
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions } from './circuit-breaker.js'
 import { jobSignal } from './job-signal.js'
@@ -11,7 +11,13 @@ export class JobFailure extends Error {
   constructor (message: string, readonly opts: { retryable: boolean, retryAfterMs?: number }, options?: { cause?: unknown }) { super(message, options) }
 }
 
-export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void>
+/** What a finished job leaves for its completion to record (in the same store call). */
+export interface JobDone { readonly messageStatus?: Extract<JobOutcome, { outcome: 'done' }>['messageStatus'] }
+
+export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void | JobDone>
+
+/** An outcome waiting for the next tick's store call, and what to report once it is recorded. */
+interface Settled { readonly outcome: JobOutcome, readonly kind: string, readonly durationMs: number }
 
 export interface OutboxWorkerOptions {
   store: OutboxPort
@@ -50,6 +56,8 @@ export class OutboxWorker {
   private readonly abort = new AbortController()
   private readonly breakers = new Map<string, CircuitBreaker>()
   private retriesInFlight = 0
+  /** outcomes of finished jobs, recorded by the next tick together with its claim (one store call per tick) */
+  private settled: Settled[] = []
   readonly stats: WorkerStats = { deferredByBreaker: 0, deferredByBudget: 0, rateLimited: 0, maxRetriesInFlight: 0 }
 
   constructor (private readonly opts: OutboxWorkerOptions) {
@@ -83,14 +91,22 @@ export class OutboxWorker {
     this.timer.unref()
   }
 
+  /**
+   * One store call per tick: the outcomes of the jobs finished since the last tick, and the claim of as many jobs
+   * as there are free slots. A job's completion (and the message status it set) is recorded one tick after it
+   * finished, before the next job of its orderKey can be claimed (the same call completes, then claims).
+   */
   private async tick (): Promise<void> {
     if (this.running || this.stopped) return
     this.running = true
     let claimed = 0
+    const settled = this.settled
+    this.settled = []
     try {
-      const capacity = (this.opts.concurrency ?? 16) - this.inflight.size
-      if (capacity > 0) {
-        const jobs = await this.opts.store.claimJobs(this.owner, capacity, this.opts.leaseMs ?? 30_000)
+      const capacity = Math.max(0, (this.opts.concurrency ?? 16) - this.inflight.size)
+      if (capacity > 0 || settled.length > 0) {
+        const jobs = await this.opts.store.settleAndClaim(this.owner, settled.map(s => s.outcome), capacity, this.opts.leaseMs ?? 30_000)
+        this.reported(settled)
         claimed = jobs.length
         for (const job of jobs) {
           const p = this.run(job).finally(() => { this.inflight.delete(p); this.kick() })
@@ -98,22 +114,28 @@ export class OutboxWorker {
         }
       }
     } catch (err) {
-      this.opts.log.warn({ err }, 'outbox claim failed; will retry')
+      // outcomes not recorded: their leases lapse and those jobs run again (at-least-once; receivers dedupe)
+      this.opts.log.warn({ err, outcomes: settled.length }, 'outbox claim failed; will retry')
     } finally {
       this.running = false
-      const soon = this.again || claimed > 0
+      const soon = this.again || claimed > 0 || this.settled.length > 0
       this.again = false
       this.schedule(soon ? 0 : this.opts.pollMs ?? 200)
     }
   }
 
+  private reported (settled: readonly Settled[]): void {
+    for (const s of settled) this.opts.onOutcome?.(s.kind, s.outcome.outcome === 'done' ? 'done' : s.outcome.outcome === 'retry' ? 'retry' : 'dead', s.durationMs)
+  }
+
   /** Puts a claimed job back without counting an attempt: the upstream never judged it. */
-  private async defer (job: Job, runAt: number, why: string): Promise<void> {
-    try {
-      await this.opts.store.retryJob(job.jobId, this.owner, runAt, why, { countAttempt: false })
-    } catch (err) {
-      this.opts.log.warn({ err, jobId: job.jobId }, 'could not defer job; its lease will lapse')
-    }
+  private defer (job: Job, runAt: number, why: string): void {
+    this.settled.push({ outcome: { jobId: job.jobId, outcome: 'retry', runAt, error: why, countAttempt: false }, kind: job.kind, durationMs: 0 })
+  }
+
+  /** Records the outcome with the next tick's store call. */
+  private settle (job: Job, outcome: JobOutcome, started: number): void {
+    this.settled.push({ outcome, kind: job.kind, durationMs: performance.now() - started })
   }
 
   private async run (job: Job): Promise<void> {
@@ -121,13 +143,15 @@ export class OutboxWorker {
     const budget = this.opts.retryBudget ?? { ratio: 0.2, min: 3 }
     if (isRetry && this.retriesInFlight >= Math.max(budget.min, Math.floor(budget.ratio * (this.inflight.size + 1)))) {
       this.stats.deferredByBudget++
-      return this.defer(job, Date.now() + Math.max(this.opts.retryBaseMs, backoffDelay(job.attempts, this.opts.retryBaseMs, this.opts.retryMaxMs)), 'retry budget spent; waiting')
+      this.defer(job, Date.now() + Math.max(this.opts.retryBaseMs, backoffDelay(job.attempts, this.opts.retryBaseMs, this.opts.retryMaxMs)), 'retry budget spent; waiting')
+      return
     }
     const upstream = this.opts.upstreamOf?.(job)
     const breaker = upstream !== undefined ? this.breaker(upstream) : undefined
     if (breaker && !breaker.allow()) {
       this.stats.deferredByBreaker++
-      return this.defer(job, breaker.retryAt(), `circuit open toward ${upstream}; queued`)
+      this.defer(job, breaker.retryAt(), `circuit open toward ${upstream}; queued`)
+      return
     }
     if (isRetry) this.stats.maxRetriesInFlight = Math.max(this.stats.maxRetriesInFlight, ++this.retriesInFlight)
     try {
@@ -140,20 +164,20 @@ export class OutboxWorker {
   private async attempt (job: Job, breaker: CircuitBreaker | undefined): Promise<void> {
     const started = performance.now()
     const handler = this.opts.handlers[job.kind]
-    const { store, log } = this.opts
+    const { log } = this.opts
     try {
       if (!handler) throw new JobFailure(`no handler for job kind '${job.kind}'`, { retryable: false })
       // a job must not outlive its lease: once the lease lapses another claim may run it too (a duplicate while
       // this one still runs), so the handler is aborted a little before that and the job retried in order instead
       const { signal, release } = jobSignal(this.abort.signal, Math.floor((this.opts.leaseMs ?? 30_000) * 0.9))
+      let done: void | JobDone
       try {
-        await handler(job, signal)
+        done = await handler(job, signal)
       } finally {
         release()
       }
       breaker?.record(true)
-      await store.completeJob(job.jobId, this.owner)
-      this.opts.onOutcome?.(job.kind, 'done', performance.now() - started)
+      this.settle(job, { jobId: job.jobId, outcome: 'done', ...(done?.messageStatus ? { messageStatus: done.messageStatus } : {}) }, started)
     } catch (err) {
       const failure = err instanceof JobFailure ? err : undefined
       const retryable = failure ? failure.opts.retryable : true
@@ -162,26 +186,18 @@ export class OutboxWorker {
       const rateLimited = (failure?.cause as { code?: unknown } | undefined)?.code === 'BYOC_ERR_CXONE_RATE_LIMITED'
       if (!this.abort.signal.aborted) breaker?.record(!retryable || rateLimited)
       const attempt = job.attempts + 1
-      try {
-        if (rateLimited) {
-          this.stats.rateLimited++
-          const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(attempt, this.opts.retryBaseMs, this.opts.retryMaxMs))
-          log.warn({ jobId: job.jobId, kind: job.kind, delayMs: delay }, 'rate limited; waiting without counting an attempt')
-          await store.retryJob(job.jobId, this.owner, Date.now() + delay, message, { countAttempt: false })
-          this.opts.onOutcome?.(job.kind, 'retry', performance.now() - started)
-        } else if (!retryable || attempt >= this.opts.maxAttempts) {
-          log.error({ jobId: job.jobId, kind: job.kind, attempt, err: message }, 'job failed for good: dead letter')
-          await store.buryJob(job.jobId, this.owner, message)
-          this.opts.onOutcome?.(job.kind, 'dead', performance.now() - started)
-        } else {
-          const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(job.attempts + 1, this.opts.retryBaseMs, this.opts.retryMaxMs))
-          log.warn({ jobId: job.jobId, kind: job.kind, attempt, delayMs: delay, err: message }, 'job failed; retrying')
-          await store.retryJob(job.jobId, this.owner, Date.now() + delay, message)
-          this.opts.onOutcome?.(job.kind, 'retry', performance.now() - started)
-        }
-      } catch (storeErr) {
-        // the lease will lapse and the job run again: at-least-once holds
-        log.error({ err: storeErr, jobId: job.jobId }, 'could not record job outcome')
+      if (rateLimited) {
+        this.stats.rateLimited++
+        const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(attempt, this.opts.retryBaseMs, this.opts.retryMaxMs))
+        log.warn({ jobId: job.jobId, kind: job.kind, delayMs: delay }, 'rate limited; waiting without counting an attempt')
+        this.settle(job, { jobId: job.jobId, outcome: 'retry', runAt: Date.now() + delay, error: message, countAttempt: false }, started)
+      } else if (!retryable || attempt >= this.opts.maxAttempts) {
+        log.error({ jobId: job.jobId, kind: job.kind, attempt, err: message }, 'job failed for good: dead letter')
+        this.settle(job, { jobId: job.jobId, outcome: 'dead', error: message }, started)
+      } else {
+        const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(job.attempts + 1, this.opts.retryBaseMs, this.opts.retryMaxMs))
+        log.warn({ jobId: job.jobId, kind: job.kind, attempt, delayMs: delay, err: message }, 'job failed; retrying')
+        this.settle(job, { jobId: job.jobId, outcome: 'retry', runAt: Date.now() + delay, error: message, countAttempt: true }, started)
       }
     }
   }
@@ -194,5 +210,22 @@ export class OutboxWorker {
     const timeout = new Promise(resolve => setTimeout(resolve, graceMs).unref())
     await Promise.race([all, timeout])
     this.abort.abort()
+    // aborted handlers settle as retries within moments of the abort
+    await Promise.race([all, new Promise(resolve => setTimeout(resolve, 1000).unref())])
+    // the outcomes of what finished: recorded now, or the jobs would run again once their leases lapse
+    await this.flushSettled()
+  }
+
+  private async flushSettled (): Promise<void> {
+    while (this.running) await new Promise(resolve => setTimeout(resolve, 1))
+    const settled = this.settled
+    this.settled = []
+    if (settled.length === 0) return
+    try {
+      await this.opts.store.settleAndClaim(this.owner, settled.map(s => s.outcome), 0, this.opts.leaseMs ?? 30_000)
+      this.reported(settled)
+    } catch (err) {
+      this.opts.log.error({ err, outcomes: settled.length }, 'could not record job outcomes at shutdown; their leases will lapse')
+    }
   }
 }

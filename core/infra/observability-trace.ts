@@ -83,8 +83,10 @@ export function traceJobs (handlers: Record<string, JobHandler>, opts: TraceJobs
         const started = performance.now()
         let outcome = 'error'
         try {
-          await handler(job, signal)
+          // what the job leaves for its completion (a message status) passes through to the worker
+          const done = await handler(job, signal)
           outcome = 'ok'
+          return done
         } finally {
           opts.metrics.deliveryDuration.observe({ channel, outcome }, (performance.now() - started) / 1000)
         }

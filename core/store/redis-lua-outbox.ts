@@ -59,6 +59,66 @@ local function failAttempt (P, id, owner, err)
 end
 `
 
+// the claim of claimJobs and settleAndClaim: up to `limit` heads due at `now`, leased to `owner`
+const CLAIM = `
+local function claim (P, owner, limit, leaseMs, now)
+  local leaseUntil = tonumber(now) + tonumber(leaseMs)
+  local keys = redis.call('ZRANGEBYSCORE', P .. 'heads', '-inf', now, 'LIMIT', 0, tonumber(limit))
+  local out = {}
+  for _, orderKey in ipairs(keys) do
+    local id = redis.call('ZRANGE', P .. 'q:' .. orderKey, 0, 0)[1]
+    redis.call('HSET', P .. 'j:' .. id, 'leaseOwner', owner, 'leaseUntil', leaseUntil)
+    redis.call('ZADD', P .. 'heads', leaseUntil, orderKey)
+    out[#out + 1] = { id, redis.call('HGETALL', P .. 'j:' .. id) }
+  end
+  return out
+end
+`
+
+// completion, retry and burial of one job (the single scripts below share them with settleAndClaim)
+const SETTLE = `
+local function complete (P, id, owner)
+  if not ownedBy(P, id, owner) then return 0 end
+  redis.call('HSET', P .. 'j:' .. id, 'state', 'done', 'payload', '{}')
+  redis.call('HDEL', P .. 'j:' .. id, 'leaseOwner', 'leaseUntil')
+  finish(P, id, 'done')
+  return 1
+end
+local function retry (P, id, owner, runAt, err, counted)
+  if not failAttempt(P, id, owner, err) then return 0 end
+  if counted == '0' then redis.call('HINCRBY', P .. 'j:' .. id, 'attempts', -1) end
+  redis.call('HSET', P .. 'j:' .. id, 'runAt', runAt)
+  refreshHead(P, redis.call('HGET', P .. 'j:' .. id, 'orderKey'))
+  return 1
+end
+local function bury (P, id, owner, err)
+  if not failAttempt(P, id, owner, err) then return 0 end
+  redis.call('HSET', P .. 'j:' .. id, 'state', 'dead')
+  finish(P, id, 'dead')
+  return 1
+end
+-- message-status.ts nextStatus: statuses only move forward ('failed' ranks with 'sent')
+local RANK = { accepted = 0, sent = 1, delivered = 2, seen = 3, failed = 1 }
+local function nextStatus (cur, prop)
+  if prop == 'failed' then
+    if cur == 'seen' or cur == 'delivered' then return cur end
+    return 'failed'
+  end
+  if cur == 'failed' then
+    if prop == 'delivered' or prop == 'seen' then return prop end
+    return cur
+  end
+  if RANK[prop] > RANK[cur] then return prop end
+  return cur
+end
+local function setStatus (P, mkey, status)
+  local cur = redis.call('HGET', P .. 'm:' .. mkey, 'status')
+  if not cur then return end
+  local nxt = nextStatus(cur, status)
+  if nxt ~= cur then redis.call('HSET', P .. 'm:' .. mkey, 'status', nxt) end
+end
+`
+
 export const OUTBOX_LUA = {
   // KEYS: P; ARGV: kind, orderKey, dedupeKey ('' = none), payload, runAt, now
   enqueue: JOB_FUNCTIONS + `
@@ -67,44 +127,38 @@ if not id then return false end
 return { id, redis.call('HGETALL', KEYS[1] .. 'j:' .. id) }`,
 
   // KEYS: P; ARGV: owner, limit, leaseMs, now
-  claimJobs: `
-local P = KEYS[1]
-local leaseUntil = tonumber(ARGV[4]) + tonumber(ARGV[3])
-local keys = redis.call('ZRANGEBYSCORE', P .. 'heads', '-inf', ARGV[4], 'LIMIT', 0, tonumber(ARGV[2]))
-local out = {}
-for _, orderKey in ipairs(keys) do
-  local id = redis.call('ZRANGE', P .. 'q:' .. orderKey, 0, 0)[1]
-  redis.call('HSET', P .. 'j:' .. id, 'leaseOwner', ARGV[1], 'leaseUntil', leaseUntil)
-  redis.call('ZADD', P .. 'heads', leaseUntil, orderKey)
-  out[#out + 1] = { id, redis.call('HGETALL', P .. 'j:' .. id) }
+  claimJobs: CLAIM + `
+return claim(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])`,
+
+  // KEYS: P; ARGV: owner, limit, leaseMs, now, then per outcome 7 values: jobId, 'done' | 'retry' | 'dead', runAt,
+  // error, counted (1 | 0), message key ('' = no status) and the message status
+  settleAndClaim: JOB_FUNCTIONS + SETTLE + CLAIM + `
+local P, owner = KEYS[1], ARGV[1]
+for i = 5, #ARGV, 7 do
+  local id, what = ARGV[i], ARGV[i + 1]
+  if what == 'done' then
+    if ARGV[i + 5] ~= '' then setStatus(P, ARGV[i + 5], ARGV[i + 6]) end
+    complete(P, id, owner)
+  elseif what == 'retry' then
+    retry(P, id, owner, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
+  else
+    bury(P, id, owner, ARGV[i + 3])
+  end
 end
-return out`,
+if tonumber(ARGV[2]) <= 0 then return {} end
+return claim(P, owner, ARGV[2], ARGV[3], ARGV[4])`,
 
   // KEYS: P; ARGV: jobId, owner
-  completeJob: JOB_FUNCTIONS + `
-local P, id = KEYS[1], ARGV[1]
-if not ownedBy(P, id, ARGV[2]) then return 0 end
-redis.call('HSET', P .. 'j:' .. id, 'state', 'done', 'payload', '{}')
-redis.call('HDEL', P .. 'j:' .. id, 'leaseOwner', 'leaseUntil')
-finish(P, id, 'done')
-return 1`,
+  completeJob: JOB_FUNCTIONS + SETTLE + `
+return complete(KEYS[1], ARGV[1], ARGV[2])`,
 
   // KEYS: P; ARGV: jobId, owner, runAt, error, counted (1, or 0 to defer without counting an attempt)
-  retryJob: JOB_FUNCTIONS + `
-local P, id = KEYS[1], ARGV[1]
-if not failAttempt(P, id, ARGV[2], ARGV[4]) then return 0 end
-if ARGV[5] == '0' then redis.call('HINCRBY', P .. 'j:' .. id, 'attempts', -1) end
-redis.call('HSET', P .. 'j:' .. id, 'runAt', ARGV[3])
-refreshHead(P, redis.call('HGET', P .. 'j:' .. id, 'orderKey'))
-return 1`,
+  retryJob: JOB_FUNCTIONS + SETTLE + `
+return retry(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])`,
 
   // KEYS: P; ARGV: jobId, owner, error
-  buryJob: JOB_FUNCTIONS + `
-local P, id = KEYS[1], ARGV[1]
-if not failAttempt(P, id, ARGV[2], ARGV[3]) then return 0 end
-redis.call('HSET', P .. 'j:' .. id, 'state', 'dead')
-finish(P, id, 'dead')
-return 1`,
+  buryJob: JOB_FUNCTIONS + SETTLE + `
+return bury(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`,
 
   // KEYS: P; ARGV: jobId, now
   replayJob: JOB_FUNCTIONS + `

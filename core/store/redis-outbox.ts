@@ -1,10 +1,20 @@
-import { fields, toJob } from './redis-codec.js'
+import { fields, pairKey, toJob } from './redis-codec.js'
 import type { RedisKeyspace } from './redis-keyspace.js'
-import type { Job, JobFilter, NewJob, OutboxPort, OutboxStats } from './ports/outbox.js'
+import type { Job, JobFilter, JobOutcome, NewJob, OutboxPort, OutboxStats } from './ports/outbox.js'
 
 /** A job as the outbox scripts take it (redis-lua-outbox.ts `enqueue`): kind, orderKey, dedupeKey, payload, runAt, now. */
 export function jobArgs (job: NewJob, now: number): Array<string | number> {
   return [job.kind, job.orderKey, job.dedupeKey ?? '', JSON.stringify(job.payload ?? null), job.runAt ?? now, now]
+}
+
+/** One outcome as settleAndClaim's script takes it: jobId, what, runAt, error, counted, message key, status. */
+function outcomeArgs (o: JobOutcome): Array<string | number> {
+  if (o.outcome === 'done') {
+    const s = o.messageStatus
+    return [String(o.jobId), 'done', 0, '', 1, s ? pairKey(s.channelId, s.messageId) : '', s?.status ?? '']
+  }
+  if (o.outcome === 'retry') return [String(o.jobId), 'retry', o.runAt, o.error, o.countAttempt ? 1 : 0, '', '']
+  return [String(o.jobId), 'dead', 0, o.error, 1, '', '']
 }
 
 /** The outbox on Redis: every change is one Lua script (redis-lua-outbox.ts), atomic across instances. */
@@ -20,6 +30,11 @@ export function redisOutbox (ks: RedisKeyspace): OutboxPort {
 
     async claimJobs (owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
       const rows = await ks.lua('claimJobs', owner, limit, leaseMs, now) as Array<[string, unknown]>
+      return rows.map(([id, flat]) => toJob(id, fields(flat)))
+    },
+
+    async settleAndClaim (owner: string, outcomes: readonly JobOutcome[], limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
+      const rows = await ks.lua('settleAndClaim', owner, limit, leaseMs, now, ...outcomes.flatMap(outcomeArgs)) as Array<[string, unknown]>
       return rows.map(([id, flat]) => toJob(id, fields(flat)))
     },
 

@@ -1,4 +1,6 @@
-import type { Job, JobFilter, NewJob, OutboxPort, OutboxStats } from './ports/outbox.js'
+import type { Job, JobFilter, JobOutcome, NewJob, OutboxPort, OutboxStats } from './ports/outbox.js'
+import type { MessageStatus } from './ports/conversations.js'
+import { nextStatus } from './message-status.js'
 import type { Row, SqliteSql } from './sqlite-sql.js'
 
 const toJob = (r: Row): Job => ({
@@ -29,36 +31,71 @@ export function enqueueJob (sql: SqliteSql, job: NewJob): Job | undefined {
 
 /** The outbox on SQLite: every claim is a conditional UPDATE inside an IMMEDIATE transaction. */
 export function sqliteOutbox (sql: SqliteSql): OutboxPort {
+  const claim = (owner: string, limit: number, leaseMs: number, now: number): Job[] => {
+    // the head of each orderKey: its oldest pending job; later jobs of that key wait for it
+    const rows = sql.prepare(`SELECT j.* FROM jobs j
+      WHERE j.state = 'pending' AND j.job_id = (SELECT MIN(job_id) FROM jobs h WHERE h.order_key = j.order_key AND h.state = 'pending')
+        AND j.run_at <= ? AND (j.lease_until IS NULL OR j.lease_until <= ?)
+      ORDER BY j.run_at, j.job_id LIMIT ?`).all(now, now, limit) as Row[]
+    const lease = sql.prepare('UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_id = ?')
+    for (const r of rows) lease.run(owner, now + leaseMs, r.job_id)
+    return rows.map(toJob)
+  }
+  const complete = (jobId: Job['jobId'], owner: string): void => {
+    sql.prepare("UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, payload = '{}' WHERE job_id = ? AND lease_owner = ?").run(jobId, owner)
+  }
+  const retry = (jobId: Job['jobId'], owner: string, runAt: number, error: string, counted: boolean): void => {
+    sql.prepare('UPDATE jobs SET attempts = attempts + ?, run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?')
+      .run(counted ? 1 : 0, runAt, error, jobId, owner)
+  }
+  const bury = (jobId: Job['jobId'], owner: string, error: string): void => {
+    sql.prepare("UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?")
+      .run(error, jobId, owner)
+  }
+  // the message status a finished job set (as setMessageStatus: only forward), in the completion's transaction
+  const setStatus = (channelId: string, messageId: string, status: MessageStatus): void => {
+    const r = sql.prepare('SELECT status FROM messages WHERE channel_id = ? AND message_id = ?').get(channelId, messageId) as Row | undefined
+    if (!r) return
+    const next = nextStatus(r.status, status)
+    if (next !== r.status) sql.prepare('UPDATE messages SET status = ? WHERE channel_id = ? AND message_id = ?').run(next, channelId, messageId)
+  }
+  const settle = (o: JobOutcome, owner: string): void => {
+    if (o.outcome === 'done') {
+      if (o.messageStatus) setStatus(o.messageStatus.channelId, o.messageStatus.messageId, o.messageStatus.status)
+      complete(o.jobId, owner)
+    } else if (o.outcome === 'retry') {
+      retry(o.jobId, owner, o.runAt, o.error, o.countAttempt)
+    } else {
+      bury(o.jobId, owner, o.error)
+    }
+  }
+
   return {
     async enqueue (job: NewJob): Promise<Job | undefined> {
       return enqueueJob(sql, job)
     },
 
     async claimJobs (owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
+      return sql.tx(() => claim(owner, limit, leaseMs, now))
+    },
+
+    async settleAndClaim (owner: string, outcomes: readonly JobOutcome[], limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
       return sql.tx(() => {
-        // the head of each orderKey: its oldest pending job; later jobs of that key wait for it
-        const rows = sql.prepare(`SELECT j.* FROM jobs j
-          WHERE j.state = 'pending' AND j.job_id = (SELECT MIN(job_id) FROM jobs h WHERE h.order_key = j.order_key AND h.state = 'pending')
-            AND j.run_at <= ? AND (j.lease_until IS NULL OR j.lease_until <= ?)
-          ORDER BY j.run_at, j.job_id LIMIT ?`).all(now, now, limit) as Row[]
-        const lease = sql.prepare('UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_id = ?')
-        for (const r of rows) lease.run(owner, now + leaseMs, r.job_id)
-        return rows.map(toJob)
+        for (const o of outcomes) settle(o, owner)
+        return limit > 0 ? claim(owner, limit, leaseMs, now) : []
       })
     },
 
     async completeJob (jobId: Job['jobId'], owner: string): Promise<void> {
-      sql.prepare("UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, payload = '{}' WHERE job_id = ? AND lease_owner = ?").run(jobId, owner)
+      complete(jobId, owner)
     },
 
     async retryJob (jobId: Job['jobId'], owner: string, runAt: number, error: string, opts?: { countAttempt?: boolean }): Promise<void> {
-      sql.prepare('UPDATE jobs SET attempts = attempts + ?, run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?')
-        .run(opts?.countAttempt === false ? 0 : 1, runAt, error, jobId, owner)
+      retry(jobId, owner, runAt, error, opts?.countAttempt !== false)
     },
 
     async buryJob (jobId: Job['jobId'], owner: string, error: string): Promise<void> {
-      sql.prepare("UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE job_id = ? AND lease_owner = ?")
-        .run(error, jobId, owner)
+      bury(jobId, owner, error)
     },
 
     async listJobs (f: JobFilter): Promise<Job[]> {

@@ -23,6 +23,23 @@ function openDatabase (path: string): Database.Database {
   return db
 }
 
+/** Port methods that only read: they run outside any transaction unless a turn's writes are still uncommitted. */
+const READS = /^(get|list|find|count|recall|outboxStats$)/
+
+/**
+ * Every port method through the group commit (sqlite-sql.ts): writes join the turn's transaction and answer after
+ * its commit. The ports stay plain synchronous SQL, each in its own file; the batching is this one wrapper.
+ */
+function groupCommitted (sql: SqliteSql, ports: StorePorts): StorePorts {
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, method] of Object.entries(ports) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    wrapped[name] = READS.test(name)
+      ? (...args: unknown[]) => sql.read(() => method(...args))
+      : (...args: unknown[]) => sql.write(() => method(...args))
+  }
+  return wrapped as unknown as StorePorts
+}
+
 /**
  * The embedded default: one SQLite file in WAL mode. Several processes may share the file on one machine;
  * every claim is a conditional UPDATE inside an IMMEDIATE transaction, so leases hold across processes.
@@ -38,10 +55,10 @@ export class SqliteStore extends portsBase<StorePorts>() implements Store {
   constructor (path: string, options: { readonly expiryPurge?: ExpiryPurgeOptions } = {}) {
     const db = openDatabase(path)
     const sql = new SqliteSql(db)
-    super({
+    super(groupCommitted(sql, {
       ...sqliteConversations(sql), ...sqliteOutbox(sql), ...sqliteTimers(sql),
       ...sqliteSigningKeys(sql), ...sqliteDocuments(sql), ...sqliteLeases(sql)
-    })
+    }))
     this.sql = sql
     if (path !== ':memory:') {
       // checkpoints (copy + fsync) run on a worker thread, not inside whichever commit crosses 1,000 WAL pages
@@ -68,6 +85,7 @@ export class SqliteStore extends portsBase<StorePorts>() implements Store {
     if (!db.open) return
     try {
       await this.purger.stop()
+      this.sql.flush()
       await this.checkpointer?.stop()
     } finally {
       // the connection closes even if the checkpointer could not finish

@@ -42,6 +42,16 @@ export interface OutboxStats {
   readonly oldestPendingAgeMs: number
 }
 
+/** What became of a claimed job, recorded by `settleAndClaim` as completeJob, retryJob or buryJob would. */
+export type JobOutcome =
+  | {
+    readonly jobId: Job['jobId'], readonly outcome: 'done'
+    /** the status the job gave its message (e.g. 'sent' once a platform has it), set with the completion */
+    readonly messageStatus?: { readonly channelId: string, readonly messageId: string, readonly status: 'sent' | 'delivered' | 'seen' | 'failed' }
+  }
+  | { readonly jobId: Job['jobId'], readonly outcome: 'retry', readonly runAt: number, readonly error: string, readonly countAttempt: boolean }
+  | { readonly jobId: Job['jobId'], readonly outcome: 'dead', readonly error: string }
+
 export interface OutboxPort {
   /** Enqueues atomically; returns undefined when dedupeKey already exists. */
   enqueue (job: NewJob): Promise<Job | undefined>
@@ -51,6 +61,12 @@ export interface OutboxPort {
    */
   claimJobs (owner: string, limit: number, leaseMs: number, now?: number): Promise<Job[]>
   completeJob (jobId: Job['jobId'], owner: string): Promise<void>
+  /**
+   * One worker tick in one store call (one transaction, one Lua script): records the outcomes of the jobs that
+   * finished since the last tick (only where `owner` still holds the lease, as the single calls do; a message
+   * status is set either way, it only moves forward), then claims up to `limit` jobs as claimJobs does.
+   */
+  settleAndClaim (owner: string, outcomes: readonly JobOutcome[], limit: number, leaseMs: number, now?: number): Promise<Job[]>
   /**
    * Releases the lease and schedules another attempt (attempts + 1). `countAttempt: false` defers without counting
    * (a 429, an open circuit breaker, the retry budget: the upstream never judged the message).

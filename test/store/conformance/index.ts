@@ -2,6 +2,7 @@ import type { Test } from 'tap'
 import type { OpenPair, OpenStore } from './kit.js'
 import { conversationsConformance, sharedConversationsConformance } from './conversations.js'
 import { outboxConformance, sharedOutboxConformance } from './outbox.js'
+import { outboxSettleConformance } from './outbox-settle.js'
 import { sharedTimersConformance, timersConformance } from './timers.js'
 import { signingKeysConformance } from './keys.js'
 import { documentsConformance } from './documents.js'
@@ -21,6 +22,7 @@ export function runStoreConformance (t: Test, name: string, open: OpenStore): Pr
   return t.test(`store conformance: ${name}`, async t => {
     t.test('conversations port', async t => { conversationsConformance(t, open) })
     t.test('outbox port', async t => { outboxConformance(t, open) })
+    t.test('outbox port: settleAndClaim', async t => { outboxSettleConformance(t, open) })
     t.test('timers port', async t => { timersConformance(t, open) })
     t.test('signing-keys port', async t => { signingKeysConformance(t, open) })
     t.test('documents port', async t => { documentsConformance(t, open) })
