@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
 import websocket from '@fastify/websocket'
 import { errorHandler } from '../infra/error-handler.js'
 import { securityHeaders } from '../infra/security-headers.js'
@@ -9,6 +9,8 @@ import { openApi } from '../infra/openapi.js'
 import { stuckConnectionGuard } from '../infra/close-stuck-connections.js'
 import { kConfig } from './config.js'
 import { kStore, redisOf } from './store.js'
+import { sharedRateLimitStore } from '../infra/rate-limit-store.js'
+import type { Redis } from 'ioredis'
 
 /**
  * What every request passes through, registered before any route so its hooks cover them all: the error body,
@@ -30,6 +32,7 @@ export const requestGuardsStep = fp(async (app) => {
   // by onClose the listener has closed; whatever still runs then (the worker's drain) needs no sockets
   app.addHook('onClose', async () => { stuck.disarm() })
   const redis = redisOf(app[kStore])
+  const SharedStore = redis ? sharedRateLimitStore(redis.redis as Redis, `${redis.keyspace}rl:`) : undefined
   await app.register(rateLimit, {
     global: true,
     max: config.server.rateLimit.max,
@@ -40,6 +43,7 @@ export const requestGuardsStep = fp(async (app) => {
     // limiter lets a request through, since every route that needs Redis answers 503 by itself (channel ingress cannot
     // store, so it never acks what it could not keep); the token route, which needs no Redis to sign, fails closed
     // (core/byoc-routes/token.ts)
-    ...(redis ? { redis: redis.redis, nameSpace: `${redis.keyspace}rl:`, skipOnError: true } : {})
+    // leased from the shared count and spent locally (rate-limit-store.ts): no round trip of a request's own
+    ...(SharedStore ? { store: SharedStore as unknown as FastifyRateLimitStoreCtor, skipOnError: true } : {})
   })
 }, { name: 'byoc-hub-request-guards', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store'] })

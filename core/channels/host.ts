@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ChannelHost, LiveEvent, PresenceState, ThreadInfo } from '../plugin-api/index.js'
+import type { ChannelHost, LiveEvent, PresenceState, ThreadInfo, WebhookEventOf } from '../plugin-api/index.js'
 import type { ConversationsPort, DocumentsPort, TimersPort } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
@@ -28,6 +28,7 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
     config: config as Readonly<unknown>,
     log: channel.log,
     receive: async (event: unknown) => ({ messages: await conversations.receive(channel, event) }),
+    receiveCustomerEvent: async (event: WebhookEventOf<unknown>) => ({ messages: await conversations.receiveCustomerEvent(channel, event) }),
     typing: (threadId: string, on: boolean) => conversations.customerTyping(channel, threadId, on),
     receipt: (messageId: string, status: 'delivered' | 'seen') => conversations.receipt(channel, messageId, status),
     activity: (threadId: string) => conversations.customerActivity(channel, threadId),

@@ -52,9 +52,8 @@ export async function mountWebhooks (scope: FastifyInstance, webhooks: ReadonlyA
   const receive = async (events: ReadonlyArray<WebhookEventOf<unknown>>): Promise<ReceiveResult['messages']> => {
     const out: Array<ReceiveResult['messages'][number]> = []
     for (const event of events) { // in order: the platform's order is the conversation's
-      await d.host.customers.upsert({ customerId: event.customerId, name: event.customerName ?? event.customerId })
-      const threadId = event.threadId ?? (await d.host.threads.current(event.customerId)).threadId
-      out.push(...(await d.host.receive({ ...event, threadId })).messages)
+      // customer upsert, thread, message and its DFO job: one store step per message
+      out.push(...(await d.host.receiveCustomerEvent(event)).messages)
     }
     return out
   }

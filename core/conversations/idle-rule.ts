@@ -1,7 +1,7 @@
-import type { ConversationsPort, Thread, TimersPort } from '../store/types.js'
+import type { ConversationsPort, InboundIdle, NewJob, Thread, TimersPort } from '../store/types.js'
 import type { ChannelRuntime } from '../channels/runtime.js'
 import type { ChannelSignal } from '../plugin-api/types.js'
-import type { PresenceBook } from './presence.js'
+import { presenceCollection, type PresenceBook } from './presence.js'
 
 // channel and thread: thread ids are unique per channel only (a platform must not squat another channel's clock)
 export const idleKey = (channelId: string, threadId: string): string => `idle:${channelId}|${threadId}`
@@ -59,6 +59,24 @@ export class IdleRule {
     await this.withdrawPrompt(channel, thread)
     if (channel.rules.idle.mode === 'any-message' || await this.presence.of(channel.id, thread.customerId) === 'away') await this.arm(channel, thread, now, false)
     else await this.store.cancelTimer(idleKey(thread.channelId, thread.threadId)) // answered, and looking on: no clock
+  }
+
+  /**
+   * customerMessage as data, for the store's inbound step (ports/inbound.ts), which applies it in the message's own
+   * atomic step: the countdown withdrawn (the platform told by `clearedSignal`), then the warning armed when the
+   * clock runs (any-message, or the customer away) and cancelled when it does not. The step also moves the thread's
+   * activity to `now`, as touch does. Undefined when the idle rule is off for the channel.
+   */
+  inboundClock (channel: ChannelRuntime, threadId: string, customerId: string, now: number, clearedSignal: NewJob): InboundIdle | undefined {
+    if (!channel.rules.idle.enabled) return undefined
+    const payload: IdleTimerPayload = { channelId: channel.id, threadId, setAt: now }
+    return {
+      countdownKey: countdownKey(channel.id, threadId),
+      clearedSignal,
+      warning: { key: idleKey(channel.id, threadId), kind: 'idle-warning', dueAt: now + channel.rules.idle.timeoutMs, payload },
+      runs: channel.rules.idle.mode === 'any-message' ? 'always' : 'away',
+      presenceCollection: presenceCollection(channel.id, customerId)
+    }
   }
 
   /** Typing, "I'm still here", coming back to the chat: the clock starts over, or stops when nothing keeps it. */

@@ -6,7 +6,8 @@ export type CustomerPresence = 'present' | 'away' | 'unknown'
 
 interface ConnectionDoc { readonly connectionId: string, readonly state: PresenceState, readonly until: number }
 
-const collectionOf = (channelId: string, customerId: string): string => `presence:${channelId}:${customerId}`
+/** Where a customer's connection documents live (the store's inbound step reads them too: IdleRule.inboundClock). */
+export const presenceCollection = (channelId: string, customerId: string): string => `presence:${channelId}:${customerId}`
 
 /**
  * Where a customer is, decided from every connection they have, on any instance. Each connection (a widget tab, a
@@ -21,7 +22,7 @@ export class PresenceBook {
 
   /** Records one connection's state; returns that connection's previous state (undefined when it is new). */
   async report (channelId: string, customerId: string, connectionId: string, state: PresenceState): Promise<PresenceState | undefined> {
-    const collection = collectionOf(channelId, customerId)
+    const collection = presenceCollection(channelId, customerId)
     const previous = await this.store.getDoc<ConnectionDoc>(collection, connectionId)
     const now = this.now()
     await this.store.putDoc(collection, connectionId, { connectionId, state, until: state === 'present' ? now + PRESENCE_TTL_MS : now })
@@ -30,7 +31,7 @@ export class PresenceBook {
   }
 
   async of (channelId: string, customerId: string): Promise<CustomerPresence> {
-    const docs = await this.store.listDocs<ConnectionDoc>(collectionOf(channelId, customerId))
+    const docs = await this.store.listDocs<ConnectionDoc>(presenceCollection(channelId, customerId))
     if (docs.length === 0) return 'unknown'
     const now = this.now()
     return docs.some(d => d.state === 'present' && d.until > now) ? 'present' : 'away'

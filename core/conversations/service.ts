@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Value } from 'typebox/value'
 import { CxoneInboundMessageSchema, type CxoneInboundMessage, type ChannelSignal, type PresenceState } from '../plugin-api/index.js'
-import type { Attachment, ConversationsPort, OutboxPort, StoredMessage, Thread } from '../store/types.js'
+import type { Attachment, ConversationsPort, InboundStep, InboundThreadRule, NewJob, OutboxPort, StoredMessage, Thread } from '../store/types.js'
 import type { ChannelRuntime } from '../channels/runtime.js'
 import { hubError } from '../errors.js'
 import type { IdleRule, IdleWarningLine } from './idle-rule.js'
@@ -31,6 +31,23 @@ export interface AgentMessageInput extends NormalisedAgentMessage {
 }
 
 const EPHEMERAL_SIGNAL_TIMEOUT_MS = 5_000
+/** how many customers' current thread ids receiveCustomerEvent keeps as guesses (a few MB at most) */
+const CURRENT_THREAD_HINTS = 50_000
+
+export interface InboundResult { messageId: string, threadId: string, seq: number, duplicate: boolean }
+
+/** A customer event with who sent it and, when the platform knows it, its thread (the webhook pipeline's WebhookCustomer). */
+export interface CustomerEvent { readonly customerId: string, readonly customerName?: string, readonly threadId?: string }
+
+/** Rule 'named' never answers 'elsewhere' (only 'current' does). */
+function named (r: InboundResult | { elsewhere: string | undefined }): InboundResult {
+  if ('elsewhere' in r) throw new Error('storeInbound: a named thread answered elsewhere')
+  return r
+}
+
+/** A signal to the platform as a durable job: retried, in order with the thread's agent messages. */
+const signalJob = (channel: ChannelRuntime, signal: ChannelSignal): NewJob =>
+  ({ kind: Jobs.PLATFORM_SIGNAL, orderKey: `platform:${channel.id}:${signal.threadId}`, payload: { channelId: channel.id, signal } })
 
 /** Ephemeral signals a platform has not declared it shows are dropped here, not sent for the plugin to ignore. */
 function showsSignal (channel: ChannelRuntime, signal: ChannelSignal): boolean {
@@ -41,46 +58,120 @@ function showsSignal (channel: ChannelRuntime, signal: ChannelSignal): boolean {
 
 /** The conversation core: every path a message takes between a platform and CXone goes through here. */
 export class ConversationService {
+  /** per channel and customer, the thread id last seen current: receiveCustomerEvent's guess */
+  private readonly currentThreads = new Map<string, string>()
+
   constructor (private readonly d: ConversationDeps) {}
 
-  /** Customer -> CXone: translate, check the thread, store durably with its DFO job, announce. */
-  async receive (channel: ChannelRuntime, event: unknown): Promise<Array<{ messageId: string, threadId: string, seq: number, duplicate: boolean }>> {
-    const registration = channel.registration!
-    const bodies = registration.inbound.toCxone(event, { channelId: channel.id })
-    const out: Array<{ messageId: string, threadId: string, seq: number, duplicate: boolean }> = []
+  /** Customer -> CXone: translate, then each message in one store step (thread rules, message, DFO job, idle clock). */
+  async receive (channel: ChannelRuntime, event: unknown): Promise<InboundResult[]> {
+    const out: InboundResult[] = []
+    for (const body of this.translate(channel, event)) out.push(named(await this.storeInbound(channel, body)))
+    return out
+  }
+
+  /**
+   * A customer event as a webhook yields it (WebhookEventOf): the customer upserted and the thread settled (the one
+   * named, else the customer's current one) in the message's own store step, so one round trip on Redis. The
+   * current thread's id is guessed from the last one seen here; the store checks the guess, and a wrong one costs a
+   * second step.
+   */
+  async receiveCustomerEvent (channel: ChannelRuntime, event: CustomerEvent): Promise<InboundResult[]> {
+    assertValidId('customer', event.customerId)
+    const customer = { name: event.customerName ?? event.customerId }
+    if (event.threadId !== undefined) {
+      const out: InboundResult[] = []
+      for (const body of this.translate(channel, event)) out.push(named(await this.storeInbound(channel, body, 'named', customer)))
+      return out
+    }
+    const guessKey = `${channel.id}\u0000${event.customerId}`
+    for (let attempt = 0; ; attempt++) {
+      const guess = this.currentThreads.get(guessKey) ?? `th-${randomUUID()}`
+      const [first, ...rest] = this.translate(channel, { ...event, threadId: guess })
+      if (!first) return []
+      const stored = await this.storeInbound(channel, first, 'current', customer)
+      if ('elsewhere' in stored) {
+        // another thread is current (or the guess names a thread that is not): guess again, a bounded number of times
+        if (stored.elsewhere) this.rememberCurrent(guessKey, stored.elsewhere)
+        else this.currentThreads.delete(guessKey)
+        if (attempt >= 3) throw hubError('STORE_UNAVAILABLE', 'the current thread kept changing')
+        continue
+      }
+      this.rememberCurrent(guessKey, stored.threadId)
+      const out: InboundResult[] = [stored]
+      for (const body of rest) out.push(named(await this.storeInbound(channel, body)))
+      return out
+    }
+  }
+
+  private rememberCurrent (key: string, threadId: string): void {
+    this.currentThreads.delete(key)
+    this.currentThreads.set(key, threadId)
+    // a hint, not a record: the oldest go first
+    if (this.currentThreads.size > CURRENT_THREAD_HINTS) this.currentThreads.delete(this.currentThreads.keys().next().value!)
+  }
+
+  private translate (channel: ChannelRuntime, event: unknown): CxoneInboundMessage[] {
+    const bodies = channel.registration!.inbound.toCxone(event, { channelId: channel.id })
     for (const body of bodies) {
       assertValidInboundIds(body)
       if (!Value.Check(CxoneInboundMessageSchema, body)) {
         const first = Value.Errors(CxoneInboundMessageSchema, body)[0]
         throw hubError('VALIDATION', `translated message invalid at ${first?.instancePath || '/'}: ${first?.message ?? 'unknown'}`)
       }
-      out.push(await this.storeInbound(channel, body))
     }
-    return out
+    return bodies
   }
 
-  private async storeInbound (channel: ChannelRuntime, body: CxoneInboundMessage): Promise<{ messageId: string, threadId: string, seq: number, duplicate: boolean }> {
+  /** One translated message in one store step; rule 'current' may answer that another thread is current. */
+  private async storeInbound (channel: ChannelRuntime, body: CxoneInboundMessage, rule: InboundThreadRule = 'named', customer?: { name: string, avatar?: string }): Promise<InboundResult | { elsewhere: string | undefined }> {
     const { store } = this.d
     const customerId = body.authorEndUserIdentity.idOnExternalPlatform
-    const thread = await this.threadForInbound(channel, customerId, body.thread.idOnExternalPlatform, body.idOnExternalPlatform)
+    const threadId = body.thread.idOnExternalPlatform
     const identity = body.authorEndUserIdentity
     const authorName = [identity.firstName, identity.lastName].filter(Boolean).join(' ') || identity.nickname
     const createdAt = Date.parse(body.createdAtWithMilliseconds)
-    const { message, created } = await store.insertMessage({
-      messageId: body.idOnExternalPlatform,
-      threadId: thread.threadId,
+    const now = Date.now()
+    const step: InboundStep = {
       channelId: channel.id,
-      direction: 'inbound',
-      text: body.messageContent.payload.text ?? body.messageContent.fallbackText ?? '',
-      attachments: (body.attachments ?? []).map(a => ({ friendlyName: a.friendlyName, url: a.url, ...(a.mimeType ? { mimeType: a.mimeType } : {}) })),
-      ...(authorName ? { authorName } : {}),
-      createdAt: Number.isFinite(createdAt) ? createdAt : Date.now(),
-      raw: body
-    }, { kind: Jobs.DFO_CREATE_MESSAGE, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `dfo-msg:${channel.id}:${body.idOnExternalPlatform}`, payload: { channelId: channel.id, messageId: body.idOnExternalPlatform } })
-    this.d.kick()
-    // the customer's platform has it already: nothing goes back to it (a push channel shows its own messages itself)
-    if (created) await this.d.idle.customerMessage(channel, thread)
-    return { messageId: message.messageId, threadId: message.threadId, seq: message.seq, duplicate: !created }
+      customerId,
+      ...(customer ? { customer } : {}),
+      threadId,
+      rule,
+      blockAfterAgentClose: channel.rules.blockAfterAgentClose,
+      message: {
+        messageId: body.idOnExternalPlatform,
+        threadId,
+        channelId: channel.id,
+        direction: 'inbound',
+        text: body.messageContent.payload.text ?? body.messageContent.fallbackText ?? '',
+        attachments: (body.attachments ?? []).map(a => ({ friendlyName: a.friendlyName, url: a.url, ...(a.mimeType ? { mimeType: a.mimeType } : {}) })),
+        ...(authorName ? { authorName } : {}),
+        createdAt: Number.isFinite(createdAt) ? createdAt : now,
+        raw: body
+      },
+      job: { kind: Jobs.DFO_CREATE_MESSAGE, orderKey: `dfo:${channel.id}:${threadId}`, dedupeKey: `dfo-msg:${channel.id}:${body.idOnExternalPlatform}`, payload: { channelId: channel.id, messageId: body.idOnExternalPlatform } },
+      now
+    }
+    const cleared = signalJob(channel, { type: 'idle-cleared', threadId, customerId })
+    const idle = this.d.idle.inboundClock(channel, threadId, customerId, now, cleared)
+    const r = await store.storeInbound(idle ? { ...step, idle } : step)
+    switch (r.outcome) {
+      case 'stored':
+        // the DFO job, and the idle-cleared signal when a countdown was withdrawn; the customer's platform has the
+        // message already: nothing goes back to it (a push channel shows its own messages itself)
+        this.d.kick()
+        return { messageId: r.message.messageId, threadId: r.message.threadId, seq: r.message.seq, duplicate: !r.created }
+      case 'refused':
+        throw hubError(r.code, threadId)
+      case 'elsewhere':
+        return { elsewhere: r.current?.threadId }
+      case 'supersede':
+        // the platform started a new conversation while another was open: the long way, which closes the old one
+        if (customer) await store.upsertCustomer({ channelId: channel.id, customerId, ...customer })
+        await this.threadForInbound(channel, customerId, threadId, body.idOnExternalPlatform)
+        return this.storeInbound(channel, body, 'named')
+    }
   }
 
   /** The thread a customer message belongs to; a closed thread refuses it (the agent or the idle rule ended it). */

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { CxoneWiring } from '../cxone/wiring.js'
 import type { CallOptions, DfoClient } from '../cxone/dfo-types.js'
-import type { Job, NewJob, Store } from '../store/types.js'
+import type { InboundStep, Job, NewJob, Store } from '../store/types.js'
 import type { JobHandler } from '../delivery/outbox-worker.js'
 import { currentRequestId, runWithRequestId } from './observability-context.js'
 import type { HubMetrics } from './metrics.js'
@@ -47,6 +47,13 @@ export function tagJobsWithRequestId (store: Store): Store {
       if (prop === 'insertMessage') {
         return (message: Parameters<Store['insertMessage']>[0], job?: NewJob) =>
           target.insertMessage(message, job && tag(job, currentRequestId()))
+      }
+      if (prop === 'storeInbound') {
+        return (step: InboundStep) => {
+          const requestId = currentRequestId()
+          const idle = step.idle && { ...step.idle, clearedSignal: tag(step.idle.clearedSignal, requestId) }
+          return target.storeInbound({ ...step, job: tag(step.job, requestId), ...(idle ? { idle } : {}) })
+        }
       }
       const value = target[prop]
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value

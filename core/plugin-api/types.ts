@@ -114,6 +114,14 @@ export interface ChannelHost<TConfig, TEvent = unknown> {
    * Rejects with code BYOC_ERR_THREAD_CLOSED (409) when the thread was closed by the agent or the idle rule.
    */
   receive (event: TEvent): Promise<ReceiveResult>
+  /**
+   * What a webhook event goes through (docs/webhook-pipeline.md), for a plugin that serves its own route: the
+   * customer upserted (`customerName`, else the id), the thread settled (`threadId`, else the customer's current
+   * thread, opened when none), then as `receive`, with `threadId` filled in before `inbound.toCxone`. All of it is
+   * one store step per message (one round trip on Redis), where `customers.upsert` + `threads.current` + `receive`
+   * make three. Since API 1.5.
+   */
+  receiveCustomerEvent (event: WebhookEventOf<TEvent>): Promise<ReceiveResult>
   /** Customer typing, relayed to DFO (coalesced per thread). Also counts as activity. */
   typing (threadId: string, on: boolean): Promise<void>
   /** Customer-side receipt for an agent message: reported to DFO as message status. */

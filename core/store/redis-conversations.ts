@@ -11,7 +11,7 @@ import type { NewJob } from './ports/outbox.js'
  * Customers, threads and messages on Redis. Multi-step changes are Lua scripts (redis-lua-conversations.ts);
  * insertMessage's script enqueues the message's job too, so both land in one atomic step.
  */
-export function redisConversations (ks: RedisKeyspace): ConversationsPort {
+export function redisConversations (ks: RedisKeyspace): Omit<ConversationsPort, 'storeInbound'> {
   const { redis } = ks
 
   const threadAt = async (tkey: string): Promise<Thread | undefined> => {

@@ -3,7 +3,7 @@ import { JOB_FUNCTIONS } from './redis-lua-outbox.js'
 /* The thread and message scripts of the Redis store (redis-conversations.ts). */
 
 // shared by the thread scripts. Index members are tkeys (JSON [channelId, threadId]): `t:<tkey>` is the thread's hash
-const THREAD_FUNCTIONS = `
+export const THREAD_FUNCTIONS = `
 local function createThread (P, channelId, customerId, threadId, createdAt, activityAt, custPair, tkey)
   local hkey = P .. 't:' .. tkey
   redis.call('HSET', hkey, 'threadId', threadId, 'channelId', channelId, 'customerId', customerId, 'status', 'open',

@@ -6,6 +6,7 @@ import { isCluster, type RedisClient } from './redis-cluster.js'
 import { hashTagged } from './redis-codec.js'
 import { RedisKeyspace } from './redis-keyspace.js'
 import { redisConversations } from './redis-conversations.js'
+import { redisInbound } from './redis-inbound.js'
 import { redisOutbox } from './redis-outbox.js'
 import { redisTimers } from './redis-timers.js'
 import { redisDocuments, redisLeases, redisSigningKeys } from './redis-keys-docs.js'
@@ -75,7 +76,7 @@ export class RedisStore extends portsBase<StorePorts>() implements Store {
     // WAIT is per connection; a cluster has one per node, so replica acks are for one node (config refuses the mix)
     const ks = new RedisKeyspace(redis, hashTagged(keyPrefix), new ReplicaAck(redis as Redis, isCluster(redis) ? 0 : ackReplicas))
     super({
-      ...redisConversations(ks), ...redisOutbox(ks), ...redisTimers(ks),
+      ...redisConversations(ks), ...redisInbound(ks), ...redisOutbox(ks), ...redisTimers(ks),
       ...redisSigningKeys(ks), ...redisDocuments(ks), ...redisLeases(ks)
     })
     this.ks = ks

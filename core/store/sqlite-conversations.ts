@@ -6,7 +6,7 @@ import type {
 } from './ports/conversations.js'
 import type { NewJob } from './ports/outbox.js'
 
-const toThread = (r: Row): Thread => ({
+export const toThread = (r: Row): Thread => ({
   threadId: r.thread_id,
   channelId: r.channel_id,
   customerId: r.customer_id,
@@ -16,7 +16,7 @@ const toThread = (r: Row): Thread => ({
   lastActivityAt: r.last_activity_at,
   ...(r.contact_id != null ? { contactId: r.contact_id } : {})
 })
-const toMessage = (r: Row): StoredMessage => ({
+export const toMessage = (r: Row): StoredMessage => ({
   messageId: r.message_id,
   threadId: r.thread_id,
   channelId: r.channel_id,
@@ -33,8 +33,30 @@ const toCustomer = (r: Row): Customer => ({
   channelId: r.channel_id, customerId: r.customer_id, name: r.name, ...(r.avatar != null ? { avatar: r.avatar } : {}), createdAt: r.created_at
 })
 
+/** insertMessage's body, for a caller already inside a transaction (sqlite-inbound.ts). */
+export function insertMessageRow (sql: SqliteSql, m: NewMessage, job?: NewJob): InsertMessageResult {
+  if (job) enqueueJob(sql, job)
+  const existing = sql.prepare('SELECT * FROM messages WHERE channel_id = ? AND message_id = ?').get(m.channelId, m.messageId) as Row | undefined
+  if (existing) return { message: toMessage(existing), created: false }
+  const t = sql.prepare('SELECT next_seq FROM threads WHERE channel_id = ? AND thread_id = ?').get(m.channelId, m.threadId) as Row | undefined
+  if (!t) throw new Error(`thread ${m.threadId} does not exist on channel ${m.channelId}`)
+  sql.prepare('UPDATE threads SET next_seq = next_seq + 1, last_activity_at = MAX(last_activity_at, ?) WHERE channel_id = ? AND thread_id = ?').run(m.createdAt, m.channelId, m.threadId)
+  sql.prepare(`INSERT INTO messages (channel_id, message_id, thread_id, direction, seq, text, attachments, author_name, created_at, status, raw)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.channelId, m.messageId, m.threadId, m.direction, t.next_seq, m.text,
+    JSON.stringify(m.attachments), m.authorName ?? null, m.createdAt, m.status ?? 'accepted', m.raw === undefined ? null : JSON.stringify(m.raw))
+  // the row as written: seq and status are known, so no second read
+  return {
+    message: {
+      messageId: m.messageId, threadId: m.threadId, channelId: m.channelId, direction: m.direction, seq: t.next_seq, text: m.text,
+      attachments: m.attachments, ...(m.authorName != null ? { authorName: m.authorName } : {}), createdAt: m.createdAt,
+      status: m.status ?? 'accepted', ...(m.raw !== undefined ? { raw: m.raw } : {})
+    },
+    created: true
+  }
+}
+
 /** Customers, threads and messages on SQLite; a message's job goes into the outbox in the message's transaction. */
-export function sqliteConversations (sql: SqliteSql): ConversationsPort {
+export function sqliteConversations (sql: SqliteSql): Omit<ConversationsPort, 'storeInbound'> {
   // the current thread: the open one with the latest activity (threads_current index), the newest on a tie
   const currentRow = (channelId: string, customerId: string): Row | undefined =>
     sql.prepare(`SELECT * FROM threads WHERE channel_id = ? AND customer_id = ? AND status = 'open'
@@ -121,18 +143,7 @@ export function sqliteConversations (sql: SqliteSql): ConversationsPort {
     },
 
     async insertMessage (m: NewMessage, job?: NewJob): Promise<InsertMessageResult> {
-      return sql.tx(() => {
-        if (job) enqueueJob(sql, job)
-        const existing = messageRow(m.channelId, m.messageId)
-        if (existing) return { message: toMessage(existing), created: false }
-        const t = sql.prepare('SELECT next_seq FROM threads WHERE channel_id = ? AND thread_id = ?').get(m.channelId, m.threadId) as Row | undefined
-        if (!t) throw new Error(`thread ${m.threadId} does not exist on channel ${m.channelId}`)
-        sql.prepare('UPDATE threads SET next_seq = next_seq + 1, last_activity_at = MAX(last_activity_at, ?) WHERE channel_id = ? AND thread_id = ?').run(m.createdAt, m.channelId, m.threadId)
-        sql.prepare(`INSERT INTO messages (channel_id, message_id, thread_id, direction, seq, text, attachments, author_name, created_at, status, raw)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.channelId, m.messageId, m.threadId, m.direction, t.next_seq, m.text,
-          JSON.stringify(m.attachments), m.authorName ?? null, m.createdAt, m.status ?? 'accepted', m.raw === undefined ? null : JSON.stringify(m.raw))
-        return { message: toMessage(messageRow(m.channelId, m.messageId)!), created: true }
-      })
+      return sql.tx(() => insertMessageRow(sql, m, job))
     },
 
     async getMessage (channelId: string, messageId: string): Promise<StoredMessage | undefined> {

@@ -6,6 +6,7 @@ import { RESTART_WAL_FRAMES, WalCheckpointer } from './sqlite-checkpointer.js'
 import { ExpiredRowPurger, type ExpiryPurgeOptions } from './sqlite-expiry.js'
 import { SqliteSql } from './sqlite-sql.js'
 import { sqliteConversations } from './sqlite-conversations.js'
+import { sqliteInbound } from './sqlite-inbound.js'
 import { sqliteOutbox } from './sqlite-outbox.js'
 import { sqliteTimers } from './sqlite-timers.js'
 import { sqliteDocuments, sqliteLeases, sqliteSigningKeys } from './sqlite-keys-docs.js'
@@ -56,7 +57,7 @@ export class SqliteStore extends portsBase<StorePorts>() implements Store {
     const db = openDatabase(path)
     const sql = new SqliteSql(db)
     super(groupCommitted(sql, {
-      ...sqliteConversations(sql), ...sqliteOutbox(sql), ...sqliteTimers(sql),
+      ...sqliteConversations(sql), ...sqliteInbound(sql), ...sqliteOutbox(sql), ...sqliteTimers(sql),
       ...sqliteSigningKeys(sql), ...sqliteDocuments(sql), ...sqliteLeases(sql)
     }))
     this.sql = sql

@@ -7,6 +7,7 @@ import type { TimersPort } from './ports/timers.js'
 
 export type * from './ports/conversations.js'
 export type * from './ports/documents.js'
+export type * from './ports/inbound.js'
 export type * from './ports/keys.js'
 export type * from './ports/leases.js'
 export type * from './ports/outbox.js'

@@ -1,4 +1,5 @@
 import type { NewJob } from './outbox.js'
+import type { InboundPort } from './inbound.js'
 
 /*
  * The conversations port: customers, their threads and each thread's messages (the timeline). Consumers that only
@@ -79,7 +80,7 @@ export interface ThreadFilter {
  * A customer may have several open threads on a channel (an agent's direct message opens a new one); the
  * *current* thread is the open one with the latest activity (lastActivityAt; on a tie, the newest).
  */
-export interface ConversationsPort {
+export interface ConversationsPort extends InboundPort {
   // customers
   upsertCustomer (customer: Omit<Customer, 'createdAt'>): Promise<Customer>
   getCustomer (channelId: string, customerId: string): Promise<Customer | undefined>
