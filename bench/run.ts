@@ -57,7 +57,7 @@ const ctx: Ctx = {
   startHub: async (opts: HubOptions = {}) => {
     const hubDir = join(dir, `hub-${++hubCount}`)
     mkdirSync(hubDir)
-    const hub = await startChild('hub', { dfoUrl: dfo.url, dir: hubDir, idleTimeout: opts.idleTimeout ?? '2m', countdown: opts.countdown ?? '20s', logLevel: values.log }, ['--expose-gc'])
+    const hub = await startChild('hub', { dfoUrl: dfo.url, dir: hubDir, idleTimeout: opts.idleTimeout ?? '2m', countdown: opts.countdown ?? '20s', logLevel: values.log, driver: opts.driver ?? 'sqlite' }, ['--expose-gc'])
     hubs.push(hub)
     log(`hub started (pid ${hub.pid})`)
     return hub

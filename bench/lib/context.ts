@@ -12,7 +12,7 @@ export interface Row {
   met?: boolean
 }
 
-export interface HubOptions { idleTimeout?: string, countdown?: string }
+export interface HubOptions { idleTimeout?: string, countdown?: string, driver?: 'sqlite' | 'redis' }
 
 export interface Ctx {
   readonly quick: boolean
