@@ -18,10 +18,12 @@ export interface TimerLoopOptions {
 
 /** Ticks closer together than this fire together: a burst of due timers costs a claim per few ms, not per timer. */
 const COALESCE_MS = 5
+/** timers firing at once at most: beyond this, claiming waits (a claimed timer not yet fired only ages its lease) */
+const MAX_IN_FLIGHT = 1024
 
 /**
  * Fires due timers in this process, on time. It sleeps until the store's next due time (which every claim returns),
- * wakes, claims what is due in batches (one atomic store call each: a timer is claimed by one instance), fires the
+ * wakes, claims what is due in batches (one atomic store call each: a timer is claimed by one instance), fires each
  * batch concurrently and completes it in one call. The store stays the truth: a timer set or cancelled meanwhile
  * wins over the claim, and a claim whose instance died lapses after `leaseMs`, when another instance claims it.
  * The sleep is capped at `intervalMs`, so timers set elsewhere with an earlier due time are seen in time.
@@ -33,6 +35,8 @@ export class TimerLoop {
   private handle: NodeJS.Timeout | undefined
   private busy: Promise<void> | undefined
   private stopped = true
+  private inFlight = 0
+  private readonly firing = new Set<Promise<void>>()
   private readonly intervalMs: number
   private readonly leaseMs: number
   private readonly batch: number
@@ -62,16 +66,20 @@ export class TimerLoop {
     this.handle.unref()
   }
 
-  /** Claims and fires everything due at `now`; returns how long to sleep before the next tick. */
+  /**
+   * Claims everything due at `now` and sets it firing; returns how long to sleep before the next tick. Batches fire
+   * while the next is claimed (up to MAX_IN_FLIGHT timers), so a store round trip per batch does not add up.
+   */
   async tick (now = Date.now()): Promise<number> {
     let nextDueAt: number | undefined
     try {
       let claimed: ClaimedTimer[]
       do {
+        while (this.inFlight >= MAX_IN_FLIGHT) await Promise.race(this.firing)
         const claims = await this.store.claimDueTimers(now, this.batch, this.leaseMs)
         claimed = claims.timers
         nextDueAt = claims.nextDueAt
-        if (claimed.length > 0) await this.fireAll(claimed)
+        if (claimed.length > 0) this.fireBatch(claimed)
         now = Date.now()
       } while (claimed.length === this.batch && !this.stopped)
     } catch (err) {
@@ -82,6 +90,19 @@ export class TimerLoop {
     return Math.min(this.intervalMs, Math.max(COALESCE_MS, nextDueAt - Date.now()))
   }
 
+  /** Fires a claimed batch concurrently and completes what fired in one call; then looks again (firing sets timers). */
+  private fireBatch (timers: ClaimedTimer[]): void {
+    this.inFlight += timers.length
+    const done = this.fireAll(timers).finally(() => {
+      this.inFlight -= timers.length
+      this.firing.delete(done)
+      // a warning just set its countdown: the next claim reports it, so wake for it rather than after a full interval
+      if (!this.busy && !this.stopped) this.schedule(COALESCE_MS)
+    })
+    this.firing.add(done)
+  }
+
+  /** Settles the batch and completes what fired (in one store call); a failed timer stays claimed and fires again. */
   private async fireAll (timers: ClaimedTimer[]): Promise<void> {
     const outcomes = await Promise.allSettled(timers.map(async t => await this.fire(t)))
     const fired: ClaimedTimer[] = []
@@ -89,13 +110,20 @@ export class TimerLoop {
       if (o.status === 'fulfilled') fired.push(timers[i]!)
       else this.log.warn({ err: o.reason, key: timers[i]!.key }, 'timer failed to fire; it fires again when its claim lapses')
     })
-    await this.store.completeTimers(fired)
+    try {
+      await this.store.completeTimers(fired)
+    } catch (err) {
+      // fired but still claimed: they fire again when the claim lapses (at least once, as for an instance that died)
+      this.log.warn({ err, timers: fired.length }, 'could not complete fired timers')
+    }
   }
 
+  /** Stops claiming; timers already firing finish (and complete) first. */
   async stop (): Promise<void> {
     this.stopped = true
     clearTimeout(this.handle)
     await this.busy
+    await Promise.all(this.firing)
   }
 }
 
