@@ -7,7 +7,7 @@ import { kHub } from './symbols.js'
 export interface CreateHubOptions {
   /** where relative plugin and store paths resolve for an inline config (a config file's own folder otherwise) */
   readonly baseDir?: string
-  /** how often due timers are moved into the outbox; tests that run idle rules shorten it */
+  /** longest sleep of the timer loop (it wakes at the next due time, and at least this often); tests that run idle rules shorten it */
   readonly timerIntervalMs?: number
 }
 

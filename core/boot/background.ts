@@ -1,11 +1,12 @@
 import fp from 'fastify-plugin'
-import { TimerLoop } from '../conversations/timer-loop.js'
+import { TimerLoop, idleTimerFiring } from '../conversations/timer-loop.js'
 import { ThreadStatusPoller } from '../conversations/status-poller.js'
 import { kConfig } from './config.js'
 import { kStore } from './store.js'
 import { kCxone } from './cxone.js'
 import { kConversations } from './conversations.js'
 import { kWorker } from './delivery.js'
+import { kMetrics } from './metrics.js'
 
 export interface BackgroundLoops {
   readonly timers: TimerLoop
@@ -24,7 +25,7 @@ export interface BackgroundOptions {
 }
 
 /**
- * The loops that run from ready to close: the outbox worker, the timer loop (due timers into the outbox) and the
+ * The loops that run from ready to close: the outbox worker, the timer loop (fires due timers) and the
  * CXone status poller. Registered last, so on close they stop first (onClose hooks run in reverse order): in-flight
  * jobs finish within server.shutdownGrace while the store, bus and CXone client they use are still open.
  */
@@ -32,8 +33,11 @@ export const backgroundStep = fp<BackgroundOptions>(async (app, opts) => {
   const config = app[kConfig]
   const store = app[kStore]
   const worker = app[kWorker]
-  const { conversations, channels, queued } = app[kConversations]
-  const timers = new TimerLoop(store, app.log, () => queued.ring(), opts.timerIntervalMs)
+  const metrics = app[kMetrics]
+  const { conversations, channels, idle } = app[kConversations]
+  const fire = idleTimerFiring({ store, channels, conversations, idle, ...(metrics ? { onFired: metrics.onTimerFired } : {}) })
+  // a claim lasts as long as a job's lease: firing, like a job, is what a crashed instance leaves for another to redo
+  const timers = new TimerLoop(store, app.log, fire, { intervalMs: opts.timerIntervalMs, leaseMs: config.delivery.lease })
   const poller = new ThreadStatusPoller(store, channels, app[kCxone].dfo, conversations, app.log, config.cxone.threadStatusInterval)
   app.decorate(kBackground, { timers, poller })
   app.addHook('onReady', async () => {
@@ -43,8 +47,9 @@ export const backgroundStep = fp<BackgroundOptions>(async (app, opts) => {
     poller.start()
   })
   app.addHook('onClose', async () => {
-    await worker.stop(config.server.shutdownGrace)
+    // timers first: a firing in flight finishes and enqueues its jobs, which the worker may still deliver
     await timers.stop()
+    await worker.stop(config.server.shutdownGrace)
     await poller.stop()
   })
-}, { name: 'byoc-hub-background', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store', 'byoc-hub-cxone', 'byoc-hub-conversations', 'byoc-hub-delivery'] })
+}, { name: 'byoc-hub-background', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store', 'byoc-hub-metrics', 'byoc-hub-cxone', 'byoc-hub-conversations', 'byoc-hub-delivery'] })

@@ -1,24 +1,41 @@
-import { JOB_FUNCTIONS } from './redis-lua-outbox.js'
-
-/* The timer scripts of the Redis store (redis-timers.ts). */
+/*
+ * The timer scripts of the Redis store (redis-timers.ts). A claim re-scores the timer in `timers-due` to the end of
+ * its lease, which is also the claim's token: the timer falls due again only if its claim lapses, and setTimer
+ * (which scores it at its new due time) or cancelTimer (which removes it) makes the claim stale.
+ */
 
 export const TIMERS_LUA = {
-  // KEYS: P; ARGV: now, limit. Due timers become 'timer.fire' jobs in the same script (see TimersPort.moveDueTimersToJobs, ports/timers.ts).
-  // The timer document is spliced in as raw JSON: cjson would re-encode large integers (dueAt) with lost precision.
-  moveDueTimersToJobs: JOB_FUNCTIONS + `
+  // KEYS: P; ARGV: now, limit, claim (now + lease). Returns key1, doc1, key2, doc2, ..., then the earliest score left
+  // in timers-due ('' when none): the next due time or lapsing claim, so the caller knows how long it may sleep.
+  claimDueTimers: `
 local P = KEYS[1]
-local due = redis.call('ZRANGEBYSCORE', P .. 'timers-due', '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
-local n = 0
-for i = 1, #due, 2 do
-  local key = due[i]
+local due = redis.call('ZRANGEBYSCORE', P .. 'timers-due', '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, key in ipairs(due) do
   local doc = redis.call('HGET', P .. 'timers', key)
   if doc then
-    local payload = '{"key":' .. cjson.encode(key) .. ',"timer":' .. doc .. '}'
-    enqueue(P, 'timer.fire', 'timer:' .. key, 'timer:' .. key .. ':' .. due[i + 1], payload, ARGV[1], ARGV[1])
+    redis.call('ZADD', P .. 'timers-due', ARGV[3], key)
+    out[#out + 1] = key
+    out[#out + 1] = doc
+  else
+    redis.call('ZREM', P .. 'timers-due', key)
+  end
+end
+local first = redis.call('ZRANGE', P .. 'timers-due', 0, 0, 'WITHSCORES')
+out[#out + 1] = first[2] or ''
+return out`,
+
+  // KEYS: P; ARGV: key1, claim1, key2, claim2, ... Removes each timer still scored at its claim.
+  completeTimers: `
+local P = KEYS[1]
+local n = 0
+for i = 1, #ARGV, 2 do
+  local score = redis.call('ZSCORE', P .. 'timers-due', ARGV[i])
+  if score and tonumber(score) == tonumber(ARGV[i + 1]) then
+    redis.call('ZREM', P .. 'timers-due', ARGV[i])
+    redis.call('HDEL', P .. 'timers', ARGV[i])
     n = n + 1
   end
-  redis.call('HDEL', P .. 'timers', key)
-  redis.call('ZREM', P .. 'timers-due', key)
 end
 return n`,
 

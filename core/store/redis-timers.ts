@@ -1,8 +1,8 @@
 import { timerDoc, toTimer } from './redis-codec.js'
 import type { RedisKeyspace } from './redis-keyspace.js'
-import type { Timer, TimersPort } from './ports/timers.js'
+import type { ClaimedTimer, Timer, TimerClaims, TimersPort } from './ports/timers.js'
 
-/** Timers on Redis: a hash of timers and a due-time index; due ones become jobs in one script (redis-lua-timers.ts). */
+/** Timers on Redis: a hash of timers and a due-time index; claims and completions are one script each (redis-lua-timers.ts). */
 export function redisTimers (ks: RedisKeyspace): TimersPort {
   const { redis } = ks
   return {
@@ -22,8 +22,18 @@ export function redisTimers (ks: RedisKeyspace): TimersPort {
       return doc != null ? toTimer(key, doc) : undefined
     },
 
-    async moveDueTimersToJobs (now: number, limit: number): Promise<number> {
-      return Number(await ks.lua('moveDueTimersToJobs', now, limit))
+    async claimDueTimers (now: number, limit: number, leaseMs: number): Promise<TimerClaims> {
+      const claim = now + leaseMs
+      const out = await ks.lua('claimDueTimers', now, limit, claim) as string[]
+      const timers: ClaimedTimer[] = []
+      for (let i = 0; i + 1 < out.length; i += 2) timers.push({ ...toTimer(out[i]!, out[i + 1]!), claim })
+      const next = out[out.length - 1]
+      return { timers, nextDueAt: next ? Number(next) : undefined }
+    },
+
+    async completeTimers (claims: ReadonlyArray<Pick<ClaimedTimer, 'key' | 'claim'>>): Promise<number> {
+      if (claims.length === 0) return 0
+      return Number(await ks.lua('completeTimers', ...claims.flatMap(c => [c.key, c.claim])))
     },
 
     async countTimers (): Promise<number> {

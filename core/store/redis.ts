@@ -44,7 +44,7 @@ import type { Store, StorePorts } from './types.js'
  *              P pending-age               ZSET createdAt -> jobId (oldest pending)
  *  idempotency P idem:{JSON [scope, key]}  STRING JSON value, PX ttl
  *  timers      P timers                    HASH key -> JSON {kind, dueAt, payload}
- *              P timers-due                ZSET dueAt -> key (moveDueTimersToJobs takes the due ones)
+ *              P timers-due                ZSET dueAt (or claim end) -> key (claimDueTimers)
  *  keys        P signing-keys              HASH kid -> JSON SigningKey (HSETNX)
  *  leases      P lease:{name}              HASH owner until (expiry is data, so tests can inject `now`)
  *  docs        P doc:{collection}          HASH id -> JSON

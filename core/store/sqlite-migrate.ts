@@ -42,8 +42,11 @@ export function migrateSqlite (db: Database.Database): void {
     }
     const hasV1 = version === 0 && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'threads'").get() !== undefined
     if (hasV1) fromV1(db)
-    // a new file, or version 2 (which lacks only the idempotency_expiry index): the DDL creates what is missing
+    // a new file, version 2 (which lacks the idempotency_expiry index) or 3: the DDL creates what is missing
     else db.exec(SQLITE_SCHEMA)
+    // versions 1 to 3 made the timers table without its claim column, which CREATE TABLE IF NOT EXISTS does not add
+    const timerColumns = db.prepare('SELECT name FROM pragma_table_info(\'timers\')').pluck().all() as string[]
+    if (!timerColumns.includes('claimed_until')) db.exec('ALTER TABLE timers ADD COLUMN claimed_until INTEGER')
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`)
   }).immediate()
 }

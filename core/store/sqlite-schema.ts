@@ -1,5 +1,5 @@
 /** The schema version this DDL describes (PRAGMA user_version); sqlite-migrate.ts brings older files here. */
-export const SQLITE_SCHEMA_VERSION = 3
+export const SQLITE_SCHEMA_VERSION = 4
 
 /** SQLite DDL. Unique constraints here are what make concurrent instances safe, not process memory. */
 export const SQLITE_SCHEMA = `
@@ -39,8 +39,9 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 -- version 3: the purge (sqlite-expiry.ts) finds expired rows by this index, a batch at a time, not by a table scan
 CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
+-- version 4: claimed_until, the lease of the instance firing the timer (NULL: unclaimed; sqlite-timers.ts)
 CREATE TABLE IF NOT EXISTS timers (
-  key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL, claimed_until INTEGER
 );
 CREATE INDEX IF NOT EXISTS timers_due ON timers (due_at);
 CREATE TABLE IF NOT EXISTS signing_keys (kid TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at INTEGER NOT NULL);

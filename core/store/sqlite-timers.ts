@@ -1,14 +1,16 @@
-import { enqueueJob } from './sqlite-outbox.js'
 import type { Row, SqliteSql } from './sqlite-sql.js'
-import type { Timer, TimersPort } from './ports/timers.js'
+import type { ClaimedTimer, Timer, TimerClaims, TimersPort } from './ports/timers.js'
 
 const toTimer = (r: Row): Timer => ({ key: r.key, kind: r.kind, dueAt: r.due_at, payload: JSON.parse(r.payload) })
 
-/** Timers on SQLite; due ones become outbox jobs in the transaction that deletes them. */
+/**
+ * Timers on SQLite. A claim is `claimed_until` on the row (NULL: unclaimed); setTimer replaces the row, so a timer
+ * set again while claimed drops the claim and its completion removes nothing.
+ */
 export function sqliteTimers (sql: SqliteSql): TimersPort {
   return {
     async setTimer (t: Timer): Promise<void> {
-      sql.prepare('INSERT OR REPLACE INTO timers (key, kind, due_at, payload) VALUES (?, ?, ?, ?)').run(t.key, t.kind, t.dueAt, JSON.stringify(t.payload))
+      sql.prepare('INSERT OR REPLACE INTO timers (key, kind, due_at, payload, claimed_until) VALUES (?, ?, ?, ?, NULL)').run(t.key, t.kind, t.dueAt, JSON.stringify(t.payload))
     },
 
     async cancelTimer (key: string): Promise<boolean> {
@@ -20,16 +22,26 @@ export function sqliteTimers (sql: SqliteSql): TimersPort {
       return r ? toTimer(r) : undefined
     },
 
-    async moveDueTimersToJobs (now: number, limit: number): Promise<number> {
+    async claimDueTimers (now: number, limit: number, leaseMs: number): Promise<TimerClaims> {
+      const claim = now + leaseMs
       return sql.tx(() => {
-        const rows = sql.prepare('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at LIMIT ?').all(now, limit) as Row[]
-        const del = sql.prepare('DELETE FROM timers WHERE key = ? AND due_at = ?')
-        for (const r of rows) {
-          const { key, ...timer } = toTimer(r)
-          enqueueJob(sql, { kind: 'timer.fire', orderKey: `timer:${key}`, dedupeKey: `timer:${key}:${r.due_at}`, runAt: now, payload: { key, timer } })
-          del.run(r.key, r.due_at)
-        }
-        return rows.length
+        // one statement claims the batch; the timers_due index finds it (claimed rows are few: in flight only)
+        const rows = sql.prepare(`UPDATE timers SET claimed_until = ? WHERE key IN (
+            SELECT key FROM timers WHERE due_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY due_at LIMIT ?
+          ) RETURNING *`).all(claim, now, now, limit) as Row[]
+        const timers: ClaimedTimer[] = rows.map(r => ({ ...toTimer(r), claim })).sort((a, b) => a.dueAt - b.dueAt)
+        const next = sql.prepare('SELECT due_at FROM timers WHERE claimed_until IS NULL ORDER BY due_at LIMIT 1').pluck().get() as number | undefined
+        return { timers, nextDueAt: next ?? undefined }
+      })
+    },
+
+    async completeTimers (claims: ReadonlyArray<Pick<ClaimedTimer, 'key' | 'claim'>>): Promise<number> {
+      if (claims.length === 0) return 0
+      return sql.tx(() => {
+        const del = sql.prepare('DELETE FROM timers WHERE key = ? AND claimed_until = ?')
+        let n = 0
+        for (const c of claims) n += del.run(c.key, c.claim).changes
+        return n
       })
     },
 

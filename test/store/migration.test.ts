@@ -89,6 +89,23 @@ t.test('a SQLite file of the first release opens with ids keyed by channel', asy
   t.equal((raw.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'threads_one_open'").get() as { n: number }).n, 0, 'one open thread per customer is no longer a constraint')
 })
 
+t.test('a version-3 SQLite file keeps its timers and gains their claim column', async t => {
+  const file = join(t.testdir(), 'v3.db')
+  const old = new Database(file)
+  // the version-3 timers table, as that release made it (no claimed_until)
+  old.exec('CREATE TABLE timers (key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL)')
+  old.prepare('INSERT INTO timers VALUES (?, ?, ?, ?)').run('idle:recorder|th-1', 'idle-warning', T0, JSON.stringify({ threadId: 'th-1' }))
+  old.pragma('user_version = 3')
+  old.close()
+
+  const s = new SqliteStore(file)
+  t.teardown(() => s.close())
+  t.same(await s.getTimer('idle:recorder|th-1'), { key: 'idle:recorder|th-1', kind: 'idle-warning', dueAt: T0, payload: { threadId: 'th-1' } })
+  const { timers } = await s.claimDueTimers(T0, 10, 1000)
+  t.same(timers.map(x => [x.key, x.claim]), [['idle:recorder|th-1', T0 + 1000]], 'the old timer is claimed like a new one')
+  t.equal(await s.completeTimers(timers), 1)
+})
+
 t.test('a SQLite file from a newer release is refused', async t => {
   const file = join(t.testdir(), 'future.db')
   const db = new Database(file)

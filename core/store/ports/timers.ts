@@ -1,7 +1,8 @@
 /*
- * The timers port (the idle rule's clocks): one timer per key, firing once across instances. Firing goes through
- * the outbox, in the same atomic step that removes the timer, so a driver implements it over the outbox's
- * connection.
+ * The timers port (the idle rule's clocks): one timer per key, firing once across instances. An instance claims
+ * due timers for a lease, fires them in process, then completes the claims; a claim whose instance died lapses
+ * and the timer is claimed again elsewhere. The store stays the truth: a timer set or cancelled while claimed wins
+ * over the claim (completing a stale claim removes nothing).
  */
 
 export interface Timer {
@@ -11,17 +12,35 @@ export interface Timer {
   readonly payload: unknown
 }
 
+/** A timer this instance holds until `claim` (epoch ms, also the claim's token for completeTimers). */
+export interface ClaimedTimer extends Timer {
+  readonly claim: number
+}
+
+export interface TimerClaims {
+  readonly timers: ClaimedTimer[]
+  /**
+   * When the next timer not claimed here falls due (or a claim lapses, where the driver knows it cheaply), as of
+   * this claim; undefined when no timer waits. A hint for sleeping until then: timers set later may come sooner.
+   */
+  readonly nextDueAt: number | undefined
+}
+
 export interface TimersPort {
-  /** Sets or replaces the timer under its key. */
+  /** Sets or replaces the timer under its key (a replaced timer loses any claim on it). */
   setTimer (timer: Timer): Promise<void>
   cancelTimer (key: string): Promise<boolean>
   getTimer (key: string): Promise<Timer | undefined>
   /**
-   * Moves due timers (oldest first, up to `limit`) into the outbox in one atomic step, as jobs of kind 'timer.fire'
-   * (orderKey `timer:<key>`, payload `{ key, timer: { kind, dueAt, payload } }`). Firing then has the outbox's lease
-   * and crash recovery: an instance killed while firing leaves a job that runs again elsewhere. Returns how many
-   * moved; each timer moves once, however many instances call this at once.
+   * Claims due timers (due at or before `now`, unclaimed or with a lapsed claim), oldest first, up to `limit`, in
+   * one atomic step, each until `now + leaseMs`. However many instances call this at once, a timer is claimed by one
+   * of them until its claim lapses. A claimed timer stays readable (getTimer) until completed.
    */
-  moveDueTimersToJobs (now: number, limit: number): Promise<number>
+  claimDueTimers (now: number, limit: number, leaseMs: number): Promise<TimerClaims>
+  /**
+   * Removes fired timers, in one step: each only if it still holds that claim (not set again, cancelled or claimed
+   * elsewhere since). Returns how many were removed.
+   */
+  completeTimers (claims: ReadonlyArray<Pick<ClaimedTimer, 'key' | 'claim'>>): Promise<number>
   countTimers (): Promise<number>
 }

@@ -1,14 +1,13 @@
 import type { Test } from 'tap'
-import type { Job, OutboxPort, TimersPort } from '../../../core/store/types.js'
+import type { ClaimedTimer, TimersPort } from '../../../core/store/types.js'
 import { concurrently, fresh, pair, type OpenPair, type OpenPort } from './kit.js'
 
-/** Timers fire through the outbox (moveDueTimersToJobs), so the suite reads the jobs they became. */
-export type TimersUnderTest = TimersPort & Pick<OutboxPort, 'claimJobs' | 'listJobs'>
+export type TimersUnderTest = TimersPort
 
-const fired = async (s: TimersUnderTest): Promise<Job[]> => s.listJobs({ kind: 'timer.fire', limit: 10_000 })
-const firedKeys = async (s: TimersUnderTest): Promise<string[]> => (await fired(s)).map(j => (j.payload as { key: string }).key)
+const LEASE = 1000
+const keysOf = (timers: ClaimedTimer[]): string[] => timers.map(x => x.key)
 
-/** The timers port on one store: set, replace, cancel, and due timers moved into the outbox once each. */
+/** The timers port on one store: set, replace, cancel; due timers claimed once each, completed only by their claim. */
 export function timersConformance (t: Test, open: OpenPort<TimersUnderTest>): void {
   t.test('timers: set, replace, get, cancel, count', async t => {
     const s = await fresh(t, open)
@@ -18,71 +17,103 @@ export function timersConformance (t: Test, open: OpenPort<TimersUnderTest>): vo
     await s.setTimer({ key: 'idle:th-1', kind: 'idle.close', dueAt: 2000, payload: 2 })
     t.same(await s.getTimer('idle:th-1'), { key: 'idle:th-1', kind: 'idle.close', dueAt: 2000, payload: 2 }, 'set replaces')
     t.equal(await s.countTimers(), 1)
-    t.equal(await s.moveDueTimersToJobs(1999, 10), 0, 'the replaced due time counts')
+    t.same((await s.claimDueTimers(1999, 10, LEASE)).timers, [], 'the replaced due time counts')
     await s.setTimer({ key: 'idle:th-2', kind: 'idle.warn', dueAt: 500, payload: null })
     t.equal(await s.countTimers(), 2)
     t.equal(await s.cancelTimer('idle:th-2'), true)
     t.equal(await s.cancelTimer('idle:th-2'), false)
     t.equal(await s.getTimer('idle:th-2'), undefined)
-    t.equal(await s.moveDueTimersToJobs(10_000, 10), 1)
-    const jobs = await fired(s)
-    t.equal(jobs.length, 1, 'the timer became one timer.fire job, the cancelled one none')
-    t.match(jobs[0], { orderKey: 'timer:idle:th-1', dedupeKey: 'timer:idle:th-1:2000', runAt: 10_000, state: 'pending' })
-    t.same(jobs[0].payload, { key: 'idle:th-1', timer: { kind: 'idle.close', dueAt: 2000, payload: 2 } })
+    const { timers } = await s.claimDueTimers(10_000, 10, LEASE)
+    t.same(timers, [{ key: 'idle:th-1', kind: 'idle.close', dueAt: 2000, payload: 2, claim: 10_000 + LEASE }], 'the cancelled timer is not claimed')
+    t.same(await s.getTimer('idle:th-1'), { key: 'idle:th-1', kind: 'idle.close', dueAt: 2000, payload: 2 }, 'a claimed timer stays readable, with its due time')
+    t.equal(await s.countTimers(), 1)
+    t.equal(await s.completeTimers(timers), 1)
     t.equal(await s.countTimers(), 0)
-    t.equal(await s.getTimer('idle:th-1'), undefined, 'a moved timer is gone')
+    t.equal(await s.getTimer('idle:th-1'), undefined, 'a completed timer is gone')
+    t.equal(await s.completeTimers(timers), 0, 'completing twice removes nothing')
   })
 
-  t.test('moveDueTimersToJobs moves due timers oldest first, up to limit, and removes them', async t => {
+  t.test('claimDueTimers claims due timers oldest first, up to limit, once each, and says when the next falls due', async t => {
     const s = await fresh(t, open)
+    t.same(await s.claimDueTimers(300, 10, LEASE), { timers: [], nextDueAt: undefined }, 'no timer: no next due time')
     for (const [key, dueAt] of [['c', 300], ['a', 100], ['d', 900], ['b', 200]] as const) await s.setTimer({ key, kind: 'k', dueAt, payload: key })
-    t.equal(await s.moveDueTimersToJobs(300, 2), 2)
-    t.same(await firedKeys(s), ['a', 'b'])
-    t.equal(await s.moveDueTimersToJobs(300, 10), 1)
-    t.same(await firedKeys(s), ['a', 'b', 'c'])
-    t.equal(await s.moveDueTimersToJobs(300, 10), 0, 'each timer is moved once')
+    const first = await s.claimDueTimers(300, 2, LEASE)
+    t.same(keysOf(first.timers), ['a', 'b'])
+    t.same(first.timers.map(x => x.payload), ['a', 'b'])
+    t.equal(first.nextDueAt, 300, 'the limit left c due')
+    const second = await s.claimDueTimers(300, 10, LEASE)
+    t.same(keysOf(second.timers), ['c'])
+    t.equal(second.nextDueAt, 900, 'next: d')
+    t.same((await s.claimDueTimers(300, 10, LEASE)).timers, [], 'each timer is claimed once while its claim holds')
+    t.equal(await s.completeTimers([...first.timers, ...second.timers]), 3)
     t.equal(await s.countTimers(), 1)
     t.equal((await s.getTimer('d'))?.dueAt, 900)
   })
 
-  t.test('concurrent movers never both move one timer', async t => {
+  t.test('a claim that lapses (its instance died) is claimed again; the lapsed claim then completes nothing', async t => {
+    const s = await fresh(t, open)
+    await s.setTimer({ key: 'x', kind: 'k', dueAt: 100, payload: 'x' })
+    const dead = await s.claimDueTimers(100, 10, LEASE)
+    t.same(keysOf(dead.timers), ['x'])
+    t.same((await s.claimDueTimers(100 + LEASE - 1, 10, LEASE)).timers, [], 'not before the claim lapses')
+    const again = await s.claimDueTimers(100 + LEASE, 10, LEASE)
+    t.same(again.timers.map(x => [x.key, x.dueAt, x.payload]), [['x', 100, 'x']], 'claimed again once lapsed, as it was')
+    t.equal(await s.completeTimers(dead.timers), 0, 'the old claim removes nothing')
+    t.equal(await s.countTimers(), 1)
+    t.equal(await s.completeTimers(again.timers), 1, 'the live claim completes it')
+  })
+
+  t.test('a timer set again or cancelled while claimed wins over the claim', async t => {
+    const s = await fresh(t, open)
+    await s.setTimer({ key: 'reset', kind: 'idle-warning', dueAt: 100, payload: 1 })
+    await s.setTimer({ key: 'gone', kind: 'idle-warning', dueAt: 100, payload: 2 })
+    const { timers } = await s.claimDueTimers(100, 10, LEASE)
+    t.same(keysOf(timers).sort(), ['gone', 'reset'])
+    await s.setTimer({ key: 'reset', kind: 'idle-end', dueAt: 150, payload: 3 }) // set again while firing
+    t.equal(await s.cancelTimer('gone'), true, 'a claimed timer can be cancelled')
+    t.equal(await s.completeTimers(timers), 0, 'neither is removed by the stale claim')
+    t.same(await s.getTimer('reset'), { key: 'reset', kind: 'idle-end', dueAt: 150, payload: 3 })
+    const next = await s.claimDueTimers(150, 10, LEASE)
+    t.same(next.timers.map(x => [x.key, x.kind]), [['reset', 'idle-end']], 'the new timer is due and unclaimed: setting it dropped the claim')
+  })
+
+  t.test('concurrent claimers never both claim one timer', async t => {
     const s = await fresh(t, open)
     for (let i = 0; i < 50; i++) await s.setTimer({ key: `t${i}`, kind: 'k', dueAt: i, payload: i })
-    const moved = await concurrently(8, () => s.moveDueTimersToJobs(1_000, 10))
-    const rest = await s.moveDueTimersToJobs(1_000, 100)
-    t.equal(moved.reduce((a, b) => a + b, 0) + rest, 50, 'none lost')
-    const keys = await firedKeys(s)
-    t.equal(keys.length, 50, 'one job per timer')
-    t.equal(new Set(keys).size, 50, 'no timer moved twice')
+    const claimed = await concurrently(8, () => s.claimDueTimers(1_000, 10, LEASE))
+    const rest = await s.claimDueTimers(1_000, 100, LEASE)
+    const keys = [...claimed.flatMap(c => keysOf(c.timers)), ...keysOf(rest.timers)]
+    t.equal(keys.length, 50, 'none lost')
+    t.equal(new Set(keys).size, 50, 'no timer claimed twice')
+    t.equal(await s.completeTimers([...claimed.flatMap(c => c.timers), ...rest.timers]), 50)
+    t.equal(await s.countTimers(), 0)
   })
 }
 
-/** The timers port on two instances sharing one store: each due timer becomes one leased job, payload intact. */
+/** The timers port on two instances sharing one store: each due timer claimed by one of them, payload intact. */
 export function sharedTimersConformance (t: Test, openPair: OpenPair<TimersUnderTest>): void {
-  t.test('moveDueTimersToJobs on two instances: each due timer moved once, with its payload intact', async t => {
+  t.test('claimDueTimers on two instances: each due timer claimed once, with its payload intact', async t => {
     const [a, b] = await pair(t, openPair)
     const dueAt = 1_795_686_501_063 // large integer: must survive the trip exactly
     for (let i = 0; i < 30; i++) await a.setTimer({ key: `idle:t${i}`, kind: 'idle-warning', dueAt: dueAt + i, payload: { channelId: 'c', threadId: `t${i}`, setAt: 1 } })
     await a.setTimer({ key: 'idle:later', kind: 'idle-warning', dueAt: dueAt + 10_000, payload: {} })
-    const [na, nb] = await Promise.all([a.moveDueTimersToJobs(dueAt + 100, 1000), b.moveDueTimersToJobs(dueAt + 100, 1000)])
-    t.equal(na + nb, 30, 'each due timer moved once across two instances')
+    const [ca, cb] = await Promise.all([a.claimDueTimers(dueAt + 100, 1000, LEASE), b.claimDueTimers(dueAt + 100, 1000, LEASE)])
+    const all = [...ca.timers, ...cb.timers]
+    t.equal(all.length, 30, 'each due timer claimed once across two instances')
+    t.equal(new Set(keysOf(all)).size, 30)
+    t.same(all.find(x => x.key === 'idle:t0'), { key: 'idle:t0', kind: 'idle-warning', dueAt, payload: { channelId: 'c', threadId: 't0', setAt: 1 }, claim: dueAt + 100 + LEASE })
+    t.equal(await b.completeTimers(all), 30, 'either instance completes claims')
     t.equal(await a.countTimers(), 1, 'the future timer stays')
-    const jobs = await a.claimJobs('w', 100, 1000, dueAt + 100)
-    t.equal(jobs.length, 30)
-    const first = jobs.find(j => (j.payload as { key: string }).key === 'idle:t0')!
-    t.equal(first.kind, 'timer.fire')
-    t.same((first.payload as { timer: unknown }).timer, { kind: 'idle-warning', dueAt, payload: { channelId: 'c', threadId: 't0', setAt: 1 } })
-    t.equal(await a.moveDueTimersToJobs(dueAt + 100, 1000), 0, 'nothing left to move')
+    t.same(await a.claimDueTimers(dueAt + 100, 1000, LEASE), { timers: [], nextDueAt: dueAt + 10_000 }, 'nothing left to claim; the next is seen from both')
   })
 
-  t.test('timers are shared: many small moves on two instances move each timer once', async t => {
+  t.test('timers are shared: many small claims on two instances claim each timer once', async t => {
     const [a, b] = await pair(t, openPair)
     for (let i = 0; i < 30; i++) await a.setTimer({ key: `t${i}`, kind: 'k', dueAt: i, payload: i })
-    const moved = await concurrently(6, i => (i % 2 ? a : b).moveDueTimersToJobs(100, 7))
-    const rest = await b.moveDueTimersToJobs(100, 100)
-    t.equal(moved.reduce((x, y) => x + y, 0) + rest, 30)
-    const keys = await firedKeys(a)
-    t.equal(new Set(keys).size, keys.length, 'no timer moved twice')
+    const claimed = await concurrently(6, i => (i % 2 ? a : b).claimDueTimers(100, 7, LEASE))
+    const rest = await b.claimDueTimers(100, 100, LEASE)
+    const keys = [...claimed.flatMap(c => keysOf(c.timers)), ...keysOf(rest.timers)]
+    t.equal(new Set(keys).size, keys.length, 'no timer claimed twice')
     t.equal(keys.length, 30)
   })
 }
