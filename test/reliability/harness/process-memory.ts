@@ -18,6 +18,29 @@ export interface MemorySample {
   externalMb: number
   /** anonymous RSS minus V8's committed heap and external: malloc arenas, SQLite's page cache, code space */
   nativeMb: number
+  /** glibc's main malloc arena (the `[heap]` mapping, grown by brk) */
+  mainArenaMb: number
+  /** glibc's per-thread malloc arenas: anonymous mappings at 64 MiB boundaries (HEAP_MAX_SIZE on 64-bit) */
+  threadArenasMb: number
+}
+
+/** The two kinds of malloc memory in /proc/<pid>/smaps; what is left of anonymous RSS is mostly V8's pages */
+export function mallocArenasMb (pid: number): { main: number, threads: number } {
+  let main = 0
+  let threads = 0
+  let current: 'main' | 'thread' | undefined
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const map = /^([0-9a-f]+)-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line)
+    if (map !== null) {
+      const name = map[3]!.trim()
+      current = name === '[heap]' ? 'main' : name === '' && map[2] === 'rw-p' && BigInt(`0x${map[1]}`) % (64n << 20n) === 0n ? 'thread' : undefined
+    } else if (current !== undefined && line.startsWith('Rss:')) {
+      const kb = Number(line.split(/\s+/)[1])
+      if (current === 'main') main += kb / 1024
+      else threads += kb / 1024
+    }
+  }
+  return { main, threads }
 }
 
 const MB = 1048576
@@ -35,6 +58,7 @@ function metric (text: string, name: string): number {
 /** One sample; the JS figures are NaN when the metrics scrape fails (the hub busy writing a heap snapshot) */
 export async function sampleMemory (pid: number, metricsUrl: string): Promise<MemorySample> {
   const proc = procStatusMb(pid)
+  const arenas = mallocArenasMb(pid)
   let text = ''
   try { text = String((await http('GET', metricsUrl)).body) } catch {}
   const heapTotalMb = metric(text, 'byoc_nodejs_heap_size_total_bytes')
@@ -47,7 +71,9 @@ export async function sampleMemory (pid: number, metricsUrl: string): Promise<Me
     heapUsedMb: metric(text, 'byoc_nodejs_heap_size_used_bytes'),
     heapTotalMb,
     externalMb,
-    nativeMb: proc.anon - heapTotalMb - externalMb
+    nativeMb: proc.anon - heapTotalMb - externalMb,
+    mainArenaMb: arenas.main,
+    threadArenasMb: arenas.threads
   }
 }
 
