@@ -27,7 +27,8 @@ export async function spawnHub (configPath: string, port: number, env: Record<st
     await eventually(async () => {
       if (child.exitCode !== null) throw new Error(`hub exited early:\n${out}`)
       try { return (await fetch(`${url}/health/live`)).ok } catch { return false }
-    }, 30_000, 'hub process to listen')
+      // BYOC_HUB_START_TIMEOUT_MS: a machine shared with other builds can take longer than 30 s to load the hub
+    }, Number(process.env.BYOC_HUB_START_TIMEOUT_MS ?? 30_000), 'hub process to listen')
   } catch (err) {
     child.kill('SIGKILL') // a hub that never listened is no one's to clean up otherwise
     throw new Error(`${(err as Error).message}\n--- hub output ---\n${out}`, { cause: err })

@@ -1,13 +1,20 @@
 import t from 'tap'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { request } from 'undici'
-import { eventually, http } from '../../helper.js'
+import { eventually } from '../../helper.js'
 import { freePort } from '../../process/spawn-hub.js'
 import { startProcessRig } from '../harness/process-rig.js'
 import { checkInvariants, figure } from '../harness/invariants.js'
+import { sampleMemory, takeHeapSnapshot, type MemorySample } from '../harness/process-memory.js'
 
 const LONG = process.env.RELIABILITY_LONG === '1'
 const SECONDS = Number(process.env.RELIABILITY_SOAK_SECONDS ?? 300)
+/**
+ * A directory: the hub writes heap snapshots there after warm-up (120 s), at the end of the load and once drained, for
+ * `bench/heap-diff.ts` (docs/memory.md). Each snapshot stops the hub for a few seconds, so it is opt-in.
+ */
+const SNAPSHOT_DIR = process.env.RELIABILITY_SOAK_SNAPSHOTS
 /**
  * [time, MB after GC] of each mark-compact of the hub's main isolate, from --trace-gc lines such as
  * `[4242:0x5581c0e8a000]   61234 ms: Mark-Compact 45.1 (52.3) -> 38.9 (50.1) MB, ...`. Other isolates print too (the
@@ -23,7 +30,7 @@ function mainIsolateFullGcs (output: string, spawnedAt: number): Array<[number, 
   const largest = (gcs: Array<[number, number]>): number => Math.max(...gcs.map(([, mb]) => mb))
   return [...byIsolate.values()].sort((a, b) => largest(b) - largest(a))[0] ?? []
 }
-const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
+const mb = (n: number): string => n.toFixed(1)
 
 t.test('L-5: soak: 100 msg/s with idle timers ending conversations; flat memory, every conversation ends once, nothing stuck', { skip: LONG ? false : 'long run: set RELIABILITY_LONG=1 (npm run test:reliability)', timeout: (SECONDS + 240) * 1000 }, async t => {
   const metricsPort = await freePort()
@@ -31,22 +38,31 @@ t.test('L-5: soak: 100 msg/s with idle timers ending conversations; flat memory,
   // to speak or the customer to leave, and the recorder platform has no agent and reports no presence)
   // --trace-gc: the hub prints the heap after each full (mark-compact) GC, the live set the soak compares
   const spawnedAt = Date.now()
+  if (SNAPSHOT_DIR !== undefined) mkdirSync(SNAPSHOT_DIR, { recursive: true })
   const rig = await startProcessRig(t, { server: { rateLimit: { max: 10_000_000 } }, rules: { idle: { mode: 'any-message', timeout: '2s', countdown: '400ms' } }, delivery: { concurrency: 32 }, metrics: { port: metricsPort } },
-    ['--trace-gc'])
-  // the JS heap, from the hub's own default metrics: RSS also holds SQLite's page cache, which grows with the file
-  const heapMb = async (): Promise<number> => Number(/^byoc_nodejs_heap_size_used_bytes (\S+)/m.exec(String((await http('GET', `http://127.0.0.1:${metricsPort}/metrics`)).body))?.[1] ?? NaN) / 1048576
-  const heap: Array<[number, number]> = []
+    ['--trace-gc', ...(SNAPSHOT_DIR !== undefined ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : [])])
   const pid = rig.hub().child.pid!
   const url = `${rig.hub().url}/channels/recorder/inbound`
-  const rss: Array<[number, number]> = []
-  const sampler = setInterval(() => { rss.push([Date.now(), rssMb(pid)]); heapMb().then(h => heap.push([Date.now(), h]), () => {}) }, 5000)
+  // RSS split into anonymous and file pages, and the JS heap (used, committed, external) from the hub's own metrics:
+  // RSS also holds SQLite's page cache and malloc arenas, which V8 does not see
+  const samples: MemorySample[] = []
+  const sampler = setInterval(() => { sampleMemory(pid, `http://127.0.0.1:${metricsPort}/metrics`).then(s => samples.push(s), () => {}) }, 5000)
   t.teardown(() => clearInterval(sampler))
+  const snapshots: string[] = []
+  const snapshot = async (label: string): Promise<void> => {
+    if (SNAPSHOT_DIR === undefined) return
+    const file = await takeHeapSnapshot(pid, SNAPSHOT_DIR, rig.hub().url)
+    snapshots.push(file)
+    t.comment(`L-5 heap snapshot ${label} at ${((Date.now() - started) / 1000).toFixed(0)} s: ${file}`)
+  }
+  let warmSnapshot: Promise<void> | undefined
   // 100 msg/s: each conversation gets 3 messages 200 ms apart, then goes silent and must end by the idle rule
   const started = Date.now()
   let sent = 0
   const threads = new Set<string>()
   for (let conv = 0; Date.now() - started < SECONDS * 1000; conv++) {
     const batchAt = started + conv * 30
+    if (warmSnapshot === undefined && batchAt - started >= 120_000) warmSnapshot = snapshot('after warm-up')
     const wait = batchAt - Date.now()
     if (wait > 0) await new Promise(r => setTimeout(r, wait))
     void (async () => {
@@ -58,12 +74,19 @@ t.test('L-5: soak: 100 msg/s with idle timers ending conversations; flat memory,
         if (res.statusCode === 202) { rig.accepted.push({ messageId: id, threadId: body.messages[0]!.threadId, text: id }); threads.add(body.messages[0]!.threadId) } else t.fail(`${id}: ${res.statusCode}`)
         await new Promise(r => setTimeout(r, 200))
       }
-    })()
+    // a failed request fails the test; unhandled, it ended the test process and left the hub process running
+    })().catch((err: Error) => t.fail(`soak-${conv}: ${err.message}`))
   }
+  await warmSnapshot
+  await snapshot('at the end of the load')
   const closes = () => rig.cxone.calls.filter(c => c.method === 'PUT' && /\/threads\/[^/]+$/.test(c.path) && c.status < 300)
   await eventually(() => closes().length >= threads.size, 120_000, 'every conversation ended')
   await eventually(async () => (await rig.store.outboxStats()).pending === 0, 60_000, 'drained')
   clearInterval(sampler)
+  await snapshot('drained')
+  if (SNAPSHOT_DIR !== undefined) writeFileSync(join(SNAPSHOT_DIR, 'memory-samples.json'), JSON.stringify({ started, samples }, null, 1))
+  const rss: Array<[number, number]> = samples.map(s => [s.at, s.rssMb])
+  const heap: Array<[number, number]> = samples.filter(s => !Number.isNaN(s.heapUsedMb)).map(s => [s.at, s.heapUsedMb])
   const warm = rss.find(([at]) => at - started >= 60_000)?.[1] ?? rss[0]![1]
   const end = rss[rss.length - 1]![1]
   // the lowest heap of a window is the live set after its GCs: compare the second minute with the last one
@@ -83,5 +106,12 @@ t.test('L-5: soak: 100 msg/s with idle timers ending conversations; flat memory,
   const report = await checkInvariants({ accepted: rig.accepted, creates: rig.cxone.creates(), store: rig.store, endedThreads: [...threads], closes: closes() })
   t.same(report.breaches.slice(0, 5), [])
   t.equal(await rig.store.countTimers(), 0, 'no timer left behind')
+  // where RSS is, warm-up vs end: the mean of minute 2's samples and of the last minute's
+  const mean = (from: number, to: number, pick: (s: MemorySample) => number): number => {
+    const xs = samples.filter(s => s.at - started >= from && s.at - started < to).map(pick).filter(x => !Number.isNaN(x))
+    return xs.reduce((a, b) => a + b, 0) / xs.length
+  }
+  const split = (pick: (s: MemorySample) => number): string => `${mb(mean(60_000, 120_000, pick))} -> ${mb(mean(lastFrom, SECONDS * 1000 + 1, pick))}`
+  t.comment(`L-5 memory (MB, mean of minute 2 -> mean of the last minute): rss ${split(s => s.rssMb)}, rssAnon ${split(s => s.rssAnonMb)}, rssFile ${split(s => s.rssFileMb)}, heapUsed ${split(s => s.heapUsedMb)}, heapCommitted ${split(s => s.heapTotalMb)}, external ${split(s => s.externalMb)}, native (anon - committed - external) ${split(s => s.nativeMb)}`)
   t.comment(figure('L-5', { seconds: SECONDS, sent, conversations: threads.size, ends: closes().length, lost: report.lost.length, duplicated: report.duplicates, rssWarmMb: warm.toFixed(0), rssEndMb: end.toFixed(0), heapWarmMb: heapWarm.toFixed(1), heapEndMb: heapEnd.toFixed(1), liveWarmMb: liveWarm.toFixed(1), liveEndMb: liveEnd.toFixed(1), fullGcs: fullGcs.length }))
 })
