@@ -30,7 +30,7 @@ const toMessage = (r: Row): StoredMessage => ({
   ...(r.raw != null ? { raw: JSON.parse(r.raw) } : {})
 })
 const toCustomer = (r: Row): Customer => ({
-  channelId: r.channel_id, customerId: r.customer_id, name: r.name, ...(r.avatar != null ? { avatar: r.avatar } : {}), createdAt: r.created_at
+  channelId: r.channel_id, customerId: r.customer_id, name: r.name, ...(r.avatar != null ? { avatar: r.avatar } : {}), ...(r.locale != null ? { locale: r.locale } : {}), createdAt: r.created_at
 })
 
 /** Customers, threads and messages on SQLite; a message's job goes into the outbox in the message's transaction. */
@@ -59,9 +59,9 @@ export function sqliteConversations (sql: SqliteSql): ConversationsPort {
 
   return {
     async upsertCustomer (c: Omit<Customer, 'createdAt'>): Promise<Customer> {
-      sql.prepare(`INSERT INTO customers (channel_id, customer_id, name, avatar, created_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (channel_id, customer_id) DO UPDATE SET name = excluded.name, avatar = excluded.avatar`)
-        .run(c.channelId, c.customerId, c.name, c.avatar ?? null, Date.now())
+      sql.prepare(`INSERT INTO customers (channel_id, customer_id, name, avatar, locale, created_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (channel_id, customer_id) DO UPDATE SET name = excluded.name, avatar = excluded.avatar, locale = excluded.locale`)
+        .run(c.channelId, c.customerId, c.name, c.avatar ?? null, c.locale ?? null, Date.now())
       return (await getCustomer(c.channelId, c.customerId))!
     },
 

@@ -44,6 +44,9 @@ export function migrateSqlite (db: Database.Database): void {
     if (hasV1) fromV1(db)
     // a new file, or version 2 (which lacks only the idempotency_expiry index): the DDL creates what is missing
     else db.exec(SQLITE_SCHEMA)
+    // version 4 keeps the customer's language; older files have the table without the column
+    const customerColumns = db.prepare('PRAGMA table_info(customers)').all() as Array<{ name: string }>
+    if (!customerColumns.some(c => c.name === 'locale')) db.exec('ALTER TABLE customers ADD COLUMN locale TEXT')
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`)
   }).immediate()
 }

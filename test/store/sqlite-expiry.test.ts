@@ -2,6 +2,7 @@ import t from 'tap'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { SqliteStore } from '../../core/store/sqlite.js'
+import { SQLITE_SCHEMA_VERSION } from '../../core/store/sqlite-schema.js'
 
 const HOUR = 3600_000
 
@@ -77,7 +78,7 @@ t.test('a version-2 file gains the expiry index when opened', async t => {
   t.teardown(() => store.close())
   const raw = new Database(file, { readonly: true })
   t.teardown(() => raw.close())
-  t.equal(raw.pragma('user_version', { simple: true }), 3)
+  t.equal(raw.pragma('user_version', { simple: true }), SQLITE_SCHEMA_VERSION)
   t.ok(raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'idempotency_expiry'").get(), 'index created')
   const plan = raw.prepare('EXPLAIN QUERY PLAN SELECT rowid FROM idempotency WHERE expires_at <= ? LIMIT ?').all(Date.now(), 10) as Array<{ detail: string }>
   t.match(plan.map(p => p.detail).join(' '), /idempotency_expiry/, 'the purge reads the index, not the whole table')
