@@ -3,7 +3,7 @@
  * the hub refuses plugins of another major); minors add optional capabilities and host methods, which a plugin that
  * needs them asks for with `apiRange` (e.g. '^1.1.0' for host.remember).
  */
-export const PLUGIN_API_SEMVER = '1.4.0'
+export const PLUGIN_API_SEMVER = '1.5.0'
 
 type Triple = [number, number, number]
 
