@@ -34,7 +34,7 @@ export const WateringHoleConfigSchema = Type.Object({
       description: 'the brand colour (#rrggbb) of the header, buttons and own messages; white text is drawn on it, so it must reach 4.5:1 contrast against white (WCAG AA)'
     }),
     logoUrl: Type.Optional(Type.String({ pattern: '^(https://|/)', maxLength: 2000, description: 'logo in the header (https:// or a path on the hub); unset, a palm tree' }))
-  }, { additionalProperties: false, default: {} })
+  }, { additionalProperties: false, default: { primaryColor: DEFAULT_PRIMARY_COLOR } })
 }, { additionalProperties: false })
 
 export type WateringHoleConfig = Static<typeof WateringHoleConfigSchema>

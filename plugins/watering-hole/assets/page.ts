@@ -67,7 +67,7 @@ export function chatPage (opts: ChatPageOptions): string {
       <p id="wh-idle-countdown">${beforeSeconds}<strong id="wh-idle-seconds">20</strong>${afterSeconds}</p>
       <button type="button" id="wh-idle-here" class="wh-primary">${t('imHere')}</button>
     </div>
-    <div id="wh-ended" class="wh-banner wh-ended" hidden>
+    <div id="wh-ended" class="wh-banner wh-ended" role="status" hidden>
       <p id="wh-ended-text" class="wh-banner-title">${t('ended')}</p>
       <button type="button" id="wh-new-chat" class="wh-primary">${t('newChat')}</button>
     </div>

@@ -1,9 +1,9 @@
 import { byId } from './dom.js'
 
 /**
- * The one polite live region: what a screen reader says without the customer moving focus (new agent messages, the
- * idle countdown at its start and over its last 10 s, the end of the chat). The transcript itself is not live, so
- * nothing is said twice, and the typing indicator is never announced.
+ * The polite live region for what has no visible region of its own to speak from: new agent messages and the idle
+ * countdown (at its start and once in its last 10 s). The transcript itself is not live, so nothing is said twice;
+ * the typing indicator is never announced; the end of a chat speaks from its own status banner.
  */
 export class Announcer {
   private readonly region = byId('wh-announce')

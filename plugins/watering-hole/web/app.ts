@@ -50,10 +50,11 @@ function setEnded (reason: string | null, announce = false): void {
   const reopened = !ended_ && !ended.hidden && (document.activeElement === newChatButton || document.activeElement === document.body)
   ended.hidden = !ended_
   if (ended_) {
-    endedText.textContent = t(reason === 'idle' ? 'endedIdle' : reason === 'agent' ? 'endedAgent' : 'ended')
+    // the banner is a status region: shown first, then its words set, so a screen reader says them (once)
+    endedText.textContent = announce ? '' : t(reason === 'idle' ? 'endedIdle' : reason === 'agent' ? 'endedAgent' : 'ended')
+    if (announce) setTimeout(() => { endedText.textContent = t(reason === 'idle' ? 'endedIdle' : reason === 'agent' ? 'endedAgent' : 'ended') }, 0)
     idle.hide()
     typingNote.hidden = true
-    if (announce) announcer.say(endedText.textContent)
   }
   input.disabled = ended_
   sendButton.disabled = ended_

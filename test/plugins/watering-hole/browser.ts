@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Test } from 'tap'
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core'
 import { ROOT, eventually, http } from '../../helper.js'
@@ -126,4 +128,21 @@ export async function agentConsole (hub: { store: { findCurrentThread: (c: strin
     end: async () => { await http('POST', `${api}/end`) },
     messages: async (): Promise<any[]> => (await http('GET', api)).body.messages // intentional any: console JSON
   }
+}
+
+/** A brand's page on its own origin, embedding the widget as the README says. */
+export async function brandPage (t: Test, hubUrl: string, lang = 'en'): Promise<string> {
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8')
+    res.end(`<!doctype html><html lang="${lang}"><head><title>Savanna news</title></head><body><main><h1>Savanna news</h1>` +
+      `<p>The river is high this week.</p></main><script src="${hubUrl}${WH}/widget.js" async></script></body></html>`)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
+  return `http://localhost:${(server.address() as AddressInfo).port}/`
+}
+
+/** The chat iframe the embed put on a brand's page (in a closed shadow root: found among the page's frames). */
+export async function chatFrame (page: Page): Promise<Frame> {
+  return await eventually(() => page.frames().find(f => f.url().includes(`${WH}/?embed=1`)), 10_000, 'the chat iframe')
 }

@@ -1,30 +1,11 @@
 import t from 'tap'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import type { Frame, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { eventually, startHub } from '../../helper.js'
-import { agentConsole, launch, log, online, say } from './browser.js'
-import { WH } from './ws-client.js'
+import { agentConsole, brandPage, chatFrame, launch, log, online, say } from './browser.js'
 
 // Issue 18: the one-<script>-tag embed, on a page of another site (localhost against the hub's 127.0.0.1), in a
 // browser that denies the widget's iframe its storage. Before the fix, "Start chatting" failed with "Failed to read
 // the 'localStorage' property from 'Window': Access is denied for this document" and no chat could start.
-
-/** A brand's page on its own origin, embedding the widget as the README says. */
-async function brandPage (t: Parameters<typeof startHub>[0], hubUrl: string, lang = 'en'): Promise<string> {
-  const server = createServer((_req, res) => {
-    res.setHeader('content-type', 'text/html; charset=utf-8')
-    res.end(`<!doctype html><html lang="${lang}"><head><title>Savanna news</title></head><body><main><h1>Savanna news</h1>` +
-      `<p>The river is high this week.</p></main><script src="${hubUrl}${WH}/widget.js" async></script></body></html>`)
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
-  return `http://localhost:${(server.address() as AddressInfo).port}/`
-}
-
-async function chatFrame (page: Page): Promise<Frame> {
-  return await eventually(() => page.frames().find(f => f.url().includes(`${WH}/?embed=1`)), 10_000, 'the chat iframe')
-}
 
 /** What has focus on the brand's page: the widget's host element when the launcher (in its closed shadow root) has it. */
 const focusedOnPage = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName ?? '')
