@@ -123,8 +123,8 @@ export const RulesSchema = Type.Object({
     }),
     timeout: Duration('2m', 'idle time before "Are you still there?"'),
     countdown: Duration('20s', 'countdown after the warning before the conversation ends'),
-    warningText: Type.String({ default: 'Are you still there?' }),
-    endText: Type.Optional(Type.String({ description: 'last line when the countdown runs out (default: "The chat ended after <countdown> without an answer")' }))
+    warningText: Type.Optional(Type.String({ minLength: 1, description: 'the prompt, for every customer whatever their language (default: "Are you still there?" in the customer\'s language, from core/conversations/idle-texts.ts)' })),
+    endText: Type.Optional(Type.String({ minLength: 1, description: 'last line when the countdown runs out, for every customer (default: "The chat ended after <countdown> without an answer" in the customer\'s language)' }))
   }, { additionalProperties: false, default: {} }),
   blockAfterAgentClose: Type.Boolean({ default: true, description: 'reject customer messages on a thread the agent closed' })
 }, { additionalProperties: false, default: {} })

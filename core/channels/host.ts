@@ -34,13 +34,13 @@ export function createChannelHost (channel: ChannelRuntime, config: unknown, d: 
     activity: (threadId: string) => conversations.customerActivity(channel, threadId),
     presence: (report: { customerId: string, connectionId: string, state: PresenceState }) => conversations.customerPresence(channel, report),
     customers: {
-      upsert: async (p: { customerId: string, name: string, avatar?: string }) => {
+      upsert: async (p: { customerId: string, name: string, avatar?: string, locale?: string }) => {
         assertValidId('customer', p.customerId)
-        await store.upsertCustomer({ channelId: channel.id, customerId: p.customerId, name: p.name, ...(p.avatar ? { avatar: p.avatar } : {}) })
+        await store.upsertCustomer({ channelId: channel.id, customerId: p.customerId, name: p.name, ...(p.avatar ? { avatar: p.avatar } : {}), ...(p.locale ? { locale: p.locale } : {}) })
       },
       get: async (customerId: string) => {
         const c = await store.getCustomer(channel.id, customerId)
-        return c && { customerId: c.customerId, name: c.name, ...(c.avatar ? { avatar: c.avatar } : {}) }
+        return c && { customerId: c.customerId, name: c.name, ...(c.avatar ? { avatar: c.avatar } : {}), ...(c.locale ? { locale: c.locale } : {}) }
       },
       tokensNotBefore: (customerId: string) => customerTokensNotBefore(store, channel.id, customerId)
     },

@@ -45,6 +45,8 @@ export function validateChannelConfig (plugin: ChannelPlugin, raw: unknown, inde
     .filter(e => !(e.keyword === 'boolean' && e.message === 'schema is false'))
     .map(e => `/channels/${index}/config${e.instancePath}: ${e.message}${e.keyword === 'additionalProperties' ? ': ' + (e.params as { additionalProperties: string[] }).additionalProperties.join(', ') : ''}`)
   if (live) problems.push(...secretProblems(plugin.configSchema, value, `channels[${index}].config`))
+  // the plugin's own checks only make sense on a config its schema accepted
+  if (problems.length === 0 && plugin.validateConfig) problems.push(...plugin.validateConfig(value).map(p => `/channels/${index}/config${p}`))
   if (problems.length > 0) throw new ChannelConfigInvalidError(problems)
   return Object.freeze(value)
 }

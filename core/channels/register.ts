@@ -4,7 +4,6 @@ import type { Store } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
 import type { ConversationService } from '../conversations/service.js'
-import { defaultEndText } from '../conversations/idle-texts.js'
 import { loadChannelPlugin } from './loader.js'
 import { createChannelHost } from './host.js'
 import { mountWebhooks } from './webhook-pipeline.js'
@@ -21,8 +20,9 @@ export function resolveRules (global: ByocConfig['rules'], own: ChannelRules | u
       mode: idle.mode,
       timeoutMs: idle.timeout,
       countdownMs: idle.countdown,
-      warningText: idle.warningText,
-      endText: idle.endText ?? defaultEndText(idle.countdown)
+      // only what is configured: unset, each customer gets the catalogue's text in their language (idle-texts.ts)
+      ...(idle.warningText !== undefined ? { warningText: idle.warningText } : {}),
+      ...(idle.endText !== undefined ? { endText: idle.endText } : {})
     },
     blockAfterAgentClose: own?.blockAfterAgentClose ?? global.blockAfterAgentClose
   }

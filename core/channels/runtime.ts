@@ -9,9 +9,10 @@ export interface ResolvedRules {
     readonly mode: 'attentive' | 'any-message'
     readonly timeoutMs: number
     readonly countdownMs: number
-    readonly warningText: string
-    /** the line that ends the conversation, recorded in CXone before the case is closed */
-    readonly endText: string
+    /** the prompt as configured; unset, the catalogue's in the customer's language (idle-texts.ts) */
+    readonly warningText?: string
+    /** the line that ends the conversation, recorded in CXone before the case is closed; as configured, else the catalogue's */
+    readonly endText?: string
   }
   readonly blockAfterAgentClose: boolean
 }

@@ -2,6 +2,7 @@ import type { ConversationsPort, InboundIdle, NewJob, Thread, TimersPort } from 
 import type { ChannelRuntime } from '../channels/runtime.js'
 import type { ChannelSignal } from '../plugin-api/types.js'
 import { presenceCollection, type PresenceBook } from './presence.js'
+import { idleTexts } from './idle-texts.js'
 
 // channel and thread: thread ids are unique per channel only (a platform must not squat another channel's clock)
 export const idleKey = (channelId: string, threadId: string): string => `idle:${channelId}|${threadId}`
@@ -106,7 +107,7 @@ export class IdleRule {
     const endsAt = at + channel.rules.idle.countdownMs
     // the prompt is a line of the conversation, written at `at`: the countdown's own clock starts there
     await this.store.setTimer({ key: countdownKey(thread.channelId, thread.threadId), kind: 'idle-end', dueAt: endsAt, payload: { ...payload, setAt: at } })
-    const text = channel.rules.idle.warningText
+    const text = idleTexts(channel.rules.idle, (await this.store.getCustomer(channel.id, thread.customerId))?.locale).warningText
     await this.recordWarning?.(channel, thread, { text, at, endsAt, clockStartedAt: payload.setAt })
     await this.signal?.(channel, { type: 'idle-warning', threadId: thread.threadId, customerId: thread.customerId, endsAt, text })
   }

@@ -11,6 +11,7 @@ import { systemLine, type SystemLineKind } from './system-lines.js'
 import { Jobs } from './job-kinds.js'
 import { assertValidId, assertValidInboundIds } from './valid-id.js'
 import type { NormalisedAgentMessage } from './agent-message.js'
+import { idleTexts } from './idle-texts.js'
 
 export interface ConversationDeps {
   store: ConversationsPort & OutboxPort
@@ -286,7 +287,10 @@ export class ConversationService {
     if (!await store.closeThread(channel.id, thread.threadId, reason)) return false
     await this.d.idle.cancel(thread)
     // the end line goes to CXone before the close below (same order key): after the close it would open a new case
-    if (reason === 'idle') await this.writeSystemLine(channel, thread, { kind: 'idle-end', text: channel.rules.idle.endText, at: Date.now(), stamp: 0 })
+    if (reason === 'idle') {
+      const { endText } = idleTexts(channel.rules.idle, (await store.getCustomer(channel.id, thread.customerId))?.locale)
+      await this.writeSystemLine(channel, thread, { kind: 'idle-end', text: endText, at: Date.now(), stamp: 0 })
+    }
     if (reason !== 'agent') {
       await store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `close:${channel.id}:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } })
     }

@@ -73,7 +73,16 @@ export type PresenceState = 'present' | 'away' | 'gone'
 /** A 'present' report holds this long unless repeated; repeat it while true (the watering hole does every 20 s). */
 export const PRESENCE_TTL_MS = 60_000
 
-export interface CustomerProfile { readonly customerId: string, readonly name: string, readonly avatar?: string }
+export interface CustomerProfile {
+  readonly customerId: string
+  readonly name: string
+  readonly avatar?: string
+  /**
+   * The customer's language (BCP 47, e.g. 'fr'), as the platform knows it. The hub writes its own lines to the
+   * customer (the idle prompt and end line, recorded in CXone) in it, unless the channel configures those texts. Since API 1.5.
+   */
+  readonly locale?: string
+}
 
 export interface TimelineEntry {
   readonly messageId: string
@@ -254,4 +263,10 @@ export interface ChannelPlugin<C extends TSchema = TSchema, TEvent = any, TMsg =
   readonly configSchema: C
   readonly capabilities: ChannelCapabilities
   register (host: ChannelHost<Static<C>, TEvent>): ChannelRegistration<TEvent, TMsg> | Promise<ChannelRegistration<TEvent, TMsg>>
+  /**
+   * Checks a schema cannot express (a colour's contrast, a pair of keys), on the config after its schema passed and
+   * defaults were applied. Each string is one problem, `<path>: <why>` with a JSON pointer inside the config
+   * (e.g. '/theme/primaryColor: ...'); the hub refuses to start and lists them. Since API 1.5.
+   */
+  validateConfig? (config: Static<C>): string[]
 }

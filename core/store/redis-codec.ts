@@ -50,8 +50,8 @@ export const toJob = (jobId: string | number, f: Fields): Job => ({
 })
 
 export const toCustomer = (channelId: string, customerId: string, doc: string, createdAt: string): Customer => {
-  const { name, avatar } = JSON.parse(doc) as { name: string, avatar?: string }
-  return { channelId, customerId, name, ...(avatar !== undefined ? { avatar } : {}), createdAt: Number(createdAt) }
+  const { name, avatar, locale } = JSON.parse(doc) as { name: string, avatar?: string, locale?: string }
+  return { channelId, customerId, name, ...(avatar !== undefined ? { avatar } : {}), ...(locale !== undefined ? { locale } : {}), createdAt: Number(createdAt) }
 }
 
 export const timerDoc = (t: Timer): string => JSON.stringify({ kind: t.kind, dueAt: t.dueAt, payload: t.payload })

@@ -21,7 +21,7 @@ export function redisConversations (ks: RedisKeyspace): Omit<ConversationsPort, 
 
   return {
     async upsertCustomer (c: Omit<Customer, 'createdAt'>): Promise<Customer> {
-      const doc = JSON.stringify({ name: c.name, avatar: c.avatar })
+      const doc = JSON.stringify({ name: c.name, avatar: c.avatar, locale: c.locale })
       const res = await redis.multi()
         .hsetnx(ks.k(`cust-at:${c.channelId}`), c.customerId, Date.now())
         .hset(ks.k(`cust:${c.channelId}`), c.customerId, doc)

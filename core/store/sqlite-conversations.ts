@@ -30,7 +30,7 @@ export const toMessage = (r: Row): StoredMessage => ({
   ...(r.raw != null ? { raw: JSON.parse(r.raw) } : {})
 })
 const toCustomer = (r: Row): Customer => ({
-  channelId: r.channel_id, customerId: r.customer_id, name: r.name, ...(r.avatar != null ? { avatar: r.avatar } : {}), createdAt: r.created_at
+  channelId: r.channel_id, customerId: r.customer_id, name: r.name, ...(r.avatar != null ? { avatar: r.avatar } : {}), ...(r.locale != null ? { locale: r.locale } : {}), createdAt: r.created_at
 })
 
 /** insertMessage's body, for a caller already inside a transaction (sqlite-inbound.ts). */
@@ -81,9 +81,9 @@ export function sqliteConversations (sql: SqliteSql): Omit<ConversationsPort, 's
 
   return {
     async upsertCustomer (c: Omit<Customer, 'createdAt'>): Promise<Customer> {
-      sql.prepare(`INSERT INTO customers (channel_id, customer_id, name, avatar, created_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (channel_id, customer_id) DO UPDATE SET name = excluded.name, avatar = excluded.avatar`)
-        .run(c.channelId, c.customerId, c.name, c.avatar ?? null, Date.now())
+      sql.prepare(`INSERT INTO customers (channel_id, customer_id, name, avatar, locale, created_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (channel_id, customer_id) DO UPDATE SET name = excluded.name, avatar = excluded.avatar, locale = excluded.locale`)
+        .run(c.channelId, c.customerId, c.name, c.avatar ?? null, c.locale ?? null, Date.now())
       return (await getCustomer(c.channelId, c.customerId))!
     },
 

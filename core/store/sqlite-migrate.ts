@@ -47,6 +47,9 @@ export function migrateSqlite (db: Database.Database): void {
     // versions 1 to 3 made the timers table without its claim column, which CREATE TABLE IF NOT EXISTS does not add
     const timerColumns = db.prepare('SELECT name FROM pragma_table_info(\'timers\')').pluck().all() as string[]
     if (!timerColumns.includes('claimed_until')) db.exec('ALTER TABLE timers ADD COLUMN claimed_until INTEGER')
+    // version 4 keeps the customer's language; older files have the table without the column
+    const customerColumns = db.prepare('PRAGMA table_info(customers)').all() as Array<{ name: string }>
+    if (!customerColumns.some(c => c.name === 'locale')) db.exec('ALTER TABLE customers ADD COLUMN locale TEXT')
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`)
   }).immediate()
 }

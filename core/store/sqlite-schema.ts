@@ -4,7 +4,7 @@ export const SQLITE_SCHEMA_VERSION = 4
 /** SQLite DDL. Unique constraints here are what make concurrent instances safe, not process memory. */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS customers (
-  channel_id TEXT NOT NULL, customer_id TEXT NOT NULL, name TEXT NOT NULL, avatar TEXT, created_at INTEGER NOT NULL,
+  channel_id TEXT NOT NULL, customer_id TEXT NOT NULL, name TEXT NOT NULL, avatar TEXT, created_at INTEGER NOT NULL, locale TEXT,
   PRIMARY KEY (channel_id, customer_id)
 );
 -- thread and message ids are unique per channel, not globally: one platform cannot squat another channel's ids.

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@byoc-hub/plugin-api'
 import { DEFAULT_ALLOWED_MIME_TYPES } from './file-type.js'
+import { LOCALES } from './i18n/index.js'
+import { DEFAULT_PRIMARY_COLOR } from './theme.js'
 
 export const WateringHoleConfigSchema = Type.Object({
   identitySecret: Type.String({
@@ -21,7 +23,18 @@ export const WateringHoleConfigSchema = Type.Object({
     default: ['*'],
     description: 'origins of pages allowed to embed the widget (frame-ancestors) and open its socket; "*" allows any'
   }),
-  title: Type.String({ minLength: 1, maxLength: 80, default: 'The Jungle, Inc.', description: 'shown in the widget header' })
+  title: Type.String({ minLength: 1, maxLength: 80, default: 'The Jungle, Inc.', description: 'shown in the widget header' }),
+  locale: Type.Optional(Type.Union(LOCALES.map(l => Type.Literal(l)), {
+    description: 'the widget\'s language for every visitor; unset, the embedding page\'s lang, else the browser\'s languages, else English'
+  })),
+  theme: Type.Object({
+    primaryColor: Type.String({
+      pattern: '^#[0-9a-fA-F]{6}$',
+      default: DEFAULT_PRIMARY_COLOR,
+      description: 'the brand colour (#rrggbb) of the header, buttons and own messages; white text is drawn on it, so it must reach 4.5:1 contrast against white (WCAG AA)'
+    }),
+    logoUrl: Type.Optional(Type.String({ pattern: '^(https://|/)', maxLength: 2000, description: 'logo in the header (https:// or a path on the hub); unset, a palm tree' }))
+  }, { additionalProperties: false, default: { primaryColor: DEFAULT_PRIMARY_COLOR } })
 }, { additionalProperties: false })
 
 export type WateringHoleConfig = Static<typeof WateringHoleConfigSchema>

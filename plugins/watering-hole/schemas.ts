@@ -9,12 +9,16 @@ export const AVATARS = ['lion', 'zebra', 'giraffe', 'elephant', 'hippo', 'rhino'
 const AvatarSchema = Type.Union(AVATARS.map(a => Type.Literal(a)))
 const TokenSchema = Type.String({ minLength: 1, maxLength: 200 })
 const NameSchema = Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' })
+/** a BCP 47 language tag as browsers give them (en, fr-CA, zh-Hant-TW) */
+const LocaleSchema = Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$' })
 
 export const IdentityBodySchema = Type.Object({
   name: NameSchema,
   avatar: AvatarSchema,
   /** a token from an earlier visit keeps the same customer id (renaming keeps the conversation) */
-  token: Type.Optional(TokenSchema)
+  token: Type.Optional(TokenSchema),
+  /** the customer's language (the page's): kept with the customer, so the hub's idle lines are written in it */
+  locale: Type.Optional(LocaleSchema)
 }, { additionalProperties: false })
 export type IdentityBody = Static<typeof IdentityBodySchema>
 
@@ -40,7 +44,9 @@ export const ClientFrameSchemas = {
   hello: Type.Object({
     type: Type.Literal('hello'),
     token: TokenSchema,
-    lastSeq: Type.Optional(Type.Record(ThreadIdSchema, Type.Integer({ minimum: 0 }), { maxProperties: 20 }))
+    lastSeq: Type.Optional(Type.Record(ThreadIdSchema, Type.Integer({ minimum: 0 }), { maxProperties: 20 })),
+    /** the page's language now: a customer who comes back in another language is spoken to in it */
+    locale: Type.Optional(LocaleSchema)
   }, { additionalProperties: false }),
   message: Type.Object({
     type: Type.Literal('message'),

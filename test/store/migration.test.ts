@@ -106,6 +106,26 @@ t.test('a version-3 SQLite file keeps its timers and gains their claim column', 
   t.equal(await s.completeTimers(timers), 1)
 })
 
+t.test('a SQLite file of schema 3 gains customers.locale, keeping its customers', async t => {
+  const file = join(t.testdir(), 'v3.db')
+  const first = new SqliteStore(file)
+  await first.upsertCustomer({ channelId: 'ch-1', customerId: 'old', name: 'Old Oryx' })
+  await first.close()
+  const db = new Database(file)
+  db.exec('ALTER TABLE customers DROP COLUMN locale') // the table as schema 3 made it
+  db.pragma('user_version = 3')
+  db.close()
+
+  const store = new SqliteStore(file)
+  t.teardown(() => store.close())
+  t.match(await store.getCustomer('ch-1', 'old'), { name: 'Old Oryx' }, 'the customer is still there')
+  t.equal((await store.getCustomer('ch-1', 'old'))?.locale, undefined)
+  t.equal((await store.upsertCustomer({ channelId: 'ch-1', customerId: 'old', name: 'Old Oryx', locale: 'fr' })).locale, 'fr', 'and can keep a language')
+  const raw = new Database(file, { readonly: true })
+  t.teardown(() => raw.close())
+  t.equal(raw.pragma('user_version', { simple: true }), SQLITE_SCHEMA_VERSION)
+})
+
 t.test('a SQLite file from a newer release is refused', async t => {
   const file = join(t.testdir(), 'future.db')
   const db = new Database(file)

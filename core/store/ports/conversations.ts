@@ -14,6 +14,8 @@ export interface Customer {
   readonly customerId: string
   readonly name: string
   readonly avatar?: string
+  /** the customer's language (BCP 47, e.g. "fr"), as their platform reported it: the hub's own lines use it */
+  readonly locale?: string
   readonly createdAt: number
 }
 

@@ -17,7 +17,7 @@ export async function customerFromRequest (host: ChannelHost<WateringHoleConfig>
 
 export function identityRoutes (scope: FastifyInstance, host: ChannelHost<WateringHoleConfig>): void {
   scope.post<{ Body: IdentityBody }>('/identity', { schema: { body: IdentityBodySchema } }, async (request) => {
-    const { name, avatar, token } = request.body
+    const { name, avatar, token, locale } = request.body
     let customerId: string
     if (token !== undefined) {
       const known = await customerOfToken(host, token)
@@ -27,7 +27,7 @@ export function identityRoutes (scope: FastifyInstance, host: ChannelHost<Wateri
       customerId = newCustomerId()
     }
     const profile = { customerId, name: name.trim(), avatar }
-    await host.customers.upsert(profile)
+    await host.customers.upsert({ ...profile, ...(locale !== undefined ? { locale } : {}) })
     return { token: renewedToken(host, customerId), customer: profile }
   })
 }

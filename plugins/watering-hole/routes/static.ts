@@ -9,6 +9,8 @@ import { WateringHoleErrors } from '../errors.js'
 import { avatarSvg, isAvatar } from '../assets/avatars.js'
 import { chatPage } from '../assets/page.js'
 import { WIDGET_CSS } from '../assets/styles.js'
+import { CATALOGUES, chooseLocale } from '../i18n/index.js'
+import { themeCss } from '../theme.js'
 import { frameAncestors } from './origin.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -51,15 +53,31 @@ export function staticRoutes (scope: FastifyInstance, host: ChannelHost<Watering
     'referrer-policy': 'no-referrer'
   })
 
-  scope.get<{ Querystring: { embed?: string } }>('/', async (request, reply) => {
+  // lang: the embedding page's <html lang>, which the embed passes on; the browser's own languages come as Accept-Language
+  scope.get<{ Querystring: { embed?: string, lang?: string } }>('/', async (request, reply) => {
     const embedded = request.query.embed === '1'
-    return await reply.headers(security(embedded)).type('text/html; charset=utf-8')
-      .send(chatPage({ base: scope.prefix, title: host.config.title, embedded }))
+    const locale = chooseLocale(host.config.locale, request.query.lang, request.headers['accept-language'])
+    const { logoUrl } = host.config.theme
+    return await reply.headers(security(embedded)).header('vary', 'accept-language').header('content-language', locale)
+      .type('text/html; charset=utf-8')
+      .send(chatPage({ base: scope.prefix, title: host.config.title, embedded, locale, ...(logoUrl !== undefined ? { logoUrl } : {}) }))
   })
 
+  // The loader runs on the customer's page before any chat page exists, so it carries the launcher's name in each
+  // shipped language (and the configured locale, which wins), handed to its code as an argument: no global on the page.
+  const launcherTexts = JSON.stringify({
+    locale: host.config.locale ?? null,
+    labels: Object.fromEntries(Object.entries(CATALOGUES).map(([l, c]) => [l, c.launcher])),
+    primary: host.config.theme.primaryColor
+  }).replace(/</g, '\\u003c')
   scope.get('/widget.js', async (_request, reply) => {
     return await reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache')
-      .header('access-control-allow-origin', '*').send(await webFile('embed.js'))
+      .header('access-control-allow-origin', '*').send(`(function (WH_EMBED) {\n${(await webFile('embed.js')).toString('utf8')}\n})(${launcherTexts});\n`)
+  })
+
+  const THEME_CSS = themeCss(host.config.theme)
+  scope.get('/assets/theme.css', async (_request, reply) => {
+    return await reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(THEME_CSS)
   })
 
   scope.get('/assets/widget.css', async (_request, reply) => {

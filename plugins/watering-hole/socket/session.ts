@@ -113,6 +113,8 @@ export class WidgetSession {
     this.customerId = customerId
     this.name = profile.name
     this.avatar = profile.avatar
+    // the language the widget is shown in now is the one the hub writes its idle lines in
+    if (frame.locale !== undefined && frame.locale !== profile.locale) await this.host.customers.upsert({ ...profile, locale: frame.locale })
     // Subscribe before reading history: anything published meanwhile queues behind this job and is then
     // filtered by the cursor, so nothing falls in the gap and nothing shows twice.
     this.unsubscribe = this.host.subscribe(customerId, event => this.run(() => this.onLive(event)))

@@ -1,10 +1,13 @@
+import { Announcer } from './announcer.js'
 import { Connection, type ConnectionState } from './connection.js'
 import { byId } from './dom.js'
+import { locale, t } from './i18n.js'
 import { IdleBanner } from './idle-banner.js'
 import { forgetIdentity, introduce, loadIdentity, renewIdentity, type StoredIdentity } from './identity-store.js'
 import { THREAD_CLOSED, TOKEN_INVALID, type EntryView, type PresenceFrameState, type ServerFrame, type ThreadView } from './protocol.js'
 import { Transcript } from './transcript.js'
 import { Uploads } from './uploads.js'
+import { storage } from './storage.js'
 
 const base = document.body.dataset.base ?? ''
 const intro = byId('wh-intro')
@@ -18,7 +21,11 @@ const typingNote = byId('wh-typing')
 const ended = byId('wh-ended')
 const endedText = byId('wh-ended-text')
 const errorLine = byId('wh-error')
-const idle = new IdleBanner()
+const newChatButton = byId<HTMLButtonElement>('wh-new-chat')
+const announcer = new Announcer()
+const idle = new IdleBanner(announcer)
+// where the browser denies the iframe its storage, the chat lives in memory: say so, quietly, once
+byId('wh-ephemeral').hidden = storage.persistent
 
 let identity: StoredIdentity | undefined
 let connection: Connection | undefined
@@ -34,17 +41,18 @@ function showError (message: string): void {
   setTimeout(() => { if (errorLine.textContent === message) errorLine.textContent = '' }, 6000)
 }
 
-const STATE_TEXT: Record<ConnectionState, string> = {
-  connecting: 'Connecting…', online: 'Online · an agent will answer shortly', offline: 'Offline · reconnecting…'
-}
+const STATE_TEXT: Record<ConnectionState, string> = { connecting: 'connecting', online: 'online', offline: 'offline' }
 
-function setEnded (reason: string | null): void {
+/** `announce`: the chat ended now (not a closed chat shown from history), so a screen reader says so. */
+function setEnded (reason: string | null, announce = false): void {
   const ended_ = reason !== null
+  const focusWasInComposer = composer.contains(document.activeElement)
+  const reopened = !ended_ && !ended.hidden && (document.activeElement === newChatButton || document.activeElement === document.body)
   ended.hidden = !ended_
   if (ended_) {
-    endedText.textContent = reason === 'idle'
-      ? 'This chat has ended because it was idle.'
-      : reason === 'agent' ? 'The agent has ended this chat.' : 'This chat has ended.'
+    // the banner is a status region: shown first, then its words set, so a screen reader says them (once)
+    endedText.textContent = announce ? '' : t(reason === 'idle' ? 'endedIdle' : reason === 'agent' ? 'endedAgent' : 'ended')
+    if (announce) setTimeout(() => { endedText.textContent = t(reason === 'idle' ? 'endedIdle' : reason === 'agent' ? 'endedAgent' : 'ended') }, 0)
     idle.hide()
     typingNote.hidden = true
   }
@@ -52,6 +60,9 @@ function setEnded (reason: string | null): void {
   sendButton.disabled = ended_
   fileInput.disabled = ended_
   composer.classList.toggle('wh-disabled', ended_)
+  // a disabled input drops focus to the page: keep the keyboard user where the next action is
+  if (ended_ && focusWasInComposer) newChatButton.focus()
+  if (reopened) input.focus()
 }
 
 // ---- receipts: "delivered" when an agent message reaches the widget, "seen" once the panel shows it
@@ -78,7 +89,7 @@ function showThread (thread: ThreadView | null, resume: boolean): void {
     const previous = threadId
     transcript.clear()
     threadId = thread?.threadId
-    if (previous !== undefined && thread !== null) transcript.divider('New conversation')
+    if (previous !== undefined && thread !== null) transcript.divider(t('newConversation'))
     for (const p of connection?.pending ?? []) transcript.addPending(p.clientMessageId, p.text, p.attachments ?? [])
   }
   idle.hide()
@@ -95,19 +106,26 @@ function onFrame (f: ServerFrame): void {
       return
     case 'message':
       if (f.entry.threadId !== threadId) return
-      transcript.upsert(f.entry)
+      // agent messages are read out once, as they arrive; the hub's own lines speak through the banners
+      if (transcript.upsert(f.entry) && f.entry.direction === 'outbound' && f.entry.system === undefined) {
+        announcer.say(`${f.entry.authorName ?? t('agent')}: ${f.entry.text}`)
+      }
       if (f.entry.direction === 'outbound') typingNote.hidden = true
       receive(f.entry)
       return
     case 'ack': transcript.acked(f.clientMessageId, f.messageId); return
     case 'status': transcript.setStatus(f.messageId, f.status); return
     case 'typing': typingNote.hidden = !f.on; return
-    case 'idle-warning': idle.show(f.endsAt, f.now, f.text, transcript.promptCountdown()); return
+    case 'idle-warning':
+      idle.show(f.endsAt, f.now, f.text, transcript.promptCountdown())
+      // an alert dialog takes focus (when the customer is here to use it), so "I'm still here" is one key away
+      if (panelOpen && document.hasFocus()) byId('wh-idle-here').focus()
+      return
     case 'idle-cleared': idle.hide(); return
-    case 'thread-closed': if (f.threadId === threadId) setEnded(f.reason); return
+    case 'thread-closed': if (f.threadId === threadId) setEnded(f.reason, true); return
     case 'error':
       if (f.clientMessageId !== undefined) transcript.failed(f.clientMessageId)
-      if (f.code === THREAD_CLOSED) setEnded('ended')
+      if (f.code === THREAD_CLOSED) setEnded('ended', true)
       if (f.code === TOKEN_INVALID) return
       showError(f.message)
   }
@@ -118,10 +136,10 @@ function connect (id: StoredIdentity): void {
   intro.hidden = true
   chat.hidden = false
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
-  connection = new Connection(`${proto}//${location.host}${base}/ws`, id.token, {
+  connection = new Connection(`${proto}//${location.host}${base}/ws`, id.token, locale, {
     frame: onFrame,
-    state: s => { conn.textContent = STATE_TEXT[s]; if (s === 'online') reportPresence(true) },
-    rejected: () => { connection = undefined; forgetIdentity(); showIntro('Please introduce yourself again.') }
+    state: s => { conn.textContent = t(STATE_TEXT[s]); if (s === 'online') reportPresence(true) },
+    rejected: () => { connection = undefined; forgetIdentity(); showIntro(t('introduceAgain')) }
   })
   connection.start()
   input.focus()
@@ -130,7 +148,7 @@ function connect (id: StoredIdentity): void {
 function showIntro (message = ''): void {
   chat.hidden = true
   intro.hidden = false
-  conn.textContent = 'Say hello to start'
+  conn.textContent = t('sayHello')
   byId('wh-intro-error').textContent = message
   byId<HTMLInputElement>('wh-name').focus()
 }
@@ -154,7 +172,7 @@ input.addEventListener('keydown', ev => {
 composer.addEventListener('submit', ev => {
   ev.preventDefault()
   if (connection === undefined || input.disabled) return
-  if (uploads.uploading) { showError('Wait for the upload to finish.'); return }
+  if (uploads.uploading) { showError(t('waitUpload')); return }
   const text = input.value.trim()
   const attachments = uploads.take()
   if (text === '' && attachments.length === 0) return
@@ -175,7 +193,7 @@ byId('wh-idle-here').addEventListener('click', () => {
   idle.hide()
   input.focus()
 })
-byId('wh-new-chat').addEventListener('click', () => {
+newChatButton.addEventListener('click', () => {
   connection?.send({ type: 'new-chat' })
 })
 
@@ -184,8 +202,8 @@ byId<HTMLFormElement>('wh-identity-form').addEventListener('submit', ev => {
   const form = ev.currentTarget as HTMLFormElement
   const name = byId<HTMLInputElement>('wh-name').value.trim()
   const avatar = (form.elements.namedItem('avatar') as RadioNodeList).value
-  if (name === '') { byId('wh-intro-error').textContent = 'Please tell us your name.'; return }
-  introduce(base, name, avatar).then(connect, (err: Error) => { byId('wh-intro-error').textContent = err.message })
+  if (name === '') { byId('wh-intro-error').textContent = t('pleaseName'); return }
+  introduce(base, name, avatar, locale).then(connect, (err: Error) => { byId('wh-intro-error').textContent = err.message })
 })
 
 // ---- presence: the hub's idle clock runs while the customer is away (chat closed, page hidden or left) or owes an
@@ -211,11 +229,16 @@ window.addEventListener('message', ev => {
   if (type === 'wh-open') { panelOpen = true; reportPresence(); activity(); markSeen(); input.focus() }
   if (type === 'wh-hidden') { panelOpen = false; reportPresence() }
 })
-byId('wh-close').addEventListener('click', () => {
+function closePanel (): void {
   panelOpen = false
   reportPresence()
   setTyping(false)
-  window.parent.postMessage({ type: 'wh-close' }, '*')
+  window.parent.postMessage({ type: 'wh-close' }, '*') // the embed hides the iframe and puts focus back on its launcher
+}
+byId('wh-close').addEventListener('click', closePanel)
+// Escape closes the embedded panel from anywhere in it (the standalone page has no panel to close)
+document.addEventListener('keydown', ev => {
+  if (ev.key === 'Escape' && document.body.classList.contains('wh-embedded') && !ev.defaultPrevented) closePanel()
 })
 
 const saved = loadIdentity()

@@ -1,5 +1,6 @@
 import type { ClientFrame, MessageFrame, ServerFrame } from './protocol.js'
 import { THREAD_CLOSED } from './protocol.js'
+import { storage } from './storage.js'
 
 export type ConnectionState = 'connecting' | 'online' | 'offline'
 
@@ -27,9 +28,10 @@ export class Connection {
   readonly lastSeq: Record<string, number> = {}
   private readonly outbox = new Map<string, MessageFrame>()
 
-  constructor (private readonly url: string, private token: string, private readonly on: ConnectionHandlers) {
+  /** `locale`: the page's language, told to the hub in every hello (it keeps it with the customer). */
+  constructor (private readonly url: string, private token: string, private readonly locale: string, private readonly on: ConnectionHandlers) {
     try {
-      for (const f of JSON.parse(localStorage.getItem(OUTBOX_KEY) ?? '[]') as MessageFrame[]) this.outbox.set(f.clientMessageId, f)
+      for (const f of JSON.parse(storage.get(OUTBOX_KEY) ?? '[]') as MessageFrame[]) this.outbox.set(f.clientMessageId, f)
     } catch { /* a corrupt outbox is dropped */ }
   }
 
@@ -65,7 +67,7 @@ export class Connection {
   }
 
   private saveOutbox (): void {
-    localStorage.setItem(OUTBOX_KEY, JSON.stringify([...this.outbox.values()]))
+    storage.set(OUTBOX_KEY, JSON.stringify([...this.outbox.values()]))
   }
 
   private open (): void {
@@ -84,7 +86,7 @@ export class Connection {
     const watchdog = setTimeout(() => { if (!this.ready) this.abandon(ws) }, CONNECT_TIMEOUT_MS)
     ws.onopen = () => {
       this.attempt = 0
-      ws.send(JSON.stringify({ type: 'hello', token: this.token, lastSeq: this.lastSeq }))
+      ws.send(JSON.stringify({ type: 'hello', token: this.token, lastSeq: this.lastSeq, locale: this.locale }))
     }
     ws.onmessage = (ev) => {
       let frame: ServerFrame

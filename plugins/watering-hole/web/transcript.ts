@@ -1,13 +1,15 @@
 import { AVATAR_GLYPHS, el, safeUrl } from './dom.js'
+import { locale, t } from './i18n.js'
 import type { AttachmentView, EntryView } from './protocol.js'
 
+// labels are catalogue keys (tick.*), read when painted
 const TICKS: Record<string, { glyph: string, label: string }> = {
-  pending: { glyph: '🕓', label: 'Sending' },
-  accepted: { glyph: '✓', label: 'Sent' },
-  sent: { glyph: '✓', label: 'Sent' },
-  delivered: { glyph: '✓✓', label: 'Delivered' },
-  seen: { glyph: '✓✓', label: 'Read' },
-  failed: { glyph: '!', label: 'Not delivered' }
+  pending: { glyph: '🕓', label: 'tick.pending' },
+  accepted: { glyph: '✓', label: 'tick.sent' },
+  sent: { glyph: '✓', label: 'tick.sent' },
+  delivered: { glyph: '✓✓', label: 'tick.delivered' },
+  seen: { glyph: '✓✓', label: 'tick.seen' },
+  failed: { glyph: '!', label: 'tick.failed' }
 }
 const RANK: Record<string, number> = { pending: 0, accepted: 1, sent: 2, delivered: 3, seen: 4, failed: 5 }
 
@@ -103,11 +105,11 @@ export class Transcript {
   private paint (row: Row, status: string): void {
     row.status = status
     if (row.ticks === undefined) return
-    const t = TICKS[status] ?? TICKS.sent
-    row.ticks.textContent = t.glyph
+    const tick = TICKS[status] ?? TICKS.sent
+    row.ticks.textContent = tick.glyph
     row.ticks.dataset.status = status
-    row.ticks.setAttribute('aria-label', t.label)
-    row.ticks.title = t.label
+    row.ticks.setAttribute('aria-label', t(tick.label))
+    row.ticks.title = t(tick.label)
   }
 
   private render (e: Pick<EntryView, 'direction' | 'text' | 'attachments' | 'status'> & { authorName?: string, createdAt?: number }): Row {
@@ -116,11 +118,11 @@ export class Transcript {
     const face = el('span', 'wh-face', mine ? (AVATAR_GLYPHS[this.avatar()] ?? '🐾') : '🌴')
     face.setAttribute('aria-hidden', 'true')
     const bubble = el('div', 'wh-bubble')
-    const who = el('span', mine ? 'wh-sr' : 'wh-author', mine ? 'You' : (e.authorName ?? 'The Jungle'))
+    const who = el('span', mine ? 'wh-sr' : 'wh-author', mine ? t('you') : (e.authorName ?? t('agent')))
     bubble.append(who)
     if (e.text !== '') bubble.append(el('span', 'wh-text', e.text))
     for (const a of e.attachments) bubble.append(attachmentNode(a))
-    const meta = el('span', 'wh-meta', new Date(e.createdAt ?? Date.now()).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }))
+    const meta = el('span', 'wh-meta', new Date(e.createdAt ?? Date.now()).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }))
     const row: Row = { li, status: e.status }
     if (mine) {
       row.ticks = el('span', 'wh-ticks')
@@ -133,7 +135,11 @@ export class Transcript {
     return row
   }
 
-  private scroll (): void { this.log.scrollTop = this.log.scrollHeight }
+  /** The list sits in the scrolling log region (a list inside role=log keeps its items list items). */
+  private scroll (): void {
+    const box = this.log.parentElement ?? this.log
+    box.scrollTop = box.scrollHeight
+  }
 }
 
 function attachmentNode (a: AttachmentView): HTMLElement {

@@ -1,4 +1,5 @@
 import { el } from './dom.js'
+import { t } from './i18n.js'
 import type { SealedAttachment } from './protocol.js'
 
 function base64Of (file: File): Promise<string> {
@@ -28,7 +29,7 @@ export class Uploads {
   }
 
   async add (file: File): Promise<void> {
-    const chip = el('span', 'wh-file-chip', `${file.name} · uploading…`)
+    const chip = el('span', 'wh-file-chip', t('uploading', { name: file.name }))
     this.shelf.append(chip)
     this.busy++
     try {
@@ -38,13 +39,13 @@ export class Uploads {
         body: JSON.stringify({ friendlyName: file.name, mimeType: file.type || 'application/octet-stream', contentBase64: await base64Of(file) })
       })
       const body = await res.json() as { attachment?: SealedAttachment, error?: { message: string } }
-      if (!res.ok || body.attachment === undefined) throw new Error(body.error?.message ?? 'Upload failed.')
+      if (!res.ok || body.attachment === undefined) throw new Error(body.error?.message ?? t('uploadFailed'))
       const { friendlyName, url, mimeType, seal } = body.attachment
       this.ready.push({ friendlyName, url, mimeType, seal })
-      chip.textContent = `📎 ${file.name}`
+      chip.textContent = `📎 ${t('attached', { name: file.name })}`
     } catch (err) {
       chip.remove()
-      this.onError(err instanceof Error ? err.message : 'Upload failed.')
+      this.onError(err instanceof Error ? err.message : t('uploadFailed'))
     } finally {
       this.busy--
     }

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Test } from 'tap'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core'
 import { ROOT, eventually, http } from '../../helper.js'
 import { WH } from './ws-client.js'
 
@@ -10,19 +12,25 @@ import { WH } from './ws-client.js'
 export function buildWidget (): void {
   const pkg = join(ROOT, 'plugins', 'watering-hole')
   const out = join(pkg, 'dist', 'web', 'app.js')
-  const src = join(pkg, 'web', 'app.ts')
-  if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs && !process.env.WH_REBUILD) return
+  const newest = Math.max(...readdirSync(join(pkg, 'web')).map(f => statSync(join(pkg, 'web', f)).mtimeMs))
+  if (existsSync(out) && statSync(out).mtimeMs >= newest && !process.env.WH_REBUILD) return
   try {
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.web.json'], { cwd: pkg, stdio: 'pipe' })
   } catch { /* type errors elsewhere still emit; the check below is what matters */ }
   if (!existsSync(out)) throw new Error('widget browser code did not build')
 }
 
-export async function launch (t: Test): Promise<Browser> {
+/**
+ * `blockThirdPartyStorage`: third-party cookies blocked (--test-third-party-cookie-phaseout), and with them the
+ * storage of cross-site iframes, as Chromium as shipped here, Chrome Incognito and Brave do. Chromium 156 also
+ * blocks it without the flag; the flag keeps the test honest should a build stop doing so by default.
+ */
+export async function launch (t: Test, opts: { blockThirdPartyStorage?: boolean } = {}): Promise<Browser> {
   buildWidget()
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      ...(opts.blockThirdPartyStorage === true ? ['--test-third-party-cookie-phaseout'] : [])]
   })
   t.teardown(() => browser.close())
   return browser
@@ -61,16 +69,16 @@ export async function newAnimal (browser: Browser, hubUrl: string, name = 'Zara'
   return { context: page.context(), page, customerId: token.split('.')[0] }
 }
 
-export async function online (page: Page): Promise<void> {
+export async function online (page: Page | Frame): Promise<void> {
   await page.getByRole('status').filter({ hasText: 'Online' }).first().waitFor({ timeout: 15_000 })
 }
 
-export async function say (page: Page, text: string): Promise<void> {
+export async function say (page: Page | Frame, text: string): Promise<void> {
   await page.getByLabel('Message').fill(text)
   await page.getByRole('button', { name: 'Send' }).click()
 }
 
-export function log (page: Page) { return page.getByRole('log') }
+export function log (page: Page | Frame) { return page.getByRole('log') }
 
 /** The sandbox's view of the thread the hub opened for this customer (its open one, or the newest). */
 export async function sandboxThread (sandboxUrl: string, threadId: string): Promise<any> { // intentional any: sandbox JSON
@@ -105,4 +113,36 @@ export async function startNewChat (page: Page, text: string): Promise<void> {
   await page.getByRole('button', { name: 'Start a new chat' }).click()
   await eventually(async () => !await page.getByLabel('Message').isDisabled(), 5000, 'input enabled')
   await say(page, text)
+}
+
+/** The agent's side of a customer's current thread, through the sandbox console. */
+export async function agentConsole (hub: { store: { findCurrentThread: (c: string, id: string) => Promise<any> }, sandboxUrl: string }, customerId: string) { // intentional any: store thread
+  const thread = await eventually(() => hub.store.findCurrentThread('watering-hole', customerId), 10_000, 'open thread')
+  const sb = await sandboxThread(hub.sandboxUrl, thread.threadId)
+  const api = `${hub.sandboxUrl}/console/api/threads/${encodeURIComponent(sb.id)}`
+  return {
+    thread,
+    api,
+    reply: async (text: string) => { await eventually(async () => (await http('POST', `${api}/reply`, { text })).status === 200, 10_000, 'agent reply') },
+    typing: async (on: boolean) => { await http('POST', `${api}/typing`, { action: on ? 'isTypingOn' : 'isTypingOff' }) },
+    end: async () => { await http('POST', `${api}/end`) },
+    messages: async (): Promise<any[]> => (await http('GET', api)).body.messages // intentional any: console JSON
+  }
+}
+
+/** A brand's page on its own origin, embedding the widget as the README says. */
+export async function brandPage (t: Test, hubUrl: string, lang = 'en'): Promise<string> {
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8')
+    res.end(`<!doctype html><html lang="${lang}"><head><title>Savanna news</title></head><body><main><h1>Savanna news</h1>` +
+      `<p>The river is high this week.</p></main><script src="${hubUrl}${WH}/widget.js" async></script></body></html>`)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
+  return `http://localhost:${(server.address() as AddressInfo).port}/`
+}
+
+/** The chat iframe the embed put on a brand's page (in a closed shadow root: found among the page's frames). */
+export async function chatFrame (page: Page): Promise<Frame> {
+  return await eventually(() => page.frames().find(f => f.url().includes(`${WH}/?embed=1`)), 10_000, 'the chat iframe')
 }

@@ -17,6 +17,15 @@ export function customerAndThreadCases (t: Test, open: OpenPort<ConversationsPor
     t.equal(await s.getCustomer('ch-2', 'c1'), undefined, 'customers are per channel')
   })
 
+  t.test('upsertCustomer keeps the customer\'s language, and an upsert without one clears it (like avatar)', async t => {
+    const s = await fresh(t, open)
+    t.equal((await s.upsertCustomer({ channelId: 'ch-1', customerId: 'c1', name: 'Ann', locale: 'ar' })).locale, 'ar')
+    t.equal((await s.getCustomer('ch-1', 'c1'))?.locale, 'ar', 'read back')
+    t.equal((await s.upsertCustomer({ channelId: 'ch-1', customerId: 'c1', name: 'Ann', locale: 'fr' })).locale, 'fr', 'changed')
+    t.equal((await s.upsertCustomer({ channelId: 'ch-1', customerId: 'c1', name: 'Ann' })).locale, undefined, 'cleared')
+    t.equal((await s.getCustomer('ch-1', 'c1'))?.locale, undefined)
+  })
+
   t.test('customers are kept per channel', async t => {
     const s = await fresh(t, open)
     await s.upsertCustomer({ channelId: 'ch-1', customerId: 'a', name: 'A' })

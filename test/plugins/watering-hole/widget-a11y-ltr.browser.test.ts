@@ -1,0 +1,7 @@
+import t from 'tap'
+import { auditEveryState } from './a11y.js'
+
+// Issue 18: axe-core in headless Chromium over every state, left to right (English), at desktop and phone size.
+t.test('English, left to right: no serious or critical WCAG 2.1 A/AA violation in any state', async t => {
+  await auditEveryState(t, 'en')
+})
