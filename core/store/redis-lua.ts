@@ -10,8 +10,9 @@ import { CONVERSATIONS_LUA } from './redis-lua-conversations.js'
 import { KEYS_DOCS_LUA } from './redis-lua-keys-docs.js'
 import { OUTBOX_LUA } from './redis-lua-outbox.js'
 import { TIMERS_LUA } from './redis-lua-timers.js'
+import { PRIVACY_LUA } from './redis-lua-privacy.js'
 
 /** Every script of the store, by name: the driver defines each as a command `byoc_<name>` (redis-keyspace.ts). */
-export const LUA = { ...CONVERSATIONS_LUA, ...OUTBOX_LUA, ...TIMERS_LUA, ...KEYS_DOCS_LUA } as const
+export const LUA = { ...CONVERSATIONS_LUA, ...OUTBOX_LUA, ...TIMERS_LUA, ...KEYS_DOCS_LUA, ...PRIVACY_LUA } as const
 
 export type LuaName = keyof typeof LUA

@@ -9,6 +9,7 @@ import { redisConversations } from './redis-conversations.js'
 import { redisOutbox } from './redis-outbox.js'
 import { redisTimers } from './redis-timers.js'
 import { redisDocuments, redisLeases, redisSigningKeys } from './redis-keys-docs.js'
+import { redisPrivacy } from './redis-privacy.js'
 import { portsBase } from './ports-base.js'
 import type { Store, StorePorts } from './types.js'
 
@@ -76,7 +77,7 @@ export class RedisStore extends portsBase<StorePorts>() implements Store {
     const ks = new RedisKeyspace(redis, hashTagged(keyPrefix), new ReplicaAck(redis as Redis, isCluster(redis) ? 0 : ackReplicas))
     super({
       ...redisConversations(ks), ...redisOutbox(ks), ...redisTimers(ks),
-      ...redisSigningKeys(ks), ...redisDocuments(ks), ...redisLeases(ks)
+      ...redisSigningKeys(ks), ...redisDocuments(ks), ...redisLeases(ks), ...redisPrivacy(ks)
     })
     this.ks = ks
     this.keyspace = ks.keyspace

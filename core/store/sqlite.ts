@@ -9,6 +9,7 @@ import { sqliteConversations } from './sqlite-conversations.js'
 import { sqliteOutbox } from './sqlite-outbox.js'
 import { sqliteTimers } from './sqlite-timers.js'
 import { sqliteDocuments, sqliteLeases, sqliteSigningKeys } from './sqlite-keys-docs.js'
+import { sqlitePrivacy } from './sqlite-privacy.js'
 import { portsBase } from './ports-base.js'
 import type { Store, StorePorts } from './types.js'
 
@@ -40,7 +41,7 @@ export class SqliteStore extends portsBase<StorePorts>() implements Store {
     const sql = new SqliteSql(db)
     super({
       ...sqliteConversations(sql), ...sqliteOutbox(sql), ...sqliteTimers(sql),
-      ...sqliteSigningKeys(sql), ...sqliteDocuments(sql), ...sqliteLeases(sql)
+      ...sqliteSigningKeys(sql), ...sqliteDocuments(sql), ...sqliteLeases(sql), ...sqlitePrivacy(sql)
     })
     this.sql = sql
     if (path !== ':memory:') {
