@@ -30,4 +30,4 @@ export const Duration = (defaultValue: string, description?: string) =>
   durationMs({ default: defaultValue, description: `${description ?? 'duration'} (e.g. 500ms, 20s, 2m, 1h; a number is milliseconds)` })
 
 /** A duration with no default (an override that falls through when unset); loaded as milliseconds. */
-export const OptionalDuration = () => Type.Optional(durationMs({}))
+export const OptionalDuration = (description?: string) => Type.Optional(durationMs(description !== undefined ? { description } : {}))

@@ -172,6 +172,15 @@ const LogSchema = Type.Object({
   redactMessageText: Type.Boolean({ default: false })
 }, { additionalProperties: false, default: {} })
 
+const PrivacySchema = Type.Object({
+  retention: OptionalDuration('how long the hub keeps a conversation after its last activity once it is closed, and delivered jobs, customers no conversation refers to, and idempotency keys (e.g. 30d). Unset: off, the hub keeps them until erased (docs/privacy.md)'),
+  retentionInterval: Duration('1h', 'how often the retention job runs (one instance at a time)')
+}, { additionalProperties: false, default: {} })
+
+const AdminSchema = Type.Object({
+  token: Type.Optional(Secret('bearer token of the admin API (/admin: dead letters, erasure, export, channel status); unset: the admin API is off and the CLI works on the store directly'))
+}, { additionalProperties: false, default: {} })
+
 export const ByocConfigSchema = Type.Object({
   server: ServerSchema,
   auth: AuthSchema,
@@ -182,7 +191,9 @@ export const ByocConfigSchema = Type.Object({
   channels: Type.Array(ChannelSchema, { default: [] }),
   delivery: DeliverySchema,
   metrics: MetricsSchema,
-  log: LogSchema
+  log: LogSchema,
+  privacy: PrivacySchema,
+  admin: AdminSchema
 }, { additionalProperties: false, $id: 'https://byoc-hub.dev/schema/config/1.json', title: 'byoc-hub configuration' })
 
 /** The config as written (YAML, or an object given to createHub), defaults applied: durations as '5s' or ms. */

@@ -24,6 +24,7 @@ import { routesStep } from './boot/routes.js'
 import { channelsStep } from './boot/channels.js'
 import { sandboxStep } from './boot/sandbox.js'
 import { backgroundStep } from './boot/background.js'
+import { privacyStep } from './boot/privacy.js'
 import { internalsStep } from './boot/internals.js'
 
 export type { HubInternals } from './boot/internals.js'
@@ -64,6 +65,7 @@ export async function buildApp (config: ByocConfig, opts: BuildOptions): Promise
   await app.register(routesStep)
   await app.register(channelsStep, { baseDir: opts.baseDir })
   await app.register(sandboxStep)
+  await app.register(privacyStep, { start: opts.background !== false })
   await app.register(backgroundStep, { start: opts.background !== false, timerIntervalMs: opts.timerIntervalMs })
   await app.register(internalsStep)
   return app

@@ -39,6 +39,10 @@ export const Errors = {
   RATE_LIMITED: coded('BYOC_ERR_RATE_LIMITED', 'Too many requests', 429),
   // Authentication of CXone calling the hub (and of Prometheus scraping /metrics)
   UNAUTHORIZED: coded('BYOC_ERR_UNAUTHORIZED', 'Missing, invalid or expired access token', 401),
+  // The admin API (/admin, behind admin.token)
+  ADMIN_UNAUTHORIZED: coded('BYOC_ERR_ADMIN_UNAUTHORIZED', 'Missing or wrong admin token (admin.token)', 401),
+  DEAD_LETTER_UNKNOWN: coded('BYOC_ERR_DEAD_LETTER_UNKNOWN', 'No dead letter with this job id', 404),
+  DEAD_LETTER_ERASED: coded('BYOC_ERR_DEAD_LETTER_ERASED', 'This dead letter was stopped by an erasure and holds nothing to deliver', 409),
   // Channels and threads
   CHANNEL_UNKNOWN: coded('BYOC_ERR_CHANNEL_UNKNOWN', 'Unknown channel', 404),
   THREAD_UNKNOWN: coded('BYOC_ERR_THREAD_UNKNOWN', 'Unknown thread', 404),

@@ -32,6 +32,8 @@ export interface KeeperOptions {
 // one collection pair per thread, so a conversation's copies are found and deleted with it
 const META = (threadId: string): string => `attachment-copies:${threadId}`
 const CONTENT = (threadId: string): string => `attachment-content:${threadId}`
+/** The two collections of one thread's copies: retention, erasure and export (core/privacy/) find them by these. */
+export const attachmentCollections = (threadId: string): { meta: string, content: string } => ({ meta: META(threadId), content: CONTENT(threadId) })
 
 /**
  * Agent attachments outlive DFO's signed URLs: the history and the platform get a hub URL (unguessable id), and at

@@ -13,7 +13,12 @@ Commands:
   channels list|create|delete [id]   manage DFO channels with the hub's own CXone credentials
   dead-letters list|replay [jobId|--all]   show or replay messages that exhausted their retries
   customers revoke-tokens <channel> <customer>   log one customer out everywhere (their tokens stop working)
+  customers erase <channel> <customerId>          forget a customer: messages, name, identity, copies, jobs (a report says what went)
+  customers export <channel> <customerId> [--out FILE]   everything held about a customer, as JSON (docs/privacy.md)
   create-plugin <name> [dir]    scaffold a channel plugin package (byoc-hub-plugin-<name>) that passes the contract kit
+
+With admin.token set, the customers erase and export commands go through the running hub's admin API
+($BYOC_HUB_URL, else the hub's own port on this machine); without it they work on the store directly.
 
 The config file is --config FILE, else $BYOC_CONFIG, else config/byoc-hub.yaml. A .env beside it is loaded
 first (variables already in the environment win).`
@@ -23,7 +28,7 @@ export async function main (argv: string[]): Promise<number> {
     args: argv, allowPositionals: true, strict: true,
     options: {
       config: { type: 'string', short: 'c' }, port: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      live: { type: 'boolean' }, dir: { type: 'string' }, force: { type: 'boolean' }
+      live: { type: 'boolean' }, dir: { type: 'string' }, force: { type: 'boolean' }, out: { type: 'string' }
     }
   })
   const [command, ...rest] = positionals
@@ -39,7 +44,7 @@ export async function main (argv: string[]): Promise<number> {
     case 'channels': return (await import('./channels.js')).channels(configPath, rest)
     case 'create-plugin': return (await import('./create-plugin.js')).createPlugin(rest)
     case 'dead-letters': return (await import('./dead-letters.js')).deadLetters(configPath, rest, values.all ?? false)
-    case 'customers': return (await import('./customers.js')).customers(configPath, rest)
+    case 'customers': return (await import('./customers.js')).customers(configPath, rest, { out: values.out })
     default:
       console.error(`Unknown command '${command}'.\n\n${USAGE}`)
       return 1

@@ -9,8 +9,8 @@ export const openApi = fp<{ config: ByocConfig }>(async (app, { config }) => {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'byoc-hub', version: '0.1.0', description: `CXone BYOC middleware. CXone-facing routes live under ${config.server.basePath}.` },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      tags: [{ name: 'cxone', description: 'Called by CXone' }, { name: 'channels', description: 'Called by platforms and widgets' }, { name: 'operations' }]
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, adminToken: { type: 'http', scheme: 'bearer', description: 'admin.token' } } },
+      tags: [{ name: 'cxone', description: 'Called by CXone' }, { name: 'channels', description: 'Called by platforms and widgets' }, { name: 'operations' }, { name: 'admin', description: 'Operators (admin.token): dead letters, erasure, export, channel status; absent when admin.token is unset' }]
     },
     hideUntagged: false
   })

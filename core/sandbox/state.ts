@@ -20,6 +20,9 @@ const C = {
   status: 'sandbox:message-status'
 } as const
 
+/** Where the emulator keeps its records: erasure (core/privacy/footprint.ts) finds a customer's by these. */
+export const SANDBOX_COLLECTIONS = C
+
 const FOREVER_MS = 10 * 365 * 24 * 3600_000
 /** how long "customer is typing" shows without a new isTypingOn (a lost isTypingOff must not stick) */
 const TYPING_SHOWN_MS = 30_000

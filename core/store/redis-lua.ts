@@ -11,8 +11,9 @@ import { INBOUND_LUA } from './redis-lua-inbound.js'
 import { KEYS_DOCS_LUA } from './redis-lua-keys-docs.js'
 import { OUTBOX_LUA } from './redis-lua-outbox.js'
 import { TIMERS_LUA } from './redis-lua-timers.js'
+import { PRIVACY_LUA } from './redis-lua-privacy.js'
 
 /** Every script of the store, by name: the driver defines each as a command `byoc_<name>` (redis-keyspace.ts). */
-export const LUA = { ...CONVERSATIONS_LUA, ...INBOUND_LUA, ...OUTBOX_LUA, ...TIMERS_LUA, ...KEYS_DOCS_LUA } as const
+export const LUA = { ...CONVERSATIONS_LUA, ...INBOUND_LUA, ...OUTBOX_LUA, ...TIMERS_LUA, ...KEYS_DOCS_LUA, ...PRIVACY_LUA } as const
 
 export type LuaName = keyof typeof LUA

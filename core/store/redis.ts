@@ -10,6 +10,7 @@ import { redisInbound } from './redis-inbound.js'
 import { redisOutbox } from './redis-outbox.js'
 import { redisTimers } from './redis-timers.js'
 import { redisDocuments, redisLeases, redisSigningKeys } from './redis-keys-docs.js'
+import { redisPrivacy } from './redis-privacy.js'
 import { portsBase } from './ports-base.js'
 import type { Store, StorePorts } from './types.js'
 
@@ -77,7 +78,7 @@ export class RedisStore extends portsBase<StorePorts>() implements Store {
     const ks = new RedisKeyspace(redis, hashTagged(keyPrefix), new ReplicaAck(redis as Redis, isCluster(redis) ? 0 : ackReplicas))
     super({
       ...redisConversations(ks), ...redisInbound(ks), ...redisOutbox(ks), ...redisTimers(ks),
-      ...redisSigningKeys(ks), ...redisDocuments(ks), ...redisLeases(ks)
+      ...redisSigningKeys(ks), ...redisDocuments(ks), ...redisLeases(ks), ...redisPrivacy(ks)
     })
     this.ks = ks
     this.keyspace = ks.keyspace

@@ -10,6 +10,7 @@ import { sqliteInbound } from './sqlite-inbound.js'
 import { sqliteOutbox } from './sqlite-outbox.js'
 import { sqliteTimers } from './sqlite-timers.js'
 import { sqliteDocuments, sqliteLeases, sqliteSigningKeys } from './sqlite-keys-docs.js'
+import { sqlitePrivacy } from './sqlite-privacy.js'
 import { portsBase } from './ports-base.js'
 import type { Store, StorePorts } from './types.js'
 
@@ -58,7 +59,7 @@ export class SqliteStore extends portsBase<StorePorts>() implements Store {
     const sql = new SqliteSql(db)
     super(groupCommitted(sql, {
       ...sqliteConversations(sql), ...sqliteInbound(sql), ...sqliteOutbox(sql), ...sqliteTimers(sql),
-      ...sqliteSigningKeys(sql), ...sqliteDocuments(sql), ...sqliteLeases(sql)
+      ...sqliteSigningKeys(sql), ...sqliteDocuments(sql), ...sqliteLeases(sql), ...sqlitePrivacy(sql)
     }))
     this.sql = sql
     if (path !== ':memory:') {

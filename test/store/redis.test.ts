@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { RedisStore } from '../../core/store/redis.js'
 import { runSharedStoreConformance, runStoreConformance } from './conformance/index.js'
+import { privacyConformance } from './conformance/privacy.js'
+import type { Store } from '../../core/store/types.js'
 import { redisUrl, freshPrefix as freshRedisPrefix } from './redis-server.js'
 
 const url = await redisUrl()
@@ -17,6 +19,23 @@ await runSharedStoreConformance(t, 'redis, two instances on one prefix', async t
   const prefix = freshPrefix(t)
   return [await RedisStore.connect(url, prefix), await RedisStore.connect(url, prefix)]
 })
+
+/** Every key of the store's keyspace with its value, as text: the privacy suite greps it for an erased customer. */
+async function keyspaceBytes (s: Store): Promise<string> {
+  const keyspace = (s as RedisStore).keyspace
+  const out: string[] = []
+  for (const key of await admin.keys(keyspace.replace(/[*?[\]\\]/g, c => '\\' + c) + '*')) {
+    const read: Record<string, () => Promise<unknown>> = {
+      string: () => admin.get(key), hash: () => admin.hgetall(key), zset: () => admin.zrange(key, 0, -1, 'WITHSCORES'),
+      set: () => admin.smembers(key), list: () => admin.lrange(key, 0, -1)
+    }
+    const type = await admin.type(key)
+    const value = await (read[type] ?? (async () => `(${type})`))()
+    out.push(key, JSON.stringify(value))
+  }
+  return out.join('\n')
+}
+t.test('privacy', async t => privacyConformance(t, async t => RedisStore.connect(url, freshPrefix(t)), keyspaceBytes))
 
 t.test('teardown leaves no keys behind and prefixes isolate stores', async t => {
   const prefix = `byoc-test:${randomBytes(6).toString('hex')}:`
