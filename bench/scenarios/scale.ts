@@ -39,10 +39,11 @@ export async function scale (ctx: Ctx, driver: 'sqlite' | 'redis' = 'sqlite'): P
   const side = async (name: 'hub' | 'baseline', url: string, call: <T>(cmd: string, a?: unknown) => Promise<T>, connect: (pool: WidgetPool, n: number) => Promise<Widget>, timers: <T>(cmd: string, a?: unknown) => Promise<T>, countWidgets: boolean): Promise<Side> => {
     // warm up first (JIT, heap spaces, SQLite cache, connections), so the memory delta is what conversations retain
     const warm = Math.min(500, conversations / 10)
+    // watching from before the warm-up: those conversations' timers fall due with the rest and are counted
+    await timers('timers:watch', { timeoutMs: timeoutS * 1000, countdownMs: countdownS * 1000 })
     await sendAll(url, warm, 32, i => inbound(conversations + i))
     ctx.log(`scale (${name}): opening ${conversations} conversations`)
     const before = await call<Mem>('memory')
-    await timers('timers:watch', { timeoutMs: timeoutS * 1000, countdownMs: countdownS * 1000 })
     await call('lag:start')
     const opened = await sendAll(url, conversations, 32, inbound)
     if (name === 'hub') await drained(hub)

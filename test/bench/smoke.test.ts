@@ -9,12 +9,16 @@ import { ROOT } from '../helper.js'
  * checkout's built hub only) must finish and write a table with a row per scenario and a verdict on every target.
  * No figure is judged here: timing belongs to `npm run bench`, on a quiet machine.
  */
+// the whole harness starts about a dozen hubs one after another: more than the suite's 180 s per file on a busy box
+t.setTimeout(900_000)
+
 t.test('bench smoke run: every scenario runs and reports', { timeout: 900_000 }, async t => {
   const dir = t.testdir()
   const out = join(dir, 'RESULTS.smoke.md')
   const child = spawn(process.execPath, ['--import=@isaacs/ts-node-temp-fork-for-pr-2009/import', 'bench/run.ts', '--smoke', '--before=none', '--log=warn', `--out=${out}`], {
     cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' }, stdio: ['ignore', 'pipe', 'pipe']
   })
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGTERM') })
   let output = ''
   child.stdout.on('data', (d: Buffer) => { output += d.toString() })
   child.stderr.on('data', (d: Buffer) => { output += d.toString() })
