@@ -10,7 +10,7 @@ function step (customerId: string, threadId: string, messageId: string, extra: P
     threadId,
     rule: 'named',
     blockAfterAgentClose: true,
-    message: newMessage(threadId, messageId),
+    message: newMessage(threadId, messageId, { createdAt: 500_000 }),
     job: { kind: 'dfo.createMessage', orderKey: `dfo:ch-1:${threadId}`, dedupeKey: `dfo-msg:ch-1:${messageId}`, payload: { messageId } },
     now: 1_000_000,
     ...extra
