@@ -4,7 +4,7 @@ import type { DfoClient } from '../cxone/dfo-types.js'
 import { DfoError } from '../cxone/dfo-types.js'
 import type { CxoneInboundMessage, ChannelSignal } from '../plugin-api/index.js'
 import { JobFailure, type JobHandler } from '../delivery/outbox-worker.js'
-import type { ConversationService } from './service.js'
+import { showsSignal, type ConversationService } from './service.js'
 import { toCxoneOutbound } from './timeline.js'
 import { splitText } from './split-text.js'
 import { Jobs } from './job-kinds.js'
@@ -39,7 +39,8 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
         const result = await dfo.createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
         const contactId = result.consumerContact?.id
         await store.touchThread(channel.id, message.threadId, message.createdAt, contactId !== undefined ? String(contactId) : undefined)
-        if (await store.setMessageStatus(channel.id, messageId, 'sent') && message.direction === 'inbound') {
+        // the tick goes only to a platform that shows it: for the others, no thread read per delivered message
+        if (await store.setMessageStatus(channel.id, messageId, 'sent') && message.direction === 'inbound' && showsSignal(channel, { type: 'message-status' })) {
           // the customer's tick: CXone has the message (the hub's own lines have no tick)
           const thread = await store.getThread(channel.id, message.threadId)
           if (thread) await conversations.signal(channel, { type: 'message-status', threadId: thread.threadId, customerId: thread.customerId, messageId, status: 'delivered' }, false)

@@ -51,7 +51,7 @@ const signalJob = (channel: ChannelRuntime, signal: ChannelSignal): NewJob =>
   ({ kind: Jobs.PLATFORM_SIGNAL, orderKey: `platform:${channel.id}:${signal.threadId}`, payload: { channelId: channel.id, signal } })
 
 /** Ephemeral signals a platform has not declared it shows are dropped here, not sent for the plugin to ignore. */
-function showsSignal (channel: ChannelRuntime, signal: ChannelSignal): boolean {
+export function showsSignal (channel: ChannelRuntime, signal: Pick<ChannelSignal, 'type'>): boolean {
   if (signal.type === 'typing') return channel.capabilities.typingIndicators
   if (signal.type === 'message-status') return channel.capabilities.messageStatus === true
   return true

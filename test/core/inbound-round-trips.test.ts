@@ -25,7 +25,7 @@ t.test('an inbound message is one Redis round trip (one storeInbound script), ra
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())
   const url = `${app[kHub].selfUrl()}/channels/recorder/inbound`
-  const post = (body: Record<string, string>) => http('POST', url, body)
+  const post = (body: Record<string, string | undefined>) => http('POST', url, body)
 
   // warm-up: the scripts loaded on this connection, the rate limiter's first lease, a customer with a thread
   t.equal((await post({ customerId: 'otter', messageId: 'warm-1', text: 'hi' })).status, 202)

@@ -6,6 +6,7 @@ import { outboxSettleConformance } from './outbox-settle.js'
 import { sharedTimersConformance, timersConformance } from './timers.js'
 import { signingKeysConformance } from './keys.js'
 import { documentsConformance } from './documents.js'
+import { inboundConformance, sharedInboundConformance } from './inbound.js'
 import { leasesConformance, sharedLeasesConformance } from './leases.js'
 import type { Store } from '../../../core/store/types.js'
 
@@ -21,6 +22,7 @@ export type OpenStorePair = OpenPair<Store>
 export function runStoreConformance (t: Test, name: string, open: OpenStore): Promise<void> {
   return t.test(`store conformance: ${name}`, async t => {
     t.test('conversations port', async t => { conversationsConformance(t, open) })
+    t.test('inbound step', async t => { inboundConformance(t, open) })
     t.test('outbox port', async t => { outboxConformance(t, open) })
     t.test('outbox port: settleAndClaim', async t => { outboxSettleConformance(t, open) })
     t.test('timers port', async t => { timersConformance(t, open) })
@@ -41,6 +43,7 @@ export function runStoreConformance (t: Test, name: string, open: OpenStore): Pr
 export function runSharedStoreConformance (t: Test, name: string, openPair: OpenStorePair): Promise<void> {
   return t.test(`shared store conformance: ${name}`, async t => {
     t.test('conversations port', async t => { sharedConversationsConformance(t, openPair) })
+    t.test('inbound step', async t => { sharedInboundConformance(t, openPair) })
     t.test('outbox port', async t => { sharedOutboxConformance(t, openPair) })
     t.test('timers port', async t => { sharedTimersConformance(t, openPair) })
     t.test('leases port', async t => { sharedLeasesConformance(t, openPair) })
