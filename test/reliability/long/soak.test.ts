@@ -102,7 +102,10 @@ t.test('L-5: soak: 100 msg/s with idle timers ending conversations; flat memory,
   const liveEnd = liveFloor(lastFrom, SECONDS * 1000 + 1)
   // 3 MB: the AbortSignal.any leak of issue 14 (~120 B per job) grew it 43.6 -> 48.5 MB in 300 s; fixed, 40.3 -> 37.6
   t.ok(liveEnd - liveWarm <= 3, `JS heap after full GC ${liveWarm.toFixed(1)} MB in minute 2 -> ${liveEnd.toFixed(1)} MB in the last minute (<= 3 MB growth; ${fullGcs.length} mark-compacts)`)
-  t.ok(end - warm <= 40, `RSS ${warm.toFixed(0)} MB after warm-up -> ${end.toFixed(0)} MB at the end (<= 40 MB, SQLite's cache included)`)
+  const rssFigure = `RSS ${warm.toFixed(0)} MB after warm-up -> ${end.toFixed(0)} MB at the end (<= 40 MB, SQLite's cache included)`
+  // a heap snapshot leaves ~116 MB of malloc memory in the hub that glibc keeps (docs/memory.md): RSS is only reported then
+  if (SNAPSHOT_DIR === undefined) t.ok(end - warm <= 40, rssFigure)
+  else t.comment(`${rssFigure}: not judged, heap snapshots were taken`)
   const report = await checkInvariants({ accepted: rig.accepted, creates: rig.cxone.creates(), store: rig.store, endedThreads: [...threads], closes: closes() })
   t.same(report.breaches.slice(0, 5), [])
   t.equal(await rig.store.countTimers(), 0, 'no timer left behind')
