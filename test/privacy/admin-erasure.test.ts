@@ -6,6 +6,9 @@ import { eventually, http, startHub, type StartedHub } from '../helper.js'
 import { identify, WidgetClient } from '../plugins/watering-hole/ws-client.js'
 import { customers } from '../../core/cli/customers.js'
 import { recordsOfExport } from '../../core/privacy/export.js'
+import { Redis } from 'ioredis'
+import { RedisStore } from '../../core/store/redis.js'
+import { freshPrefix, redisUrl } from '../store/redis-server.js'
 
 // Issue 19, privacy: erasure and export through the admin API and the CLI, on a hub with its CXone sandbox.
 
@@ -156,4 +159,35 @@ t.test('without admin.token the CLI works on the store directly', async t => {
   t.equal(await hub.store.getCustomer('watering-hole', me.customerId), undefined)
   t.equal(await hello(t, hub, me.token), 'refused', 'the running hub refuses the identity the CLI erased')
   t.equal(await customers(config, ['erase', 'watering-hole']), 1, 'usage')
+})
+
+t.test('on Redis: erasure through the admin API leaves no key or value naming the customer, and the identity is refused', async t => {
+  const url = await redisUrl()
+  const probe = new Redis(url)
+  t.teardown(() => probe.quit())
+  const store = await RedisStore.connect(url, freshPrefix(t, probe))
+  t.teardown(() => store.close())
+  const hub = await startHub(t, { admin: { token: ADMIN } }, { store })
+  const name = `Rita ${randomUUID()}`
+  const text = `redis secret ${randomUUID()}`
+  const me = await chatted(t, hub, name, text)
+  await chatted(t, hub, 'Leo Bystander', 'I stay')
+  const keyspace = async (): Promise<string> => {
+    const out: string[] = []
+    for (const key of await probe.keys(store.keyspace.replace(/[*?[\]\\]/g, c => '\\' + c) + '*')) {
+      const type = await probe.type(key)
+      const value = type === 'hash' ? await probe.hgetall(key) : type === 'string' ? await probe.get(key) : type === 'zset' ? await probe.zrange(key, 0, -1) : type === 'set' ? await probe.smembers(key) : type
+      out.push(key, JSON.stringify(value))
+    }
+    return out.join('\n')
+  }
+  for (const needle of [me.customerId, name, text]) t.ok((await keyspace()).includes(needle), `the keyspace holds '${needle}' before`)
+  const res = await http('POST', `${hub.url}/admin/customers/erase`, { channelId: 'watering-hole', customerId: me.customerId }, admin())
+  t.equal(res.status, 200)
+  t.match(res.body, { removed: { customer: 1, threads: 1 }, identityRevoked: true, store: { driver: 'redis' } })
+  t.ok(res.body.removed.emulatorRecords > 0, 'the emulator\'s records went too')
+  const after = await keyspace()
+  for (const needle of [me.customerId, name, text]) t.notOk(after.includes(needle), `no key or value holds '${needle}'`)
+  t.ok(after.includes('Leo Bystander'))
+  t.equal(await hello(t, hub, me.token), 'refused', 'the erased customer\'s identity is refused')
 })
