@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { eventually, http, startHub, type StartedHub } from '../helper.js'
 import { identify, WidgetClient } from '../plugins/watering-hole/ws-client.js'
 import { customers } from '../../core/cli/customers.js'
+import { deadLetters } from '../../core/cli/dead-letters.js'
 import { recordsOfExport } from '../../core/privacy/export.js'
 import { Redis } from 'ioredis'
 import { RedisStore } from '../../core/store/redis.js'
@@ -122,6 +123,16 @@ t.test('erasure through the CLI and the running hub: no trace in the SQLite file
   t.notOk((await hub.store.listDocs<{ customerId?: string }>('sandbox:threads')).some(th => th.customerId === victim.customerId), 'the emulator\'s records went too')
 
   // dead letters: the erased job is listed with reason erased and cannot be replayed; an ordinary one can
+  const printed: string[] = []
+  const [log2, err2] = [console.log, console.error]
+  console.log = (...args: unknown[]) => { printed.push(args.join(' ')) }
+  console.error = (...args: unknown[]) => { printed.push(args.join(' ')) }
+  try {
+    t.equal(await deadLetters(config, ['list'], false), 0)
+    t.equal(await deadLetters(config, ['replay', String(held.jobId)], false), 1, 'the CLI (through the hub) refuses to replay it')
+  } finally { console.log = log2; console.error = err2 }
+  t.match(printed.join('\n'), new RegExp(`${held.jobId}\tplatform.deliver\terased:${held.jobId}\t.*\terased`))
+  t.match(printed.join('\n'), 'stopped by an erasure')
   const listed = await http('GET', `${hub.url}/admin/dead-letters`, undefined, admin())
   t.match(listed.body.deadLetters, [{ jobId: String(held.jobId), kind: 'platform.deliver', reason: 'erased', orderKey: `erased:${held.jobId}` }])
   t.notMatch(JSON.stringify(listed.body), victim.customerId)
