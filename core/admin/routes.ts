@@ -42,7 +42,7 @@ export async function adminRoutes (app: FastifyInstance, o: AdminRoutesOptions):
 
   app.get<{ Querystring: Static<typeof ListQuerySchema> }>('/admin/dead-letters', {
     schema: { summary: 'Dead letters: jobs that exhausted their retries, or that an erasure stopped', tags: ['admin'], security, querystring: ListQuerySchema, response: { 200: Type.Object({ deadLetters: Type.Array(DeadLetterSchema) }), ...adminErrors } }
-  }, async (request) => ({ deadLetters: await listDeadLetters(store, request.query.limit) }))
+  }, async (request) => ({ deadLetters: await listDeadLetters(store, Number(request.query.limit ?? 1000)) }))
 
   app.post<{ Params: Static<typeof JobParamsSchema> }>('/admin/dead-letters/:jobId/replay', {
     schema: { summary: 'Replay one dead letter (back to pending, attempts reset)', tags: ['admin'], security, params: JobParamsSchema, response: { 200: Type.Object({ replayed: Type.Literal(true) }), ...adminErrors } }

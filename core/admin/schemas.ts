@@ -11,7 +11,8 @@ export const CustomerParamsSchema = Type.Object({
 }, { additionalProperties: false })
 
 export const JobParamsSchema = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 64 }) })
-export const ListQuerySchema = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }) })
+// query strings are text (the hub's validator does not coerce types): a number of 1 to 100,000 written as digits
+export const ListQuerySchema = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^(100000|[1-9][0-9]{0,4})$', description: 'at most this many (default 1000)' })) })
 
 export const DeadLetterSchema = Type.Object({
   jobId: Type.String(),

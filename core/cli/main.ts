@@ -17,7 +17,7 @@ Commands:
   customers export <channel> <customerId> [--out FILE]   everything held about a customer, as JSON (docs/privacy.md)
   create-plugin <name> [dir]    scaffold a channel plugin package (byoc-hub-plugin-<name>) that passes the contract kit
 
-With admin.token set, the customers erase and export commands go through the running hub's admin API
+With admin.token set, dead-letters and customers erase|export go through the running hub's admin API
 ($BYOC_HUB_URL, else the hub's own port on this machine); without it they work on the store directly.
 
 The config file is --config FILE, else $BYOC_CONFIG, else config/byoc-hub.yaml. A .env beside it is loaded

@@ -5,7 +5,11 @@ import { join } from 'node:path'
 import { eventually, http, startHub, type StartedHub } from '../helper.js'
 import { identify, WidgetClient } from '../plugins/watering-hole/ws-client.js'
 import { customers } from '../../core/cli/customers.js'
+import { deadLetters } from '../../core/cli/dead-letters.js'
 import { recordsOfExport } from '../../core/privacy/export.js'
+import { Redis } from 'ioredis'
+import { RedisStore } from '../../core/store/redis.js'
+import { freshPrefix, redisUrl } from '../store/redis-server.js'
 
 // Issue 19, privacy: erasure and export through the admin API and the CLI, on a hub with its CXone sandbox.
 
@@ -119,6 +123,16 @@ t.test('erasure through the CLI and the running hub: no trace in the SQLite file
   t.notOk((await hub.store.listDocs<{ customerId?: string }>('sandbox:threads')).some(th => th.customerId === victim.customerId), 'the emulator\'s records went too')
 
   // dead letters: the erased job is listed with reason erased and cannot be replayed; an ordinary one can
+  const printed: string[] = []
+  const [log2, err2] = [console.log, console.error]
+  console.log = (...args: unknown[]) => { printed.push(args.join(' ')) }
+  console.error = (...args: unknown[]) => { printed.push(args.join(' ')) }
+  try {
+    t.equal(await deadLetters(config, ['list'], false), 0)
+    t.equal(await deadLetters(config, ['replay', String(held.jobId)], false), 1, 'the CLI (through the hub) refuses to replay it')
+  } finally { console.log = log2; console.error = err2 }
+  t.match(printed.join('\n'), new RegExp(`${held.jobId}\tplatform.deliver\terased:${held.jobId}\t.*\terased`))
+  t.match(printed.join('\n'), 'stopped by an erasure')
   const listed = await http('GET', `${hub.url}/admin/dead-letters`, undefined, admin())
   t.match(listed.body.deadLetters, [{ jobId: String(held.jobId), kind: 'platform.deliver', reason: 'erased', orderKey: `erased:${held.jobId}` }])
   t.notMatch(JSON.stringify(listed.body), victim.customerId)
@@ -156,4 +170,35 @@ t.test('without admin.token the CLI works on the store directly', async t => {
   t.equal(await hub.store.getCustomer('watering-hole', me.customerId), undefined)
   t.equal(await hello(t, hub, me.token), 'refused', 'the running hub refuses the identity the CLI erased')
   t.equal(await customers(config, ['erase', 'watering-hole']), 1, 'usage')
+})
+
+t.test('on Redis: erasure through the admin API leaves no key or value naming the customer, and the identity is refused', async t => {
+  const url = await redisUrl()
+  const probe = new Redis(url)
+  t.teardown(() => probe.quit())
+  const store = await RedisStore.connect(url, freshPrefix(t, probe))
+  t.teardown(() => store.close())
+  const hub = await startHub(t, { admin: { token: ADMIN } }, { store })
+  const name = `Rita ${randomUUID()}`
+  const text = `redis secret ${randomUUID()}`
+  const me = await chatted(t, hub, name, text)
+  await chatted(t, hub, 'Leo Bystander', 'I stay')
+  const keyspace = async (): Promise<string> => {
+    const out: string[] = []
+    for (const key of await probe.keys(store.keyspace.replace(/[*?[\]\\]/g, c => '\\' + c) + '*')) {
+      const type = await probe.type(key)
+      const value = type === 'hash' ? await probe.hgetall(key) : type === 'string' ? await probe.get(key) : type === 'zset' ? await probe.zrange(key, 0, -1) : type === 'set' ? await probe.smembers(key) : type
+      out.push(key, JSON.stringify(value))
+    }
+    return out.join('\n')
+  }
+  for (const needle of [me.customerId, name, text]) t.ok((await keyspace()).includes(needle), `the keyspace holds '${needle}' before`)
+  const res = await http('POST', `${hub.url}/admin/customers/erase`, { channelId: 'watering-hole', customerId: me.customerId }, admin())
+  t.equal(res.status, 200)
+  t.match(res.body, { removed: { customer: 1, threads: 1 }, identityRevoked: true, store: { driver: 'redis' } })
+  t.ok(res.body.removed.emulatorRecords > 0, 'the emulator\'s records went too')
+  const after = await keyspace()
+  for (const needle of [me.customerId, name, text]) t.notOk(after.includes(needle), `no key or value holds '${needle}'`)
+  t.ok(after.includes('Leo Bystander'))
+  t.equal(await hello(t, hub, me.token), 'refused', 'the erased customer\'s identity is refused')
 })
