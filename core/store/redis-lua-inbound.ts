@@ -41,7 +41,16 @@ end
 if isNew then createThread(P, ch, cu, tid, now, now, custPair, tkey) end
 if ARGV[10] == '1' then
   redis.call('HSETNX', P .. 'cust-at:' .. ch, cu, now)
-  redis.call('HSET', P .. 'cust:' .. ch, cu, ARGV[11])
+  -- a webhook's step knows name and avatar only: the language the customer's widget reported stays (as on SQLite)
+  local doc, was = ARGV[11], redis.call('HGET', P .. 'cust:' .. ch, cu)
+  if was then
+    local before = cjson.decode(was)
+    if before.locale ~= nil then
+      local after = cjson.decode(doc)
+      if after.locale == nil then after.locale = before.locale; doc = cjson.encode(after) end
+    end
+  end
+  redis.call('HSET', P .. 'cust:' .. ch, cu, doc)
   redis.call('SADD', P .. 'cust-channels', ch)
 end
 -- the job is (re-)offered on a repeat too: its dedupeKey keeps it single

@@ -96,6 +96,7 @@ export function sqlitePrivacy (sql: SqliteSql): PrivacyPort {
     async scrub (): Promise<ScrubResult> {
       if (db.memory) return { walCheckpointed: true }
       for (let i = 0; i < CHECKPOINT_TRIES; i++) {
+        sql.flush() // a group-commit turn left open on this connection would keep the checkpoint from truncating
         const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number, log: number, checkpointed: number }>
         if (r !== undefined && r.busy === 0) return { walCheckpointed: true }
         await new Promise(resolve => setTimeout(resolve, 50))

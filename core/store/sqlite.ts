@@ -25,6 +25,12 @@ function openDatabase (path: string): Database.Database {
   return db
 }
 
+/**
+ * Port methods the turns leave alone: `records` hands out batches as it reads them (an async iterable, not one
+ * answer), and `scrub` checkpoints the WAL, which no open transaction may hold (it commits the open turn itself).
+ */
+const OUTSIDE_TURNS = new Set(['records', 'scrub'])
+
 /** Port methods that only read: they run outside any transaction unless a turn's writes are still uncommitted. */
 const READS = /^(get|list|find|count|recall|outboxStats$)/
 
@@ -35,9 +41,11 @@ const READS = /^(get|list|find|count|recall|outboxStats$)/
 function groupCommitted (sql: SqliteSql, ports: StorePorts): StorePorts {
   const wrapped: Record<string, unknown> = {}
   for (const [name, method] of Object.entries(ports) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    wrapped[name] = READS.test(name)
-      ? (...args: unknown[]) => sql.read(() => method(...args))
-      : (...args: unknown[]) => sql.write(() => method(...args))
+    wrapped[name] = OUTSIDE_TURNS.has(name)
+      ? method
+      : READS.test(name)
+        ? (...args: unknown[]) => sql.read(() => method(...args))
+        : (...args: unknown[]) => sql.write(() => method(...args))
   }
   return wrapped as unknown as StorePorts
 }

@@ -39,6 +39,13 @@ export function inboundConformance (t: Test, open: OpenPort<Store>): void {
     t.equal((await s.getThread('ch-1', 'th-1'))?.lastActivityAt, 1_000_000, "a new message moves the thread's activity to now")
   })
 
+  t.test("a step's customer (name, avatar) keeps the language the customer's widget reported", async t => {
+    const s = await fresh(t, open)
+    await s.upsertCustomer({ channelId: 'ch-1', customerId: 'c1', name: 'Ann', locale: 'fr' })
+    await s.storeInbound(step('c1', 'th-1', 'm1', { rule: 'current', customer: { name: 'Ann B' } }))
+    t.match(await s.getCustomer('ch-1', 'c1'), { name: 'Ann B', locale: 'fr' })
+  })
+
   t.test("rule 'current': another current thread, or a taken id, changes nothing", async t => {
     const s = await fresh(t, open)
     await s.openThread('ch-1', 'c1', 'th-1')
