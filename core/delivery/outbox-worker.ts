@@ -94,7 +94,7 @@ export class OutboxWorker {
   /**
    * One store call per tick: the outcomes of the jobs finished since the last tick, and the claim of as many jobs
    * as there are free slots. A job's completion (and the message status it set) is recorded one tick after it
-   * finished, before the next job of its orderKey can be claimed (the same call completes, then claims).
+   * finished; the next job of its orderKey becomes claimable then, by the next tick of any instance.
    */
   private async tick (): Promise<void> {
     if (this.running || this.stopped) return
@@ -118,7 +118,8 @@ export class OutboxWorker {
       this.opts.log.warn({ err, outcomes: settled.length }, 'outbox claim failed; will retry')
     } finally {
       this.running = false
-      const soon = this.again || claimed > 0 || this.settled.length > 0
+      // after a completion, claim again at once: the job it unblocked is due
+      const soon = this.again || claimed > 0 || settled.length > 0 || this.settled.length > 0
       this.again = false
       this.schedule(soon ? 0 : this.opts.pollMs ?? 200)
     }

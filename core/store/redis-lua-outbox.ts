@@ -134,6 +134,9 @@ return claim(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])`,
   // error, counted (1 | 0), message key ('' = no status) and the message status
   settleAndClaim: JOB_FUNCTIONS + SETTLE + CLAIM + `
 local P, owner = KEYS[1], ARGV[1]
+-- claim first: a head its completion unblocks goes to whichever instance claims next, not always to this one
+local claimed = {}
+if tonumber(ARGV[2]) > 0 then claimed = claim(P, owner, ARGV[2], ARGV[3], ARGV[4]) end
 for i = 5, #ARGV, 7 do
   local id, what = ARGV[i], ARGV[i + 1]
   if what == 'done' then
@@ -145,8 +148,7 @@ for i = 5, #ARGV, 7 do
     bury(P, id, owner, ARGV[i + 3])
   end
 end
-if tonumber(ARGV[2]) <= 0 then return {} end
-return claim(P, owner, ARGV[2], ARGV[3], ARGV[4])`,
+return claimed`,
 
   // KEYS: P; ARGV: jobId, owner
   completeJob: JOB_FUNCTIONS + SETTLE + `

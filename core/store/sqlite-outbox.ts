@@ -81,8 +81,10 @@ export function sqliteOutbox (sql: SqliteSql): OutboxPort {
 
     async settleAndClaim (owner: string, outcomes: readonly JobOutcome[], limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
       return sql.tx(() => {
+        // claim first: a head its completion unblocks goes to whichever instance claims next, not always to this one
+        const jobs = limit > 0 ? claim(owner, limit, leaseMs, now) : []
         for (const o of outcomes) settle(o, owner)
-        return limit > 0 ? claim(owner, limit, leaseMs, now) : []
+        return jobs
       })
     },
 

@@ -64,7 +64,9 @@ export interface OutboxPort {
   /**
    * One worker tick in one store call (one transaction, one Lua script): records the outcomes of the jobs that
    * finished since the last tick (only where `owner` still holds the lease, as the single calls do; a message
-   * status is set either way, it only moves forward), then claims up to `limit` jobs as claimJobs does.
+   * status is set either way, it only moves forward), and claims up to `limit` jobs as claimJobs does. The claim
+   * comes first: the next job of a key completed here is left to the next claim of any instance (a newcomer gets
+   * work at once instead of the completing instance keeping every conversation it has served).
    */
   settleAndClaim (owner: string, outcomes: readonly JobOutcome[], limit: number, leaseMs: number, now?: number): Promise<Job[]>
   /**

@@ -9,7 +9,7 @@ const byId = async (s: Store, jobId: Job['jobId']): Promise<Job | undefined> =>
 /**
  * settleAndClaim: one worker tick in one store call. It must record outcomes exactly as completeJob, retryJob and
  * buryJob do (owner only, per-key order, attempts counted or not), set a finished job's message status forward
- * only, and then claim as claimJobs does: the next job of a key completed in the same call is claimable at once.
+ * only, and claim as claimJobs does, before the outcomes: a key's next job is left to the next claim.
  */
 export function outboxSettleConformance (t: Test, open: OpenStore): void {
   t.test('settleAndClaim completes, retries and buries, then claims the next head of each key', async t => {
@@ -28,12 +28,15 @@ export function outboxSettleConformance (t: Test, open: OpenStore): void {
       { jobId: c1.jobId, outcome: 'retry', runAt: now + 5_000, error: 'later', countAttempt: true },
       { jobId: d1.jobId, outcome: 'retry', runAt: now + 5_000, error: 'deferred', countAttempt: false }
     ], 10, 60_000, now + 1)
-    t.same(ids(next).sort(), [a2.jobId, b2.jobId].sort(), 'the heads after a completion and a burial, in the same call')
+    t.same(ids(next), [], 'the claim comes before the outcomes: nothing was free before them')
+    t.same(ids(await s.settleAndClaim('w', [], 10, 60_000, now + 2)).sort(), [a2.jobId, b2.jobId].sort(), 'the heads a completion and a burial unblocked')
     t.match(await byId(s, a1.jobId), { state: 'done' })
     t.match(await byId(s, b1.jobId), { state: 'dead', attempts: 1, lastError: 'gone' })
     t.match(await byId(s, c1.jobId), { state: 'pending', attempts: 1, lastError: 'later', runAt: now + 5_000 })
     t.match(await byId(s, d1.jobId), { state: 'pending', attempts: 0, lastError: 'deferred' })
     t.same(ids(await s.settleAndClaim('w', [], 10, 60_000, now + 5_000)).sort(), [c1.jobId, d1.jobId].sort(), 'the retries are due at runAt')
+    const taken = await s.settleAndClaim('w', [{ jobId: c1.jobId, outcome: 'done' }], 10, 60_000, now + 5_001)
+    t.same(ids(taken), [], 'c1 still leased when the claim ran: its key is not served twice')
   })
 
   t.test('settleAndClaim records only the lease owner\'s outcomes, and claims nothing with limit 0', async t => {
