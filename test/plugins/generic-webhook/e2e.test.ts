@@ -91,6 +91,8 @@ t.test('outbound: signed deliveries, retries until taken, typing and close', asy
   t.ok(verifySignature(secretKey(OUTBOUND_SECRET), id, String(delivered.headers['webhook-timestamp']), delivered.raw, String(delivered.headers['webhook-signature'])), 'signed with the outbound secret')
   t.notOk(verifySignature(secretKey(SECRET), id, String(delivered.headers['webhook-timestamp']), delivered.raw, String(delivered.headers['webhook-signature'])), 'not with the inbound one')
   t.match(delivered.json, { type: 'message', id, threadId, customerId: 'cust-o1', text: 'agent says hi', attachments: [], author: { name: String } })
+  // the worker records 'sent' with the job's completion, in its next store call after the platform answered
+  await eventually(async () => (await hub.store.getMessage(CH, id))?.status === 'sent', 10_000, "status 'sent'")
   t.equal((await hub.store.getMessage(CH, id))?.status, 'sent', 'the hub marks it sent once the platform took it')
 
   await http('POST', `${hub.sandboxUrl}/console/api/threads/${sbThread.id}/typing`, { action: 'isTypingOn' })

@@ -48,6 +48,8 @@ t.test('a French browser: the widget in French, and the idle prompt and end line
   const customerId = await eventually(async () => (await hub.store.listThreads({ channelId: 'watering-hole' }))[0]?.customerId, 10_000, 'thread')
   t.equal((await hub.store.getCustomer('watering-hole', customerId))?.locale, 'fr', 'the hub keeps the customer\'s language')
   const agent = await agentConsole(hub, customerId)
+  // the agent answers what reached CXone (the relay is asynchronous: under load the reply could otherwise come first)
+  await eventually(async () => (await agent.messages()).some(m => m.direction === 'inbound'), 10_000, 'the customer message in CXone')
   await agent.reply('Oui, elle vient de la source.')
   await page.getByRole('log').getByText('Oui, elle vient de la source.').waitFor({ timeout: 10_000 })
   await page.getByRole('alertdialog', { name: fr.stillThere }).waitFor({ timeout: 15_000 })
