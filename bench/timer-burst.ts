@@ -27,7 +27,7 @@ const { values } = parseArgs({ options: { timers: { type: 'string', default: '12
 const N = Number(values.timers)
 const SPREAD = Number(values.spread)
 const COUNTDOWN = 5000
-const LEAD = 4000 // the first warning falls due this long after the timers are set
+const LEAD = 20_000 // the first warning falls due this long after the first timer is set (setting 12,500 takes seconds)
 const ROOT = join(import.meta.dirname, '..')
 
 async function ownRedis (dir: string): Promise<{ url: string, stop: () => void }> {
