@@ -71,16 +71,19 @@ async function burst (driver: 'sqlite' | 'redis'): Promise<string> {
     const warningLate: number[] = []
     const closeLate: number[] = []
     const endsAt = new Map<string, number>()
+    const closed = new Set<string>()
     const signal = hub.conversations.signal.bind(hub.conversations)
-    hub.conversations.signal = async (channel, event, durable) => {
+    hub.conversations.signal = async (channel, event, durable, dedupeKey) => {
       const e = event as { type: string, threadId: string, endsAt?: number, reason?: string }
-      if (e.type === 'idle-warning' && e.endsAt !== undefined) {
+      // a firing that failed midway runs again (its signal deduped in the outbox): count each conversation once
+      if (e.type === 'idle-warning' && e.endsAt !== undefined && !endsAt.has(e.threadId)) {
         endsAt.set(e.threadId, e.endsAt)
         warningLate.push(e.endsAt - COUNTDOWN - dueAt.get(e.threadId)!)
-      } else if (e.type === 'thread-closed' && e.reason === 'idle') {
+      } else if (e.type === 'thread-closed' && e.reason === 'idle' && !closed.has(e.threadId)) {
+        closed.add(e.threadId)
         closeLate.push(Date.now() - endsAt.get(e.threadId)!)
       }
-      return signal(channel, event, durable)
+      return signal(channel, event, durable, dedupeKey)
     }
     // the conversations, then their timers (what the idle rule's arm writes), due evenly within SPREAD
     for (let i = 0; i < N; i++) {
