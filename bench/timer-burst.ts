@@ -67,6 +67,11 @@ async function burst (driver: 'sqlite' | 'redis'): Promise<string> {
     const app = await buildApp(config, { baseDir: ROOT })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const hub = app[kHub]
+    // ids of this run's own: CXone (one emulator for every driver) still holds the previous driver's threads, archived
+    // by their idle close; the same ids again had DFO refuse the warning lines (thread closed) and the hub close the
+    // conversations as CXone asked ('agent'), and the status poller's sweep close a batch of 50 before their warning
+    const ids = `${driver}-${Math.random().toString(36).slice(2, 6)}-`
+    const otherCloses = new Map<string, number>()
     const dueAt = new Map<string, number>()
     const warningLate: number[] = []
     const closeLate: number[] = []
@@ -82,20 +87,22 @@ async function burst (driver: 'sqlite' | 'redis'): Promise<string> {
       } else if (e.type === 'thread-closed' && e.reason === 'idle' && !closed.has(e.threadId)) {
         closed.add(e.threadId)
         closeLate.push(Date.now() - endsAt.get(e.threadId)!)
+      } else if (e.type === 'thread-closed') {
+        otherCloses.set(e.reason ?? '?', (otherCloses.get(e.reason ?? '?') ?? 0) + 1)
       }
       return signal(channel, event, durable, dedupeKey)
     }
     // the conversations, then their timers (what the idle rule's arm writes), due evenly within SPREAD
     for (let i = 0; i < N; i++) {
-      await hub.store.upsertCustomer({ channelId: 'watering-hole', customerId: `c-${i}`, name: `c-${i}` })
-      await hub.store.startThread('watering-hole', `c-${i}`, `th-${i}`)
+      await hub.store.upsertCustomer({ channelId: 'watering-hole', customerId: `${ids}c-${i}`, name: `c-${i}` })
+      await hub.store.startThread('watering-hole', `${ids}c-${i}`, `${ids}th-${i}`)
     }
     const setAt = Date.now()
     const first = setAt + LEAD
     for (let i = 0; i < N; i++) {
       const due = first + Math.floor(i * SPREAD / N)
-      dueAt.set(`th-${i}`, due)
-      await hub.store.setTimer({ key: idleKey('watering-hole', `th-${i}`), kind: 'idle-warning', dueAt: due, payload: { channelId: 'watering-hole', threadId: `th-${i}`, setAt } })
+      dueAt.set(`${ids}th-${i}`, due)
+      await hub.store.setTimer({ key: idleKey('watering-hole', `${ids}th-${i}`), kind: 'idle-warning', dueAt: due, payload: { channelId: 'watering-hole', threadId: `${ids}th-${i}`, setAt } })
     }
     if (Date.now() > first) throw new Error(`setting ${N} timers took past the first due time; raise LEAD`)
     const load = loadavg()[0]!.toFixed(1)
@@ -106,7 +113,7 @@ async function burst (driver: 'sqlite' | 'redis'): Promise<string> {
     await app.close()
     const w = percentiles(warningLate)
     const c = percentiles(closeLate)
-    return `${driver.padEnd(6)}  warnings ${w.count}/${N} p50 ${w.p50} p99 ${w.p99} max ${w.max} ms;  closes ${c.count}/${N} p50 ${c.p50} p99 ${c.p99} max ${c.max} ms;  load average ${load} -> ${loadavg()[0]!.toFixed(1)}`
+    return `${driver.padEnd(6)}  warnings ${w.count}/${N} p50 ${w.p50} p99 ${w.p99} max ${w.max} ms;  closes ${c.count}/${N} p50 ${c.p50} p99 ${c.p99} max ${c.max} ms;  load average ${load} -> ${loadavg()[0]!.toFixed(1)}${otherCloses.size > 0 ? `;  other closes ${JSON.stringify(Object.fromEntries(otherCloses))}` : ''}`
   } finally {
     redis?.stop()
     rmSync(dir, { recursive: true, force: true })
