@@ -24,11 +24,13 @@ export function redisTimers (ks: RedisKeyspace): TimersPort {
 
     async claimDueTimers (now: number, limit: number, leaseMs: number): Promise<TimerClaims> {
       const claim = now + leaseMs
-      const out = await ks.lua('claimDueTimers', now, limit, claim) as string[]
+      // scored half a millisecond short (redis-lua-timers.ts), written from here: Lua would print it with 14 digits
+      const out = await ks.lua('claimDueTimers', now, limit, claim - 0.5) as string[]
       const timers: ClaimedTimer[] = []
       for (let i = 0; i + 1 < out.length; i += 2) timers.push({ ...toTimer(out[i]!, out[i + 1]!), claim })
       const next = out[out.length - 1]
-      return { timers, nextDueAt: next ? Number(next) : undefined }
+      // a claim's score is half a millisecond short of its end (redis-lua-timers.ts): the next due time is whole
+      return { timers, nextDueAt: next ? Math.ceil(Number(next)) : undefined }
     },
 
     async completeTimers (claims: ReadonlyArray<Pick<ClaimedTimer, 'key' | 'claim'>>): Promise<number> {

@@ -77,6 +77,18 @@ export function timersConformance (t: Test, open: OpenPort<TimersUnderTest>): vo
     t.same(next.timers.map(x => [x.key, x.kind]), [['reset', 'idle-end']], 'the new timer is due and unclaimed: setting it dropped the claim')
   })
 
+  t.test('a timer set again while claimed, due exactly when the claim ends, is not removed by the claim', async t => {
+    const s = await fresh(t, open)
+    await s.setTimer({ key: 'idle:x', kind: 'idle-warning', dueAt: 100, payload: 1 })
+    const { timers } = await s.claimDueTimers(100, 10, LEASE)
+    t.same(keysOf(timers), ['idle:x'])
+    // e.g. an idle timeout as long as the lease, re-armed in the millisecond the claim was made
+    await s.setTimer({ key: 'idle:x', kind: 'idle-warning', dueAt: timers[0]!.claim, payload: 2 })
+    t.equal(await s.completeTimers(timers), 0, 'the stale claim removes nothing')
+    t.same(await s.getTimer('idle:x'), { key: 'idle:x', kind: 'idle-warning', dueAt: timers[0]!.claim, payload: 2 })
+    t.same((await s.claimDueTimers(timers[0]!.claim, 10, LEASE)).timers.map(x => x.payload), [2], 'the new timer fires when due')
+  })
+
   t.test('concurrent claimers never both claim one timer', async t => {
     const s = await fresh(t, open)
     for (let i = 0; i < 50; i++) await s.setTimer({ key: `t${i}`, kind: 'k', dueAt: i, payload: i })
