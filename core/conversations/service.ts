@@ -282,21 +282,10 @@ export class ConversationService {
    * Ends a conversation once (the store's closeThread is true for one caller only). Agent closes are already known
    * to DFO; idle and customer closes are pushed to DFO (thread closed for new messages, contact closed).
    */
-  async closeThread (channel: ChannelRuntime, thread: Thread, reason: 'agent' | 'idle' | 'customer', closeKey?: string): Promise<boolean> {
-    if (!await this.d.store.closeThread(channel.id, thread.threadId, reason)) return false
-    await this.finishClose(channel, thread, reason, closeKey)
-    return true
-  }
-
-  /**
-   * What follows a close, every step idempotent (the end line by its message id, the jobs by their dedupe keys) and
-   * the idle timers cancelled last: an idle countdown whose firing failed midway (a Redis command timing out under a
-   * burst) stays claimed, fires again on the closed thread and finishes here, instead of the platform never hearing.
-   * `closeKey` names this one close (a thread closed by its agent may reopen, and close again): given, the
-   * thread-closed signal is queued once for it however often this runs.
-   */
-  async finishClose (channel: ChannelRuntime, thread: Thread, reason: 'agent' | 'idle' | 'customer', closeKey?: string): Promise<void> {
+  async closeThread (channel: ChannelRuntime, thread: Thread, reason: 'agent' | 'idle' | 'customer'): Promise<boolean> {
     const { store } = this.d
+    if (!await store.closeThread(channel.id, thread.threadId, reason)) return false
+    await this.d.idle.cancel(thread)
     // the end line goes to CXone before the close below (same order key): after the close it would open a new case
     if (reason === 'idle') {
       const { endText } = idleTexts(channel.rules.idle, (await store.getCustomer(channel.id, thread.customerId))?.locale)
@@ -305,9 +294,9 @@ export class ConversationService {
     if (reason !== 'agent') {
       await store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `close:${channel.id}:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } })
     }
-    await this.signal(channel, { type: 'thread-closed', threadId: thread.threadId, customerId: thread.customerId, reason }, true, closeKey !== undefined ? `thread-closed:${closeKey}` : undefined)
-    await this.d.idle.cancel(thread)
+    await this.signal(channel, { type: 'thread-closed', threadId: thread.threadId, customerId: thread.customerId, reason }, true)
     this.d.log.info({ channel: channel.id, threadId: thread.threadId, reason }, 'conversation ended')
+    return true
   }
 
   private async writeSystemLine (channel: ChannelRuntime, thread: Thread, line: { kind: SystemLineKind, text: string, at: number, stamp: number }): Promise<void> {
@@ -322,9 +311,9 @@ export class ConversationService {
    * `durable` (idle, close: retried, in order with the thread's agent messages), else at once and best effort
    * (typing, message status: stale by the time a retry would run), and only what the channel's capabilities show.
    */
-  async signal (channel: ChannelRuntime, signal: ChannelSignal, durable: boolean, dedupeKey?: string): Promise<void> {
+  async signal (channel: ChannelRuntime, signal: ChannelSignal, durable: boolean): Promise<void> {
     if (durable) {
-      await this.d.store.enqueue({ kind: Jobs.PLATFORM_SIGNAL, orderKey: `platform:${channel.id}:${signal.threadId}`, ...(dedupeKey !== undefined ? { dedupeKey } : {}), payload: { channelId: channel.id, signal } })
+      await this.d.store.enqueue({ kind: Jobs.PLATFORM_SIGNAL, orderKey: `platform:${channel.id}:${signal.threadId}`, payload: { channelId: channel.id, signal } })
       this.d.kick()
       return
     }

@@ -141,12 +141,7 @@ export function idleTimerFiring (deps: FiringDeps): FireTimer {
     const thread = await deps.store.getThread(payload.channelId, payload.threadId)
     if (!channel || !thread) return
     if (timer.kind === 'idle-warning') await deps.idle.startCountdown(channel, thread, payload)
-    else if (timer.kind === 'idle-end') {
-      const closeKey = `${timer.key}:${payload.setAt}`
-      if (deps.idle.shouldEnd(thread, payload)) await deps.conversations.closeThread(channel, thread, 'idle', closeKey)
-      // this countdown closed the thread and then failed midway (its timer is cancelled only once all is done)
-      else if (thread.status === 'closed' && thread.closedReason === 'idle') await deps.conversations.finishClose(channel, thread, 'idle', closeKey)
-    }
+    else if (timer.kind === 'idle-end' && deps.idle.shouldEnd(thread, payload)) await deps.conversations.closeThread(channel, thread, 'idle')
   }
 }
 
