@@ -1,18 +1,8 @@
 import type { Row, SqliteSql } from './sqlite-sql.js'
+import { toThread } from './sqlite-conversations.js'
 import { ERASED_REASON, type PrivacyPort, type ScrubResult, type StoredRecord } from './ports/privacy.js'
 import type { Customer, Thread } from './ports/conversations.js'
 import type { Timer } from './ports/timers.js'
-
-const toThread = (r: Row): Thread => ({
-  threadId: r.thread_id,
-  channelId: r.channel_id,
-  customerId: r.customer_id,
-  status: r.status,
-  ...(r.closed_reason != null ? { closedReason: r.closed_reason } : {}),
-  createdAt: r.created_at,
-  lastActivityAt: r.last_activity_at,
-  ...(r.contact_id != null ? { contactId: r.contact_id } : {})
-})
 
 /** Tries of a TRUNCATE checkpoint: a reader (another process, the checkpointer thread) may hold the WAL a moment. */
 const CHECKPOINT_TRIES = 20

@@ -3,7 +3,7 @@ import type { Test } from 'tap'
 import type { Browser, Page } from 'playwright-core'
 import { eventually, startHub } from '../../helper.js'
 import { CATALOGUES, type Locale } from '../../../plugins/watering-hole/i18n/index.js'
-import { agentConsole, launch } from './browser.js'
+import { agentConsole, launch, SOCKET_TAP } from './browser.js'
 import { WH } from './ws-client.js'
 
 const AXE = createRequire(import.meta.url).resolve('axe-core')
@@ -12,16 +12,6 @@ export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width
 
 /** A 1×1 PNG: the hub checks a file's first bytes against its type. */
 export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
-
-// Test-only: keeps every WebSocket so a test can cut them (the widget then shows "reconnecting").
-const SOCKET_TAP = `(() => {
-  const Native = window.WebSocket
-  window.__sockets = []
-  window.__wsDown = false
-  window.WebSocket = class extends Native {
-    constructor (url, protocols) { super(window.__wsDown ? String(url).replace(/\\/ws$/, '/ws-down') : url, protocols); window.__sockets.push(this) }
-  }
-})()`
 
 /**
  * axe-core over the whole page, WCAG 2.1 A and AA rules: no serious or critical violation. The report names each

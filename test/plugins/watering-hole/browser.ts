@@ -39,7 +39,7 @@ export async function launch (t: Test, opts: { blockThirdPartyStorage?: boolean 
 // Test-only instrumentation, injected before the page's scripts: keeps every WebSocket the page opens and
 // lets a test cut the network for sockets (new ones then fail their handshake until it is restored; a
 // same-origin URL so the page's CSP does not block it outright).
-const SOCKET_TAP = `(() => {
+export const SOCKET_TAP = `(() => {
   const Native = window.WebSocket
   window.__sockets = []
   window.__wsDown = false
