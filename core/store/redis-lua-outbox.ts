@@ -82,11 +82,16 @@ local function claimFrom (P, heads, owner, limit, leaseUntil, now, out)
   if limit <= 0 then return end
   local keys = redis.call('ZRANGEBYSCORE', heads, '-inf', now, 'LIMIT', 0, limit)
   for _, orderKey in ipairs(keys) do
-    local id = redis.call('ZRANGE', P .. 'q:' .. orderKey, 0, 0)[1]
-    local jkey = P .. 'j:' .. id
-    redis.call('HSET', jkey, 'leaseOwner', owner, 'leaseUntil', leaseUntil)
-    redis.call('ZADD', heads, leaseUntil, orderKey)
-    out[#out + 1] = { id, redis.call('HGETALL', jkey), claimedMessage(P, redis.call('HGET', jkey, 'payload')) }
+    if headsOf(P, orderKey) ~= heads then
+      -- a lane key in 'heads' (written by an instance from before the lane): moved to its set, claimed from there
+      refreshHead(P, orderKey)
+    else
+      local id = redis.call('ZRANGE', P .. 'q:' .. orderKey, 0, 0)[1]
+      local jkey = P .. 'j:' .. id
+      redis.call('HSET', jkey, 'leaseOwner', owner, 'leaseUntil', leaseUntil)
+      redis.call('ZADD', heads, leaseUntil, orderKey)
+      out[#out + 1] = { id, redis.call('HGETALL', jkey), claimedMessage(P, redis.call('HGET', jkey, 'payload')) }
+    end
   end
 end
 local function claim (P, owner, limit, leaseMs, now)
@@ -150,7 +155,7 @@ if not id then return false end
 return { id, redis.call('HGETALL', KEYS[1] .. 'j:' .. id) }`,
 
   // KEYS: P; ARGV: owner, limit, leaseMs, now
-  claimJobs: CLAIM + `
+  claimJobs: JOB_FUNCTIONS + CLAIM + `
 return claim(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])`,
 
   // KEYS: P; ARGV: owner, limit, leaseMs, now, then per outcome 10 values: jobId, 'done' | 'retry' | 'dead', runAt,
