@@ -33,18 +33,23 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
     [Jobs.DFO_CREATE_MESSAGE]: async (job, signal) => {
       const channel = channelOf(channels, job)
       const { messageId } = job.payload as { messageId: string }
-      const message = await store.getMessage(channel.id, messageId)
+      // the claim read the message with the job; a store too old to, or an id cjson spells otherwise: read it here
+      const message = job.message ?? await store.getMessage(channel.id, messageId)
       if (!message) return
       try {
         const result = await dfo.createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
         const contactId = result.consumerContact?.id
-        await store.touchThread(channel.id, message.threadId, message.createdAt, contactId !== undefined ? String(contactId) : undefined)
-        // the tick goes only to a platform that shows it: for the others, no thread read per delivered message
-        if (await store.setMessageStatus(channel.id, messageId, 'sent') && message.direction === 'inbound' && showsSignal(channel, { type: 'message-status' })) {
+        // recorded with the job's completion, in the worker's next store call: no store call of this job's own
+        const threadTouch = { channelId: channel.id, threadId: message.threadId, at: message.createdAt, ...(contactId !== undefined ? { contactId: String(contactId) } : {}) }
+        const sent = { channelId: channel.id, messageId, status: 'sent' as const }
+        // the tick goes only to a platform that shows it, and only when this call moved the status (hence its own write)
+        if (message.direction !== 'inbound' || !showsSignal(channel, { type: 'message-status' })) return { messageStatus: sent, threadTouch }
+        if (await store.setMessageStatus(channel.id, messageId, 'sent')) {
           // the customer's tick: CXone has the message (the hub's own lines have no tick)
           const thread = await store.getThread(channel.id, message.threadId)
           if (thread) await conversations.signal(channel, { type: 'message-status', threadId: thread.threadId, customerId: thread.customerId, messageId, status: 'delivered' }, false)
         }
+        return { threadTouch }
       } catch (err) {
         if (err instanceof DfoError && err.code === 'BYOC_ERR_CXONE_THREAD_CLOSED') {
           // the agent ended the conversation in CXone: stop the customer, do not retry
@@ -79,7 +84,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
     [Jobs.PLATFORM_DELIVER]: async (job, signal) => {
       const channel = channelOf(channels, job)
       const { messageId, customerId } = job.payload as { messageId: string, customerId?: string }
-      const message = await store.getMessage(channel.id, messageId)
+      const message = job.message ?? await store.getMessage(channel.id, messageId)
       if (!message) return
       // agent messages name their customer in the job (one store read per delivery); older jobs look the thread up
       const thread = customerId !== undefined ? { threadId: message.threadId, customerId } : await store.getThread(channel.id, message.threadId)

@@ -11,8 +11,10 @@ export class JobFailure extends Error {
   constructor (message: string, readonly opts: { retryable: boolean, retryAfterMs?: number }, options?: { cause?: unknown }) { super(message, options) }
 }
 
+type Done = Extract<JobOutcome, { outcome: 'done' }>
+
 /** What a finished job leaves for its completion to record (in the same store call). */
-export interface JobDone { readonly messageStatus?: Extract<JobOutcome, { outcome: 'done' }>['messageStatus'] }
+export interface JobDone { readonly messageStatus?: Done['messageStatus'], readonly threadTouch?: Done['threadTouch'] }
 
 export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void | JobDone>
 
@@ -178,7 +180,10 @@ export class OutboxWorker {
         release()
       }
       breaker?.record(true)
-      this.settle(job, { jobId: job.jobId, outcome: 'done', ...(done?.messageStatus ? { messageStatus: done.messageStatus } : {}) }, started)
+      this.settle(job, {
+        jobId: job.jobId, outcome: 'done',
+        ...(done?.messageStatus ? { messageStatus: done.messageStatus } : {}), ...(done?.threadTouch ? { threadTouch: done.threadTouch } : {})
+      }, started)
     } catch (err) {
       const failure = err instanceof JobFailure ? err : undefined
       const retryable = failure ? failure.opts.retryable : true

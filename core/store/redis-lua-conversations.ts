@@ -1,9 +1,10 @@
 import { JOB_FUNCTIONS } from './redis-lua-outbox.js'
+import { ACTIVITY_FUNCTIONS } from './redis-lua-activity.js'
 
 /* The thread and message scripts of the Redis store (redis-conversations.ts). */
 
 // shared by the thread scripts. Index members are tkeys (JSON [channelId, threadId]): `t:<tkey>` is the thread's hash
-export const THREAD_FUNCTIONS = `
+export const THREAD_FUNCTIONS = ACTIVITY_FUNCTIONS + `
 local function createThread (P, channelId, customerId, threadId, createdAt, activityAt, custPair, tkey)
   local hkey = P .. 't:' .. tkey
   redis.call('HSET', hkey, 'threadId', threadId, 'channelId', channelId, 'customerId', customerId, 'status', 'open',
@@ -14,15 +15,6 @@ local function createThread (P, channelId, customerId, threadId, createdAt, acti
   redis.call('ZADD', P .. 'threads-cu:' .. custPair, createdAt, tkey)
   redis.call('ZADD', P .. 'open-cu:' .. custPair, activityAt, tkey)
   return redis.call('HGETALL', hkey)
-end
--- lastActivityAt moves forward only; an open thread's score in its customer's open-cu set follows it (the current
--- thread is the one with the highest)
-local function bumpActivity (P, tkey, at)
-  local hkey = P .. 't:' .. tkey
-  local f = redis.call('HMGET', hkey, 'lastActivityAt', 'status', 'pair')
-  if tonumber(at) <= tonumber(f[1]) then return end
-  redis.call('HSET', hkey, 'lastActivityAt', at)
-  if f[2] == 'open' then redis.call('ZADD', P .. 'open-cu:' .. f[3], at, tkey) end
 end
 `
 
@@ -59,12 +51,8 @@ redis.call('ZREM', P .. 'threads-open:' .. f[3], tkey)
 return 1`,
 
   // KEYS: P; ARGV: tkey, at, hasContactId ('1' | '0'), contactId
-  touchThread: THREAD_FUNCTIONS + `
-local P, tkey = KEYS[1], ARGV[1]
-if not redis.call('HGET', P .. 't:' .. tkey, 'lastActivityAt') then return 0 end
-bumpActivity(P, tkey, ARGV[2])
-if ARGV[3] == '1' then redis.call('HSET', P .. 't:' .. tkey, 'contactId', ARGV[4]) end
-return 1`,
+  touchThread: ACTIVITY_FUNCTIONS + `
+return touchThread(KEYS[1], ARGV[1], ARGV[2], ARGV[3] == '1' and ARGV[4] or '')`,
 
   // KEYS: P; ARGV: mkey (JSON [channelId, messageId]), tkey, createdAt, doc (JSON), status, messageId,
   //       hasJob, kind, orderKey, dedupeKey, payload, runAt, now

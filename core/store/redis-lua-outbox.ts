@@ -1,3 +1,5 @@
+import { ACTIVITY_FUNCTIONS } from './redis-lua-activity.js'
+
 /* The outbox scripts of the Redis store (redis-outbox.ts); the job functions are shared with insertMessage and the timers. */
 
 // shared by the outbox scripts: a job is claimable at max(runAt, leaseUntil); only each orderKey's head is in `heads`
@@ -11,12 +13,20 @@ local function avail (P, id)
   end
   return a
 end
+-- the platform lane (ports/outbox.ts PLATFORM_LANE_PREFIX): its heads have a set of their own, which claims empty first
+local function headsOf (P, orderKey)
+  if string.sub(orderKey, 1, 9) == 'platform:' then return P .. 'heads:p' end
+  return P .. 'heads'
+end
 local function refreshHead (P, orderKey)
+  local heads = headsOf(P, orderKey)
+  -- a key of the lane queued before the lane existed sits in 'heads': it moves over now
+  if heads ~= P .. 'heads' then redis.call('ZREM', P .. 'heads', orderKey) end
   local first = redis.call('ZRANGE', P .. 'q:' .. orderKey, 0, 0)
   if #first == 0 then
-    redis.call('ZREM', P .. 'heads', orderKey)
+    redis.call('ZREM', heads, orderKey)
   else
-    redis.call('ZADD', P .. 'heads', avail(P, first[1]), orderKey)
+    redis.call('ZADD', heads, avail(P, first[1]), orderKey)
   end
 end
 local function enqueue (P, kind, orderKey, dedupeKey, payload, runAt, now)
@@ -59,18 +69,36 @@ local function failAttempt (P, id, owner, err)
 end
 `
 
-// the claim of claimJobs and settleAndClaim: up to `limit` heads due at `now`, leased to `owner`
+// the claim of claimJobs and settleAndClaim: up to `limit` heads due at `now`, the platform lane's first, leased to
+// `owner`, each with the message its payload names (or an empty table: none named, or gone); cjson may spell a
+// name differently from JSON.stringify (it escapes '/'), and then the handler reads the message itself
 const CLAIM = `
+local function claimedMessage (P, payload)
+  local ok, p = pcall(cjson.decode, payload)
+  if not ok or type(p) ~= 'table' or type(p.channelId) ~= 'string' or type(p.messageId) ~= 'string' then return {} end
+  return redis.call('HGETALL', P .. 'm:' .. cjson.encode({ p.channelId, p.messageId }))
+end
+local function claimFrom (P, heads, owner, limit, leaseUntil, now, out)
+  if limit <= 0 then return end
+  local keys = redis.call('ZRANGEBYSCORE', heads, '-inf', now, 'LIMIT', 0, limit)
+  for _, orderKey in ipairs(keys) do
+    if headsOf(P, orderKey) ~= heads then
+      -- a lane key in 'heads' (written by an instance from before the lane): moved to its set, claimed from there
+      refreshHead(P, orderKey)
+    else
+      local id = redis.call('ZRANGE', P .. 'q:' .. orderKey, 0, 0)[1]
+      local jkey = P .. 'j:' .. id
+      redis.call('HSET', jkey, 'leaseOwner', owner, 'leaseUntil', leaseUntil)
+      redis.call('ZADD', heads, leaseUntil, orderKey)
+      out[#out + 1] = { id, redis.call('HGETALL', jkey), claimedMessage(P, redis.call('HGET', jkey, 'payload')) }
+    end
+  end
+end
 local function claim (P, owner, limit, leaseMs, now)
   local leaseUntil = tonumber(now) + tonumber(leaseMs)
-  local keys = redis.call('ZRANGEBYSCORE', P .. 'heads', '-inf', now, 'LIMIT', 0, tonumber(limit))
   local out = {}
-  for _, orderKey in ipairs(keys) do
-    local id = redis.call('ZRANGE', P .. 'q:' .. orderKey, 0, 0)[1]
-    redis.call('HSET', P .. 'j:' .. id, 'leaseOwner', owner, 'leaseUntil', leaseUntil)
-    redis.call('ZADD', P .. 'heads', leaseUntil, orderKey)
-    out[#out + 1] = { id, redis.call('HGETALL', P .. 'j:' .. id) }
-  end
+  claimFrom(P, P .. 'heads:p', owner, tonumber(limit), leaseUntil, now, out)
+  claimFrom(P, P .. 'heads', owner, tonumber(limit) - #out, leaseUntil, now, out)
   return out
 end
 `
@@ -127,20 +155,22 @@ if not id then return false end
 return { id, redis.call('HGETALL', KEYS[1] .. 'j:' .. id) }`,
 
   // KEYS: P; ARGV: owner, limit, leaseMs, now
-  claimJobs: CLAIM + `
+  claimJobs: JOB_FUNCTIONS + CLAIM + `
 return claim(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])`,
 
-  // KEYS: P; ARGV: owner, limit, leaseMs, now, then per outcome 7 values: jobId, 'done' | 'retry' | 'dead', runAt,
-  // error, counted (1 | 0), message key ('' = no status) and the message status
-  settleAndClaim: JOB_FUNCTIONS + SETTLE + CLAIM + `
+  // KEYS: P; ARGV: owner, limit, leaseMs, now, then per outcome 10 values: jobId, 'done' | 'retry' | 'dead', runAt,
+  // error, counted (1 | 0), message key ('' = no status), the message status, thread key ('' = no touch), the
+  // touch's time and contact id ('' = none)
+  settleAndClaim: JOB_FUNCTIONS + ACTIVITY_FUNCTIONS + SETTLE + CLAIM + `
 local P, owner = KEYS[1], ARGV[1]
 -- claim first: a head its completion unblocks goes to whichever instance claims next, not always to this one
 local claimed = {}
 if tonumber(ARGV[2]) > 0 then claimed = claim(P, owner, ARGV[2], ARGV[3], ARGV[4]) end
-for i = 5, #ARGV, 7 do
+for i = 5, #ARGV, 10 do
   local id, what = ARGV[i], ARGV[i + 1]
   if what == 'done' then
     if ARGV[i + 5] ~= '' then setStatus(P, ARGV[i + 5], ARGV[i + 6]) end
+    if ARGV[i + 7] ~= '' then touchThread(P, ARGV[i + 7], ARGV[i + 8], ARGV[i + 9]) end
     complete(P, id, owner)
   elseif what == 'retry' then
     retry(P, id, owner, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])

@@ -1,4 +1,4 @@
-import { fields, pairKey, toJob } from './redis-codec.js'
+import { fields, pairKey, toJob, toMessage } from './redis-codec.js'
 import type { RedisKeyspace } from './redis-keyspace.js'
 import type { Job, JobFilter, JobOutcome, NewJob, OutboxPort, OutboxStats } from './ports/outbox.js'
 
@@ -7,14 +7,22 @@ export function jobArgs (job: NewJob, now: number): Array<string | number> {
   return [job.kind, job.orderKey, job.dedupeKey ?? '', JSON.stringify(job.payload ?? null), job.runAt ?? now, now]
 }
 
-/** One outcome as settleAndClaim's script takes it: jobId, what, runAt, error, counted, message key, status. */
+/** One outcome as settleAndClaim's script takes it: jobId, what, runAt, error, counted, message key, status, thread key, at, contactId. */
 function outcomeArgs (o: JobOutcome): Array<string | number> {
   if (o.outcome === 'done') {
     const s = o.messageStatus
-    return [String(o.jobId), 'done', 0, '', 1, s ? pairKey(s.channelId, s.messageId) : '', s?.status ?? '']
+    const t = o.threadTouch
+    return [String(o.jobId), 'done', 0, '', 1, s ? pairKey(s.channelId, s.messageId) : '', s?.status ?? '',
+      t ? pairKey(t.channelId, t.threadId) : '', t?.at ?? 0, t?.contactId ?? '']
   }
-  if (o.outcome === 'retry') return [String(o.jobId), 'retry', o.runAt, o.error, o.countAttempt ? 1 : 0, '', '']
-  return [String(o.jobId), 'dead', 0, o.error, 1, '', '']
+  if (o.outcome === 'retry') return [String(o.jobId), 'retry', o.runAt, o.error, o.countAttempt ? 1 : 0, '', '', '', 0, '']
+  return [String(o.jobId), 'dead', 0, o.error, 1, '', '', '', 0, '']
+}
+
+/** A claimed job as the claim script returns it: id, the job's hash, the hash of the message its payload names. */
+const claimed = ([id, job, message]: [string, unknown, unknown]): Job => {
+  const m = fields(message)
+  return { ...toJob(id, fields(job)), ...(m.doc !== undefined ? { message: toMessage(m) } : {}) }
 }
 
 /** The outbox on Redis: every change is one Lua script (redis-lua-outbox.ts), atomic across instances. */
@@ -29,13 +37,13 @@ export function redisOutbox (ks: RedisKeyspace): OutboxPort {
     },
 
     async claimJobs (owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
-      const rows = await ks.lua('claimJobs', owner, limit, leaseMs, now) as Array<[string, unknown]>
-      return rows.map(([id, flat]) => toJob(id, fields(flat)))
+      const rows = await ks.lua('claimJobs', owner, limit, leaseMs, now) as Array<[string, unknown, unknown]>
+      return rows.map(claimed)
     },
 
     async settleAndClaim (owner: string, outcomes: readonly JobOutcome[], limit: number, leaseMs: number, now = Date.now()): Promise<Job[]> {
-      const rows = await ks.lua('settleAndClaim', owner, limit, leaseMs, now, ...outcomes.flatMap(outcomeArgs)) as Array<[string, unknown]>
-      return rows.map(([id, flat]) => toJob(id, fields(flat)))
+      const rows = await ks.lua('settleAndClaim', owner, limit, leaseMs, now, ...outcomes.flatMap(outcomeArgs)) as Array<[string, unknown, unknown]>
+      return rows.map(claimed)
     },
 
     async completeJob (jobId: Job['jobId'], owner: string): Promise<void> {

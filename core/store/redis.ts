@@ -41,6 +41,8 @@ import type { Store, StorePorts } from './types.js'
  *              P heads                     ZSET claimableAt -> orderKey, one entry per key with pending jobs;
  *                                               claimableAt = max(head.runAt, head.leaseUntil), so an expired lease
  *                                               (a crashed owner) makes the head claimable again
+ *              P heads:p                   ZSET as heads, for the platform lane's keys (orderKey platform:*), which
+ *                                               claims serve first (ports/outbox.ts PLATFORM_LANE_PREFIX)
  *              P jobs / jobs:pending / jobs:done / jobs:dead   ZSET jobId -> jobId (listing)
  *              P pending-age               ZSET createdAt -> jobId (oldest pending)
  *  idempotency P idem:{JSON [scope, key]}  STRING JSON value, PX ttl

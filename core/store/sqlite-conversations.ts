@@ -33,6 +33,12 @@ const toCustomer = (r: Row): Customer => ({
   channelId: r.channel_id, customerId: r.customer_id, name: r.name, ...(r.avatar != null ? { avatar: r.avatar } : {}), ...(r.locale != null ? { locale: r.locale } : {}), createdAt: r.created_at
 })
 
+/** touchThread's statement, also run by a completion that carries the touch (sqlite-outbox.ts settle). */
+export function touchThreadRow (sql: SqliteSql, channelId: string, threadId: string, at: number, contactId?: string): void {
+  sql.prepare('UPDATE threads SET last_activity_at = MAX(last_activity_at, ?), contact_id = COALESCE(?, contact_id) WHERE channel_id = ? AND thread_id = ?')
+    .run(at, contactId ?? null, channelId, threadId)
+}
+
 /** insertMessage's body, for a caller already inside a transaction (sqlite-inbound.ts). */
 export function insertMessageRow (sql: SqliteSql, m: NewMessage, job?: NewJob): InsertMessageResult {
   if (job) enqueueJob(sql, job)
@@ -138,8 +144,7 @@ export function sqliteConversations (sql: SqliteSql): Omit<ConversationsPort, 's
     },
 
     async touchThread (channelId: string, threadId: string, at: number, contactId?: string): Promise<void> {
-      sql.prepare('UPDATE threads SET last_activity_at = MAX(last_activity_at, ?), contact_id = COALESCE(?, contact_id) WHERE channel_id = ? AND thread_id = ?')
-        .run(at, contactId ?? null, channelId, threadId)
+      touchThreadRow(sql, channelId, threadId, at, contactId)
     },
 
     async insertMessage (m: NewMessage, job?: NewJob): Promise<InsertMessageResult> {

@@ -1,6 +1,8 @@
 import type { Job, JobFilter, JobOutcome, NewJob, OutboxPort, OutboxStats } from './ports/outbox.js'
 import type { MessageStatus } from './ports/conversations.js'
 import { nextStatus } from './message-status.js'
+import { toMessage, touchThreadRow } from './sqlite-conversations.js'
+import { PLATFORM_LANE } from './sqlite-schema.js'
 import type { Row, SqliteSql } from './sqlite-sql.js'
 
 const toJob = (r: Row): Job => ({
@@ -31,15 +33,33 @@ export function enqueueJob (sql: SqliteSql, job: NewJob): Job | undefined {
 
 /** The outbox on SQLite: every claim is a conditional UPDATE inside an IMMEDIATE transaction. */
 export function sqliteOutbox (sql: SqliteSql): OutboxPort {
-  const claim = (owner: string, limit: number, leaseMs: number, now: number): Job[] => {
-    // the head of each orderKey: its oldest pending job; later jobs of that key wait for it
-    const rows = sql.prepare(`SELECT j.* FROM jobs j
-      WHERE j.state = 'pending' AND j.job_id = (SELECT MIN(job_id) FROM jobs h WHERE h.order_key = j.order_key AND h.state = 'pending')
+  // the head of each orderKey: its oldest pending job; later jobs of that key wait for it. The platform lane first,
+  // through its own partial index (sqlite-schema.ts), so a backlog toward CXone is not walked: the planner, without
+  // statistics, would pick jobs_due; INDEXED BY also fails the statement if the index stopped covering the lane
+  const heads = (from: string, lane: string): string => `SELECT j.* FROM ${from}
+      WHERE ${lane} AND j.job_id = (SELECT MIN(job_id) FROM jobs h WHERE h.order_key = j.order_key AND h.state = 'pending')
         AND j.run_at <= ? AND (j.lease_until IS NULL OR j.lease_until <= ?)
-      ORDER BY j.run_at, j.job_id LIMIT ?`).all(now, now, limit) as Row[]
+      ORDER BY j.run_at, j.job_id LIMIT ?`
+  const platformHeads = heads('jobs j INDEXED BY jobs_due_platform', PLATFORM_LANE)
+  const allHeads = heads('jobs j', "j.state = 'pending'")
+  const claim = (owner: string, limit: number, leaseMs: number, now: number): Job[] => {
     const lease = sql.prepare('UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE job_id = ?')
-    for (const r of rows) lease.run(owner, now + leaseMs, r.job_id)
-    return rows.map(toJob)
+    const message = sql.prepare('SELECT * FROM messages WHERE channel_id = ? AND message_id = ?')
+    const jobs: Job[] = []
+    for (const text of [platformHeads, allHeads]) {
+      if (jobs.length >= limit) break
+      // leased at once: the second query passes over what the first took
+      for (const r of sql.prepare(text).all(now, now, limit - jobs.length) as Row[]) {
+        lease.run(owner, now + leaseMs, r.job_id)
+        const job = toJob(r)
+        const named = job.payload as { channelId?: unknown, messageId?: unknown } | null
+        const m = typeof named?.channelId === 'string' && typeof named.messageId === 'string'
+          ? message.get(named.channelId, named.messageId) as Row | undefined
+          : undefined
+        jobs.push(m ? { ...job, message: toMessage(m) } : job)
+      }
+    }
+    return jobs
   }
   const complete = (jobId: Job['jobId'], owner: string): void => {
     sql.prepare("UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, payload = '{}' WHERE job_id = ? AND lease_owner = ?").run(jobId, owner)
@@ -62,6 +82,7 @@ export function sqliteOutbox (sql: SqliteSql): OutboxPort {
   const settle = (o: JobOutcome, owner: string): void => {
     if (o.outcome === 'done') {
       if (o.messageStatus) setStatus(o.messageStatus.channelId, o.messageStatus.messageId, o.messageStatus.status)
+      if (o.threadTouch) touchThreadRow(sql, o.threadTouch.channelId, o.threadTouch.threadId, o.threadTouch.at, o.threadTouch.contactId)
       complete(o.jobId, owner)
     } else if (o.outcome === 'retry') {
       retry(o.jobId, owner, o.runAt, o.error, o.countAttempt)

@@ -51,3 +51,21 @@ t.test('teardown leaves no keys behind and prefixes isolate stores', async t => 
 t.test('connect fails fast on an unreachable Redis', async t => {
   await t.rejects(RedisStore.connect('redis://127.0.0.1:1'))
 })
+
+t.test('a platform-lane key an instance from before the lane put in heads moves to heads:p and is claimed once', async t => {
+  const s = await RedisStore.connect(url, freshPrefix(t))
+  t.teardown(() => s.close())
+  const P = s.keyspace
+  const job = (await s.enqueue({ kind: 'platform.signal', orderKey: 'platform:ch:th', payload: 1 }))!
+  // what the older refreshHead wrote: the key in 'heads' (and, in a mixed fleet, also in heads:p)
+  await admin.zadd(`${P}heads`, job.runAt, 'platform:ch:th')
+  const now = Date.now() + 10
+  const first = await s.claimJobs('w', 10, 60_000, now)
+  t.same(first.map(j => j.jobId), [job.jobId], 'claimed once, though the key was in both sets')
+  t.same(await admin.zrange(`${P}heads`, 0, -1), [], 'the stale entry is gone from heads')
+  t.same(await s.claimJobs('w', 10, 60_000, now + 1), [], 'the leased job is not claimed again')
+  await admin.zrem(`${P}heads:p`, 'platform:ch:th')
+  await admin.zadd(`${P}heads`, 0, 'platform:ch:th')
+  t.same(await s.claimJobs('w2', 10, 60_000, now + 2), [], 'found only in heads: moved, not claimed, while its lease holds')
+  t.equal(Number(await admin.zscore(`${P}heads:p`, 'platform:ch:th')), now + 60_000, 'scored by the lease in heads:p')
+})

@@ -4,6 +4,8 @@
  * jobs run again elsewhere; nothing depends on one process's memory.
  */
 
+import type { StoredMessage } from './conversations.js'
+
 export type JobState = 'pending' | 'done' | 'dead'
 
 export interface Job {
@@ -20,6 +22,12 @@ export interface Job {
   readonly runAt: number
   readonly lastError?: string
   readonly createdAt: number
+  /**
+   * The message the payload names (`{ channelId, messageId }`), read by the claim that leased the job, so its
+   * handler needs no store call of its own; absent from other reads, or when the message is gone (the handler
+   * may look it up itself then).
+   */
+  readonly message?: StoredMessage
 }
 
 export interface NewJob {
@@ -48,9 +56,18 @@ export type JobOutcome =
     readonly jobId: Job['jobId'], readonly outcome: 'done'
     /** the status the job gave its message (e.g. 'sent' once a platform has it), set with the completion */
     readonly messageStatus?: { readonly channelId: string, readonly messageId: string, readonly status: 'sent' | 'delivered' | 'seen' | 'failed' }
+    /** the activity the job saw on its thread (as touchThread: lastActivityAt forward only, a contact id kept) */
+    readonly threadTouch?: { readonly channelId: string, readonly threadId: string, readonly at: number, readonly contactId?: string }
   }
   | { readonly jobId: Job['jobId'], readonly outcome: 'retry', readonly runAt: number, readonly error: string, readonly countAttempt: boolean }
   | { readonly jobId: Job['jobId'], readonly outcome: 'dead', readonly error: string }
+
+/**
+ * Jobs whose orderKey starts with this (toward a platform: agent messages, idle warnings, closes) are claimed before
+ * the others (toward CXone), so what the customer waits for never queues behind a backlog of DFO messages. A key
+ * is in one lane for good, so per-key order holds.
+ */
+export const PLATFORM_LANE_PREFIX = 'platform:'
 
 export interface OutboxPort {
   /** Enqueues atomically; returns undefined when dedupeKey already exists. */
@@ -58,13 +75,16 @@ export interface OutboxPort {
   /**
    * Leases up to `limit` runnable jobs for `leaseMs`: pending, runAt <= now, lease free or expired, and the
    * oldest not-done job of their orderKey (per-key order). A crashed owner's lease expires and the job runs again.
+   * The platform lane (PLATFORM_LANE_PREFIX) is served first, each lane oldest due first; each job comes with the
+   * message its payload names (`Job.message`).
    */
   claimJobs (owner: string, limit: number, leaseMs: number, now?: number): Promise<Job[]>
   completeJob (jobId: Job['jobId'], owner: string): Promise<void>
   /**
    * One worker tick in one store call (one transaction, one Lua script): records the outcomes of the jobs that
    * finished since the last tick (only where `owner` still holds the lease, as the single calls do; a message
-   * status is set either way, it only moves forward), and claims up to `limit` jobs as claimJobs does. The claim
+   * status and a thread touch are recorded either way: both only move forward), and claims up to `limit` jobs as
+   * claimJobs does, each with the message its payload names (`Job.message`). The claim
    * comes first: the next job of a key completed here is left to the next claim of any instance (a newcomer gets
    * work at once instead of the completing instance keeping every conversation it has served).
    */

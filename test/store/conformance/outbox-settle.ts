@@ -69,4 +69,52 @@ export function outboxSettleConformance (t: Test, open: OpenStore): void {
     t.equal((await s.getMessage('ch-1', 'm-2'))?.status, 'seen', 'a later status is not undone')
     t.match(await byId(s, j1.jobId), { state: 'done' })
   })
+
+  t.test('a completion touches its thread: activity forward only, the contact id kept', async t => {
+    const s = await fresh(t, open)
+    const opened = await s.openThread('ch-1', 'c1', 'th-1', 1_000)
+    const j1 = (await s.enqueue({ kind: 'dfo.createMessage', orderKey: 'd1', payload: {} }))!
+    const j2 = (await s.enqueue({ kind: 'dfo.createMessage', orderKey: 'd2', payload: {} }))!
+    const j3 = (await s.enqueue({ kind: 'dfo.createMessage', orderKey: 'd3', payload: {} }))!
+    const now = Date.now() + 10
+    await s.claimJobs('w', 5, 60_000, now)
+    await s.settleAndClaim('w', [
+      { jobId: j1.jobId, outcome: 'done', threadTouch: { channelId: 'ch-1', threadId: 'th-1', at: 5_000, contactId: 'contact-7' } },
+      { jobId: j2.jobId, outcome: 'done', threadTouch: { channelId: 'ch-1', threadId: 'th-1', at: 3_000 } },
+      { jobId: j3.jobId, outcome: 'done', threadTouch: { channelId: 'ch-1', threadId: 'th-gone', at: 3_000 } }
+    ], 0, 60_000, now + 1)
+    t.match(await s.getThread('ch-1', 'th-1'), { threadId: opened.thread.threadId, lastActivityAt: 5_000, contactId: 'contact-7' },
+      'the later touch moved activity; the earlier one, without a contact id, undid neither')
+    t.equal(await s.getThread('ch-1', 'th-gone'), undefined, 'a touch of a missing thread creates nothing')
+    for (const j of [j1, j2, j3]) t.match(await byId(s, j.jobId), { state: 'done' })
+  })
+
+  t.test('a claim brings the message its job names, and nothing for other jobs', async t => {
+    const s = await fresh(t, open)
+    await s.openThread('ch-1', 'c1', 'th-1')
+    const stored = await s.insertMessage(newMessage('th-1', 'm-1', { raw: { idOnExternalPlatform: 'm-1' } }),
+      { kind: 'dfo.createMessage', orderKey: 'dfo:th-1', payload: { channelId: 'ch-1', messageId: 'm-1' } })
+    const other = (await s.enqueue({ kind: 'k', orderKey: 'x', payload: { channelId: 'ch-1', messageId: 'm-gone' } }))!
+    const plain = (await s.enqueue({ kind: 'k', orderKey: 'y', payload: 'not an object' }))!
+    const jobs = await s.settleAndClaim('w', [], 10, 60_000, Date.now() + 10)
+    t.equal(jobs.length, 3)
+    t.same(jobs.find(j => j.orderKey === 'dfo:th-1')?.message, stored.message, 'the message, as getMessage reads it')
+    t.equal(jobs.find(j => j.jobId === other.jobId)?.message, undefined, 'a message that is gone: none')
+    t.equal(jobs.find(j => j.jobId === plain.jobId)?.message, undefined, 'a payload naming no message: none')
+  })
+
+  t.test('the platform lane is claimed first; per-key order holds within it', async t => {
+    const s = await fresh(t, open)
+    const dfo = []
+    for (let i = 0; i < 4; i++) dfo.push((await s.enqueue({ kind: 'dfo.createMessage', orderKey: `dfo:ch-1:t${i}`, payload: i }))!)
+    const p1 = (await s.enqueue({ kind: 'platform.signal', orderKey: 'platform:ch-1:t0', payload: 'p1' }))!
+    const p2 = (await s.enqueue({ kind: 'platform.signal', orderKey: 'platform:ch-1:t0', payload: 'p2' }))!
+    const q1 = (await s.enqueue({ kind: 'platform.deliver', orderKey: 'platform:ch-1:t1', payload: 'q1' }))!
+    const now = Date.now() + 10
+    t.same(ids(await s.settleAndClaim('w', [], 3, 60_000, now)), [p1.jobId, q1.jobId, dfo[0]!.jobId],
+      'both platform heads before the older DFO jobs, then the oldest DFO job; p2 waits for p1')
+    const next = await s.settleAndClaim('w', [{ jobId: p1.jobId, outcome: 'done' }], 0, 60_000, now + 1)
+    t.same(next, [])
+    t.same(ids(await s.claimJobs('w', 2, 60_000, now + 2)), [p2.jobId, dfo[1]!.jobId], 'p2 once p1 is done, ahead of the DFO backlog')
+  })
 }
