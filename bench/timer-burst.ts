@@ -78,9 +78,9 @@ async function burst (driver: 'sqlite' | 'redis'): Promise<string> {
     const endsAt = new Map<string, number>()
     const closed = new Set<string>()
     const signal = hub.conversations.signal.bind(hub.conversations)
-    hub.conversations.signal = async (channel, event, durable) => {
+    hub.conversations.signal = async (channel, event, durable, dedupeKey) => {
       const e = event as { type: string, threadId: string, endsAt?: number, reason?: string }
-      // count each conversation once (a timer whose firing failed fires again when its claim lapses)
+      // count each conversation once (a firing that failed midway runs again; its signal is deduped in the outbox)
       if (e.type === 'idle-warning' && e.endsAt !== undefined && !endsAt.has(e.threadId)) {
         endsAt.set(e.threadId, e.endsAt)
         warningLate.push(e.endsAt - COUNTDOWN - dueAt.get(e.threadId)!)
@@ -90,7 +90,7 @@ async function burst (driver: 'sqlite' | 'redis'): Promise<string> {
       } else if (e.type === 'thread-closed') {
         otherCloses.set(e.reason ?? '?', (otherCloses.get(e.reason ?? '?') ?? 0) + 1)
       }
-      return signal(channel, event, durable)
+      return signal(channel, event, durable, dedupeKey)
     }
     // the conversations, then their timers (what the idle rule's arm writes), due evenly within SPREAD
     for (let i = 0; i < N; i++) {
