@@ -132,8 +132,10 @@ export class IdleRule {
   }
 
   async cancel (thread: Thread): Promise<void> {
-    await this.store.cancelTimer(idleKey(thread.channelId, thread.threadId))
-    await this.store.cancelTimer(countdownKey(thread.channelId, thread.threadId))
+    await Promise.all([
+      this.store.cancelTimer(idleKey(thread.channelId, thread.threadId)),
+      this.store.cancelTimer(countdownKey(thread.channelId, thread.threadId))
+    ])
   }
 
   private applies (channel: ChannelRuntime, thread: Thread): boolean {

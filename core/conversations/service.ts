@@ -301,11 +301,12 @@ export class ConversationService {
       const { endText } = idleTexts(channel.rules.idle, (await store.getCustomer(channel.id, thread.customerId))?.locale)
       await this.writeSystemLine(channel, thread, { kind: 'idle-end', text: endText, at: Date.now(), stamp: 0 })
     }
-    if (reason !== 'agent') {
-      await store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `close:${channel.id}:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } })
-    }
     const signal: ChannelSignal = { type: 'thread-closed', threadId: thread.threadId, customerId: thread.customerId, reason }
-    await this.signal(channel, signal, true, reason === 'idle' ? `thread-closed:${channel.id}|${thread.threadId}:idle` : undefined)
+    // two order keys (DFO's, the platform's): the close and the signal go to the store together
+    await Promise.all([
+      reason !== 'agent' && store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `close:${channel.id}:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } }),
+      this.signal(channel, signal, true, reason === 'idle' ? `thread-closed:${channel.id}|${thread.threadId}:idle` : undefined)
+    ])
     await this.d.idle.cancel(thread)
     this.d.log.info({ channel: channel.id, threadId: thread.threadId, reason }, 'conversation ended')
   }
