@@ -2,8 +2,9 @@
  * A burst of idle timers on one hub, without the HTTP path in front: `--timers` conversations (12,500, the scale
  * scenario's count) whose idle warnings fall due evenly within `--spread` ms, then a 5 s countdown each. Prints
  * warning and close lateness (p50/p99/max) per store driver, and the machine's load average, which on a shared
- * 2-core box decides most of the figure. For when the full scale scenario cannot run (its opening and widgets go
- * through the hub's pressure guard, which refuses work on an overloaded machine).
+ * 2-core box decides most of the figure; and the hub's CPU time per conversation, which it barely moves. For when
+ * the full scale scenario cannot run (its opening and widgets go through the hub's pressure guard, which refuses
+ * work on an overloaded machine).
  *
  *   npm run build && TS_NODE_TRANSPILE_ONLY=1 node --import=@isaacs/ts-node-temp-fork-for-pr-2009/import \
  *     bench/timer-burst.ts [--timers=12500] [--spread=6000] [--drivers=sqlite,redis]
@@ -78,9 +79,9 @@ async function burst (driver: 'sqlite' | 'redis'): Promise<string> {
     const endsAt = new Map<string, number>()
     const closed = new Set<string>()
     const signal = hub.conversations.signal.bind(hub.conversations)
-    hub.conversations.signal = async (channel, event, durable) => {
+    hub.conversations.signal = async (channel, event, durable, dedupeKey) => {
       const e = event as { type: string, threadId: string, endsAt?: number, reason?: string }
-      // count each conversation once (a timer whose firing failed fires again when its claim lapses)
+      // count each conversation once (a firing that failed midway runs again; its signal is deduped in the outbox)
       if (e.type === 'idle-warning' && e.endsAt !== undefined && !endsAt.has(e.threadId)) {
         endsAt.set(e.threadId, e.endsAt)
         warningLate.push(e.endsAt - COUNTDOWN - dueAt.get(e.threadId)!)
@@ -90,7 +91,7 @@ async function burst (driver: 'sqlite' | 'redis'): Promise<string> {
       } else if (e.type === 'thread-closed') {
         otherCloses.set(e.reason ?? '?', (otherCloses.get(e.reason ?? '?') ?? 0) + 1)
       }
-      return signal(channel, event, durable)
+      return signal(channel, event, durable, dedupeKey)
     }
     // the conversations, then their timers (what the idle rule's arm writes), due evenly within SPREAD
     for (let i = 0; i < N; i++) {
@@ -106,14 +107,21 @@ async function burst (driver: 'sqlite' | 'redis'): Promise<string> {
     }
     if (Date.now() > first) throw new Error(`setting ${N} timers took past the first due time; raise LEAD`)
     const load = loadavg()[0]!.toFixed(1)
+    // the hub's CPU time (this process; CXone is a child of its own) from the burst's start to the last close, and
+    // on to the outbox drained: unlike lateness, barely moved by other work on a shared machine
+    const cpuFrom = process.cpuUsage()
     const deadline = first + SPREAD + COUNTDOWN + 120_000
     while (closeLate.length < N && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 250))
-    // the prompt and end lines still go to CXone: let them, so closing cuts nothing short
-    while ((await hub.store.outboxStats()).pending > 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 250))
+    const cpuFiring = process.cpuUsage(cpuFrom)
+    // the prompt and end lines still go to CXone: let them, so closing cuts nothing short. Asked through the pending
+    // index: outboxStats reads every job (60,000 after a burst), and its polling was most of this phase's CPU time
+    while ((await hub.store.listJobs({ state: 'pending', limit: 1 })).length > 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 250))
+    const cpuDrained = process.cpuUsage(cpuFrom)
     await app.close()
+    const cpuMs = (u: NodeJS.CpuUsage): string => `${Math.round((u.user + u.system) / 1000)} ms (${Math.round((u.user + u.system) / N)} µs a conversation)`
     const w = percentiles(warningLate)
     const c = percentiles(closeLate)
-    return `${driver.padEnd(6)}  warnings ${w.count}/${N} p50 ${w.p50} p99 ${w.p99} max ${w.max} ms;  closes ${c.count}/${N} p50 ${c.p50} p99 ${c.p99} max ${c.max} ms;  load average ${load} -> ${loadavg()[0]!.toFixed(1)}${otherCloses.size > 0 ? `;  other closes ${JSON.stringify(Object.fromEntries(otherCloses))}` : ''}`
+    return `${driver.padEnd(6)}  warnings ${w.count}/${N} p50 ${w.p50} p99 ${w.p99} max ${w.max} ms;  closes ${c.count}/${N} p50 ${c.p50} p99 ${c.p99} max ${c.max} ms;  hub CPU to the last close ${cpuMs(cpuFiring)}, to the outbox drained ${cpuMs(cpuDrained)};  load average ${load} -> ${loadavg()[0]!.toFixed(1)}${otherCloses.size > 0 ? `;  other closes ${JSON.stringify(Object.fromEntries(otherCloses))}` : ''}`
   } finally {
     redis?.stop()
     rmSync(dir, { recursive: true, force: true })

@@ -71,7 +71,8 @@ export async function relay (ctx: Ctx): Promise<void> {
 export async function drained (hub: { call: <T>(cmd: string) => Promise<T> }, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while ((await hub.call<{ pending: number }>('outbox')).pending > 0) {
-    if (Date.now() > deadline) throw new Error('hub outbox did not drain within a minute')
+    // say what is left: jobs still being tried (a stuck one, or only slow), or waiting out a retry backoff
+    if (Date.now() > deadline) throw new Error(`hub outbox did not drain within a minute; first pending: ${JSON.stringify(await hub.call('outbox:left'))}`)
     await new Promise(r => setTimeout(r, 100))
   }
 }

@@ -56,16 +56,27 @@ const profiler = new WindowProfiler()
 // connection counting pending jobs through the jobs_pending index; with Redis the pending set's size
 // (one ZCARD on the hub's Redis, which the Redis scenarios leave out of their command counts)
 let pendingJobs: () => Promise<number>
+/** the pending jobs (a few), for a drain that did not finish: which kind, how often tried, due in how long, why */
+let pendingLeft: () => Promise<PendingJob[]>
 let closePeek: () => void
+interface PendingJob { kind: string, attempts: number, dueInMs: number, lastError: string | null }
 if (driver === 'redis') {
   const peek = new Redis(args.redisUrl!, { maxRetriesPerRequest: 1 })
-  const key = `{${keyPrefix}}jobs:pending`
-  pendingJobs = () => peek.zcard(key)
+  const P = `{${keyPrefix}}`
+  pendingJobs = () => peek.zcard(`${P}jobs:pending`)
+  pendingLeft = async () => {
+    const ids = await peek.zrange(`${P}jobs:pending`, 0, 9)
+    const jobs = await Promise.all(ids.map(id => peek.hmget(`${P}j:${id}`, 'kind', 'attempts', 'runAt', 'lastError')))
+    return jobs.map(([kind, attempts, runAt, lastError]) => ({ kind: kind ?? '?', attempts: Number(attempts), dueInMs: Number(runAt) - Date.now(), lastError: lastError?.slice(0, 120) ?? null }))
+  }
   closePeek = () => peek.disconnect()
 } else {
   const peek = new Database(dbPath, { readonly: true })
   const count = peek.prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'pending'").pluck()
+  const left = peek.prepare("SELECT kind, attempts, run_at, substr(last_error, 1, 120) AS last_error FROM jobs WHERE state = 'pending' ORDER BY job_id LIMIT 10")
   pendingJobs = async () => count.get() as number
+  pendingLeft = async () => (left.all() as Array<{ kind: string, attempts: number, run_at: number, last_error: string | null }>)
+    .map(r => ({ kind: r.kind, attempts: r.attempts, dueInMs: r.run_at - Date.now(), lastError: r.last_error }))
   closePeek = () => peek.close()
 }
 
@@ -74,6 +85,7 @@ serveCommands(hub.url, {
   'lag:start': () => lag.start(),
   'lag:stop': () => lag.stop(),
   outbox: async () => ({ pending: await pendingJobs() }),
+  'outbox:left': () => pendingLeft(),
   'profile:start': () => profiler.start(),
   'profile:stop': (file: string) => profiler.stop(file),
   stop: async () => { closePeek(); await hub.close() }

@@ -49,7 +49,7 @@ export const conversationsStep = fp(async (app) => {
     }
   })
   idle.bind({
-    signal: (channel, s) => conversations.signal(channel, s, true),
+    signal: (channel, s, dedupeKey) => conversations.signal(channel, s, true, dedupeKey),
     recordWarning: (channel, thread, line) => conversations.recordIdleWarning(channel, thread, line)
   })
   app.decorate(kConversations, { conversations, channels: new ChannelRegistry(), idle, keeper, queued })

@@ -3,6 +3,7 @@ import type { ChannelRuntime } from '../channels/runtime.js'
 import type { ChannelSignal } from '../plugin-api/types.js'
 import { presenceCollection, type PresenceBook } from './presence.js'
 import { idleTexts } from './idle-texts.js'
+import { systemLineId } from './system-lines.js'
 
 // channel and thread: thread ids are unique per channel only (a platform must not squat another channel's clock)
 export const idleKey = (channelId: string, threadId: string): string => `idle:${channelId}|${threadId}`
@@ -20,7 +21,8 @@ export interface IdleTimerPayload {
 /** What the countdown's start wrote into the conversation: the prompt, recorded in CXone too. */
 export interface IdleWarningLine { readonly text: string, readonly at: number, readonly endsAt: number, readonly clockStartedAt: number }
 
-type Signal = (channel: ChannelRuntime, s: ChannelSignal) => Promise<void>
+/** `dedupeKey`: the signal is queued once for it, however often the firing that sends it runs */
+type Signal = (channel: ChannelRuntime, s: ChannelSignal, dedupeKey?: string) => Promise<void>
 type RecordWarning = (channel: ChannelRuntime, thread: Thread, line: IdleWarningLine) => Promise<void>
 
 /**
@@ -100,16 +102,28 @@ export class IdleRule {
     await this.arm(channel, thread, this.now(), false)
   }
 
-  /** The warning fired: start the countdown and say so in the conversation, unless activity came after the clock started. */
+  /**
+   * The warning fired: say so in the conversation, tell the platform, then start the countdown; unless activity came
+   * after the clock started. A firing that failed midway fires again when its claim lapses and finishes the job, each
+   * step once: the warning line it wrote (which counts as activity) is found by its id and, when it is the only
+   * activity since, its time is the countdown's start; the signal is queued once (dedupe key per clock); the
+   * countdown is set last, so it never runs unannounced.
+   */
   async startCountdown (channel: ChannelRuntime, thread: Thread, payload: IdleTimerPayload): Promise<void> {
-    if (thread.status !== 'open' || thread.lastActivityAt > payload.setAt) return
-    const at = this.now()
+    if (thread.status !== 'open') return
+    let at = this.now()
+    if (thread.lastActivityAt > payload.setAt) {
+      const line = await this.store.getMessage(thread.channelId, systemLineId('idle-warning', thread.threadId, payload.setAt))
+      if (!line || thread.lastActivityAt > line.createdAt) return
+      at = line.createdAt
+    }
     const endsAt = at + channel.rules.idle.countdownMs
-    // the prompt is a line of the conversation, written at `at`: the countdown's own clock starts there
-    await this.store.setTimer({ key: countdownKey(thread.channelId, thread.threadId), kind: 'idle-end', dueAt: endsAt, payload: { ...payload, setAt: at } })
     const text = idleTexts(channel.rules.idle, (await this.store.getCustomer(channel.id, thread.customerId))?.locale).warningText
+    // the prompt is a line of the conversation, written at `at`: the countdown's own clock starts there
     await this.recordWarning?.(channel, thread, { text, at, endsAt, clockStartedAt: payload.setAt })
-    await this.signal?.(channel, { type: 'idle-warning', threadId: thread.threadId, customerId: thread.customerId, endsAt, text })
+    const signal: ChannelSignal = { type: 'idle-warning', threadId: thread.threadId, customerId: thread.customerId, endsAt, text }
+    await this.signal?.(channel, signal, `idle-warning:${thread.channelId}|${thread.threadId}:${payload.setAt}`)
+    await this.store.setTimer({ key: countdownKey(thread.channelId, thread.threadId), kind: 'idle-end', dueAt: endsAt, payload: { ...payload, setAt: at } })
   }
 
   /** True when the countdown ran out with no activity since it started. */
@@ -118,8 +132,10 @@ export class IdleRule {
   }
 
   async cancel (thread: Thread): Promise<void> {
-    await this.store.cancelTimer(idleKey(thread.channelId, thread.threadId))
-    await this.store.cancelTimer(countdownKey(thread.channelId, thread.threadId))
+    await Promise.all([
+      this.store.cancelTimer(idleKey(thread.channelId, thread.threadId)),
+      this.store.cancelTimer(countdownKey(thread.channelId, thread.threadId))
+    ])
   }
 
   private applies (channel: ChannelRuntime, thread: Thread): boolean {

@@ -35,9 +35,24 @@ export function describeDuration (ms: number, locale?: string): string {
   return new Intl.NumberFormat(language, { style: 'unit', unit: 'millisecond', unitDisplay: 'long', useGrouping: false }).format(ms)
 }
 
+/**
+ * End lines already spelled, by language and countdown: an Intl.NumberFormat costs tens of microseconds to build,
+ * and a burst of idle timers writes thousands of lines a second with the same few (a handful of languages, one
+ * countdown per channel).
+ */
+const endTexts = new Map<string, string>()
+
 /** The end line when `rules.idle.endText` is not configured: it states the countdown the customer actually had. */
-export const defaultEndText = (countdownMs: number, locale?: string): string =>
-  CATALOGUE[languageOf(locale)].end.replace('{duration}', describeDuration(countdownMs, locale))
+export function defaultEndText (countdownMs: number, locale?: string): string {
+  const language = languageOf(locale)
+  const key = `${language}:${countdownMs}`
+  let text = endTexts.get(key)
+  if (text === undefined) {
+    text = CATALOGUE[language].end.replace('{duration}', describeDuration(countdownMs, language))
+    endTexts.set(key, text)
+  }
+  return text
+}
 
 /** The prompt when `rules.idle.warningText` is not configured. */
 export const defaultWarningText = (locale?: string): string => CATALOGUE[languageOf(locale)].warning

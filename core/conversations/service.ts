@@ -286,20 +286,32 @@ export class ConversationService {
    * to DFO; idle and customer closes are pushed to DFO (thread closed for new messages, contact closed).
    */
   async closeThread (channel: ChannelRuntime, thread: Thread, reason: 'agent' | 'idle' | 'customer'): Promise<boolean> {
+    if (!await this.d.store.closeThread(channel.id, thread.threadId, reason)) return false
+    await this.finishClose(channel, thread, reason)
+    return true
+  }
+
+  /**
+   * What follows a close, each step idempotent (the end line by its message id, the jobs by their dedupe keys) and
+   * the idle timers cancelled last: an idle countdown whose firing failed midway stays claimed, fires again on the
+   * thread it closed and finishes here (idleTimerFiring), instead of the platform or CXone never hearing. An idle
+   * close happens once per thread (an idle-closed thread never reopens), so its signal is keyed by the thread.
+   */
+  async finishClose (channel: ChannelRuntime, thread: Thread, reason: 'agent' | 'idle' | 'customer'): Promise<void> {
     const { store } = this.d
-    if (!await store.closeThread(channel.id, thread.threadId, reason)) return false
-    await this.d.idle.cancel(thread)
     // the end line goes to CXone before the close below (same order key): after the close it would open a new case
     if (reason === 'idle') {
       const { endText } = idleTexts(channel.rules.idle, (await store.getCustomer(channel.id, thread.customerId))?.locale)
       await this.writeSystemLine(channel, thread, { kind: 'idle-end', text: endText, at: Date.now(), stamp: 0 })
     }
-    if (reason !== 'agent') {
-      await store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `close:${channel.id}:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } })
-    }
-    await this.signal(channel, { type: 'thread-closed', threadId: thread.threadId, customerId: thread.customerId, reason }, true)
+    const signal: ChannelSignal = { type: 'thread-closed', threadId: thread.threadId, customerId: thread.customerId, reason }
+    // two order keys (DFO's, the platform's): the close and the signal go to the store together
+    await Promise.all([
+      reason !== 'agent' && store.enqueue({ kind: Jobs.DFO_CLOSE_THREAD, orderKey: `dfo:${channel.id}:${thread.threadId}`, dedupeKey: `close:${channel.id}:${thread.threadId}`, payload: { channelId: channel.id, threadId: thread.threadId } }),
+      this.signal(channel, signal, true, reason === 'idle' ? `thread-closed:${channel.id}|${thread.threadId}:idle` : undefined)
+    ])
+    await this.d.idle.cancel(thread)
     this.d.log.info({ channel: channel.id, threadId: thread.threadId, reason }, 'conversation ended')
-    return true
   }
 
   private async writeSystemLine (channel: ChannelRuntime, thread: Thread, line: { kind: SystemLineKind, text: string, at: number, stamp: number }): Promise<void> {
@@ -313,10 +325,11 @@ export class ConversationService {
    * To the platform's transport, the one way every channel hears of signals: durably through the outbox when
    * `durable` (idle, close: retried, in order with the thread's agent messages), else at once and best effort
    * (typing, message status: stale by the time a retry would run), and only what the channel's capabilities show.
+   * `dedupeKey` (durable only): queued once for it, however often the caller runs.
    */
-  async signal (channel: ChannelRuntime, signal: ChannelSignal, durable: boolean): Promise<void> {
+  async signal (channel: ChannelRuntime, signal: ChannelSignal, durable: boolean, dedupeKey?: string): Promise<void> {
     if (durable) {
-      await this.d.store.enqueue({ kind: Jobs.PLATFORM_SIGNAL, orderKey: `platform:${channel.id}:${signal.threadId}`, payload: { channelId: channel.id, signal } })
+      await this.d.store.enqueue({ ...signalJob(channel, signal), ...(dedupeKey !== undefined ? { dedupeKey } : {}) })
       this.d.kick()
       return
     }

@@ -141,7 +141,11 @@ export function idleTimerFiring (deps: FiringDeps): FireTimer {
     const thread = await deps.store.getThread(payload.channelId, payload.threadId)
     if (!channel || !thread) return
     if (timer.kind === 'idle-warning') await deps.idle.startCountdown(channel, thread, payload)
-    else if (timer.kind === 'idle-end' && deps.idle.shouldEnd(thread, payload)) await deps.conversations.closeThread(channel, thread, 'idle')
+    else if (timer.kind === 'idle-end') {
+      if (deps.idle.shouldEnd(thread, payload)) await deps.conversations.closeThread(channel, thread, 'idle')
+      // this countdown closed the thread, then failed midway (it cancels its own timer last): finish the close
+      else if (thread.status === 'closed' && thread.closedReason === 'idle') await deps.conversations.finishClose(channel, thread, 'idle')
+    }
   }
 }
 

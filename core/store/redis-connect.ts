@@ -34,7 +34,10 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   // fail fast while Redis is away: no offline queue (a command either goes out now or fails), one retry for a
   // command cut off mid-flight, and a bound on a Redis that accepts but never answers. Callers turn the error into
   // a 503 at once instead of a request that hangs for the ~20 reconnect attempts ioredis would otherwise wait out.
-  store: { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 },
+  // Auto-pipelining: the commands issued in one turn of the event loop leave in one write. A burst of idle timers
+  // has a thousand firings in flight, each a few store calls: one write (and one read wakeup) per call was a large
+  // part of the hub's CPU time per fired timer (bench/timer-burst.ts).
+  store: { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, enableAutoPipelining: true },
   // publishing fails fast while Redis is down (the caller logs and moves on) instead of queueing stale events
   publisher: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
   // the subscriber only waits; ioredis re-subscribes after every reconnect
