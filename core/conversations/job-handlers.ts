@@ -11,7 +11,9 @@ import { Jobs } from './job-kinds.js'
 import { findLiveCase } from './find-case.js'
 
 interface Deps {
-  store: ConversationsPort, channels: ChannelRegistry, dfo: DfoClient, conversations: ConversationService
+  store: ConversationsPort, channels: ChannelRegistry, conversations: ConversationService
+  /** the channel's tenant's DFO client: each tenant calls its own CXone */
+  dfoOf: (channel: ChannelRuntime) => DfoClient
   /** copies agent attachments into the store before the platform gets their hub URLs */
   attachments?: { keep (threadId: string, attachments: StoredMessage['attachments']): Promise<void> }
 }
@@ -28,7 +30,7 @@ function channelOf (channels: ChannelRegistry, job: Job): ChannelRuntime {
   return channel
 }
 
-export function createJobHandlers ({ store, channels, dfo, conversations, attachments }: Deps): Record<string, JobHandler> {
+export function createJobHandlers ({ store, channels, dfoOf, conversations, attachments }: Deps): Record<string, JobHandler> {
   return {
     [Jobs.DFO_CREATE_MESSAGE]: async (job, signal) => {
       const channel = channelOf(channels, job)
@@ -36,7 +38,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
       const message = await store.getMessage(channel.id, messageId)
       if (!message) return
       try {
-        const result = await dfo.createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
+        const result = await dfoOf(channel).createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
         const contactId = result.consumerContact?.id
         await store.touchThread(channel.id, message.threadId, message.createdAt, contactId !== undefined ? String(contactId) : undefined)
         // the tick goes only to a platform that shows it: for the others, no thread read per delivered message
@@ -61,7 +63,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
       const channel = channelOf(channels, job)
       const { messageId, status, at } = job.payload as { messageId: string, status: 'delivered' | 'seen' | 'failed', at: number }
       try {
-        await dfo.updateMessageStatus(channel.cxoneChannelId, messageId, status, new Date(at).toISOString(), { signal, attempts: 1 })
+        await dfoOf(channel).updateMessageStatus(channel.cxoneChannelId, messageId, status, new Date(at).toISOString(), { signal, attempts: 1 })
       } catch (err) { throw asFailure(err) }
     },
 
@@ -70,6 +72,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
       const { threadId } = job.payload as { threadId: string }
       const thread = await store.getThread(channel.id, threadId)
       try {
+        const dfo = dfoOf(channel)
         await dfo.updateThread(channel.cxoneChannelId, threadId, { canAddMoreMessages: false }, { signal, attempts: 1 })
         const contactId = thread?.contactId ?? (thread && await findLiveCase(dfo, channel.cxoneChannelId, thread.customerId, threadId, { signal, attempts: 1 }))
         if (contactId) await dfo.updateContactStatus(contactId, 'closed', { signal, attempts: 1 })
