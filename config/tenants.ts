@@ -6,6 +6,8 @@ export const DEFAULT_TENANT = 'default'
 /** One CXone integration as the code sees it, whichever way the config wrote it. */
 export interface Tenant {
   readonly id: string
+  /** its index in tenants[]; undefined for the tenant `default` (the top level) */
+  readonly index?: number | undefined
   readonly name?: string | undefined
   readonly cxone: ByocConfig['cxone']
   readonly clients: ReadonlyArray<AuthClientConfig>
@@ -25,9 +27,14 @@ export function tenantsOf (config: ByocConfig): ReadonlyArray<Tenant> {
   const own = config.tenants ?? []
   const top: Tenant = { id: DEFAULT_TENANT, cxone: config.cxone, clients: config.auth.clients, channels: config.channels }
   const withTop = own.length === 0 || config.auth.clients.length > 0 || config.channels.length > 0
-  out = [...(withTop ? [top] : []), ...own.map(t => ({ id: t.id, name: t.name, cxone: t.cxone, clients: t.auth.clients, channels: t.channels }))]
+  out = [...(withTop ? [top] : []), ...own.map((t, index) => ({ id: t.id, index, name: t.name, cxone: t.cxone, clients: t.auth.clients, channels: t.channels }))]
   memo.set(config, out)
   return out
+}
+
+/** Where a tenant's channel is written, for error paths (core/channels/loader.ts ChannelAt). */
+export function channelAt (tenant: Tenant, channel: number): number | { tenant: number, channel: number } {
+  return tenant.index === undefined ? channel : { tenant: tenant.index, channel }
 }
 
 /** The tenant a configured channel belongs to (channel ids are unique across tenants: config/load.ts checks). */

@@ -3,7 +3,7 @@ import type { ByocConfig, ChannelConfig, ChannelRules } from '../../config/schem
 import type { Store } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { DfoClient } from '../cxone/dfo-types.js'
-import { tenantsOf, type Tenant } from '../../config/tenants.js'
+import { channelAt, tenantsOf, type Tenant } from '../../config/tenants.js'
 import type { ConversationService } from '../conversations/service.js'
 import { loadChannelPlugin } from './loader.js'
 import { createChannelHost } from './host.js'
@@ -42,7 +42,7 @@ export async function registerChannels (app: FastifyInstance, config: ByocConfig
 }
 
 async function registerChannel (app: FastifyInstance, config: ByocConfig, d: Deps, tenant: Tenant, entry: ChannelConfig, index: number): Promise<void> {
-  const { plugin, config: channelConfig } = await loadChannelPlugin(entry, index, d.baseDir, tenant.cxone.mode === 'live')
+  const { plugin, config: channelConfig } = await loadChannelPlugin(entry, channelAt(tenant, index), d.baseDir, tenant.cxone.mode === 'live')
   const runtime: ChannelRuntime = {
     id: entry.id,
     tenant: tenant.id,

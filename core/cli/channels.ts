@@ -3,7 +3,7 @@ import { channelIntegrationId, dfoChannelFor } from '../cxone/channel-definition
 import { isHubError } from '../errors.js'
 import { loadChannelPlugin } from '../channels/loader.js'
 import { loadConfigFile } from '../../config/load.js'
-import { allChannels, tenantsOf } from '../../config/tenants.js'
+import { allChannels, channelAt, tenantsOf } from '../../config/tenants.js'
 
 /**
  * byoc-hub channels list|create|delete [id] [--tenant <id>]: DFO channel management with the hub's own credentials,
@@ -30,10 +30,11 @@ export async function channels (configPath: string, args: string[]): Promise<num
       return 1
     }
     if (sub === 'create') {
-      const cxone = tenantsOf(config).find(t => t.id === tenant)!.cxone
+      const own = tenantsOf(config).find(t => t.id === tenant)!
+      const cxone = own.cxone
       channelIntegrationId(cxone)
       const { baseDir } = loadConfigFile(configPath)
-      const { plugin } = await loadChannelPlugin(entry!, everyChannel.indexOf(entry!), baseDir)
+      const { plugin } = await loadChannelPlugin(entry!, channelAt(own, own.channels.findIndex(c => c.id === entry!.id)), baseDir)
       const created = await client.createChannel(dfoChannelFor({ id: entry!.id, name: entry!.name ?? entry!.id, cxoneChannelId: entry!.cxoneChannelId, capabilities: plugin.capabilities }, cxone))
       console.log(`created ${created.id}`)
       return 0

@@ -3,7 +3,7 @@ import { loadConfigFile, ConfigInvalidError } from '../../config/load.js'
 import { loadChannelPlugin, ChannelConfigInvalidError } from '../channels/loader.js'
 import { redactConfig } from './redact.js'
 import { missingChannelSecrets } from '../sandbox/sandbox-secrets.js'
-import { tenantsOf } from '../../config/tenants.js'
+import { channelAt, tenantsOf } from '../../config/tenants.js'
 
 /** Stands in for a secret sandbox mode generates on first start, so the rest of the channel's block is checked. */
 const GENERATED_LATER = 'generated-on-first-start-and-kept-in-the-store'
@@ -25,10 +25,10 @@ export async function checkConfig (path: string): Promise<number> {
         const generated = tenant.cxone.mode === 'sandbox' ? await missingChannelSecrets(channel, loaded.baseDir) : []
         const own = (channel.config ?? {}) as Record<string, unknown>
         const entry = { ...channel, config: { ...own, ...Object.fromEntries(generated.map(k => [k, GENERATED_LATER])) } }
-        await loadChannelPlugin(entry, i, loaded.baseDir, tenant.cxone.mode === 'live')
+        await loadChannelPlugin(entry, channelAt(tenant, i), loaded.baseDir, tenant.cxone.mode === 'live')
       } catch (err) {
         if (err instanceof ChannelConfigInvalidError) problems.push(...err.problems)
-        else problems.push(`/channels/${i}/plugin: ${(err as Error).message}`)
+        else problems.push(`${tenant.index === undefined ? '' : `/tenants/${tenant.index}`}/channels/${i}/plugin: ${(err as Error).message}`)
       }
     }
   }

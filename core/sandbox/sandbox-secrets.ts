@@ -29,14 +29,17 @@ export async function missingChannelSecrets (ch: ByocConfig['channels'][number],
 export async function withKeptSecrets (config: ByocConfig, store: DocumentsPort, baseDir: string): Promise<ByocConfig> {
   // only the tenant the emulator plays (config/tenants.ts): live tenants' secrets are the operator's to give
   const played = sandboxTenant(config)
-  const filled = await Promise.all(tenantsOf(config).map(async t => t !== played ? undefined : {
-    clients: await Promise.all(t.clients.map(async c => c.clientSecret ? c : { ...c, clientSecret: await keptSecret(store, `client:${c.clientId}`) })),
-    channels: await Promise.all(t.channels.map(async ch => {
-      const missing = await missingChannelSecrets(ch, baseDir)
-      if (missing.length === 0) return ch
-      const generated = Object.fromEntries(await Promise.all(missing.map(async k => [k, await keptSecret(store, `channel:${ch.id}:${k}`)])))
-      return { ...ch, config: { ...(ch.config as Record<string, unknown>), ...generated } }
-    }))
+  const filled = await Promise.all(tenantsOf(config).map(async t => {
+    if (t !== played) return undefined
+    return {
+      clients: await Promise.all(t.clients.map(async c => c.clientSecret ? c : { ...c, clientSecret: await keptSecret(store, `client:${c.clientId}`) })),
+      channels: await Promise.all(t.channels.map(async ch => {
+        const missing = await missingChannelSecrets(ch, baseDir)
+        if (missing.length === 0) return ch
+        const generated = Object.fromEntries(await Promise.all(missing.map(async k => [k, await keptSecret(store, `channel:${ch.id}:${k}`)])))
+        return { ...ch, config: { ...(ch.config as Record<string, unknown>), ...generated } }
+      }))
+    }
   }))
   const sandboxClient = filled.find(f => f !== undefined)?.clients.find(c => c.clientId === config.sandbox.clientId)
   const sandbox = {
