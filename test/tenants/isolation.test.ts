@@ -90,3 +90,29 @@ for (const driver of ['sqlite', 'redis'] as Driver[]) {
     t.notOk(globex.platform.messages.some(m => m.text === 'crossing over'))
   })
 }
+
+t.test('the admin API is the operator\'s across tenants: ?tenant= narrows dead letters; the action pages know their tenant', async t => {
+  const token = 'admin-token-'.padEnd(48, 'x')
+  const rig = await startTenantsRig(t, 'sqlite', { hub: { admin: { token } } })
+  const { hub, acme, globex } = rig
+  // a job of each tenant's channel that gives up at once (a kind no handler knows: a dead letter, not retried)
+  for (const tenant of [acme, globex]) await hub.store.enqueue({ kind: 'test.no-handler', orderKey: `dead:${tenant.id}`, payload: { channelId: tenant.channelId } })
+  hub.hub.worker.kick()
+  await eventually(async () => (await hub.store.listJobs({ state: 'dead' })).length === 2, 15_000, 'two dead letters')
+  const auth = { authorization: `Bearer ${token}` }
+  const list = async (q: string) => await http('GET', `${hub.url}/admin/dead-letters${q}`, undefined, auth)
+  t.same((await list('')).body.deadLetters.map((d: { orderKey: string }) => d.orderKey).sort(), ['dead:acme', 'dead:globex'], 'the operator sees every tenant\'s')
+  const acmeOnly = await list('?tenant=acme')
+  t.equal(acmeOnly.status, 200)
+  t.same(acmeOnly.body.deadLetters.map((d: { orderKey: string }) => d.orderKey), ['dead:acme'], '?tenant=acme: acme\'s only')
+  t.same((await list('?tenant=globex')).body.deadLetters.map((d: { orderKey: string }) => d.orderKey), ['dead:globex'])
+  const unknown = await list('?tenant=initech')
+  t.equal(unknown.status, 404)
+  t.equal(unknown.body.error.code, 'BYOC_ERR_TENANT_UNKNOWN')
+  t.equal((await http('GET', `${hub.url}/admin/dead-letters?tenant=acme`, undefined, { authorization: `Bearer ${await rig.tokenOf(acme)}` })).status, 401, 'a CXone client\'s token is not the admin token')
+
+  // the action pages: an unknown tenant is refused before any one-time token is checked
+  const action = await http('GET', `${hub.box}/actions/add?tenant=initech&userId=1&brandId=11&token=t`)
+  t.equal(action.status, 404)
+  t.equal(action.body.error.code, 'BYOC_ERR_TENANT_UNKNOWN')
+})
