@@ -5,7 +5,7 @@ import { startSandbox } from '../../core/sandbox/index.js'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { RedisStore } from '../../core/store/redis.js'
 import type { Store } from '../../core/store/types.js'
-import { TEST_CONSOLE_TOKEN, cxoneToken, http, startHub, type StartedHub } from '../helper.js'
+import { TEST_CONSOLE_TOKEN, cxoneToken, eventually, http, startHub, type StartedHub } from '../helper.js'
 import { startFakePlatform } from '../fake-platform.js'
 import { deletePrefix } from '../ha/cluster.js'
 
@@ -102,7 +102,12 @@ export async function startTenantsRig (t: Test, driver: Driver, opts: RigOptions
 
 /** A customer message on the tenant's channel, as its platform posts it; returns the hub's thread id. */
 export async function customerSays (rig: TenantsRig, tenant: RigTenant, customerId: string, text: string): Promise<string> {
-  const res = await http('POST', `${rig.hub.url}/channels/${tenant.channelId}/inbound`, { customerId, messageId: `${customerId}-${randomUUID()}`, text })
+  const body = { customerId, messageId: `${customerId}-${randomUUID()}`, text }
+  // as a platform does: a 503 (the hub shedding load on a busy machine) is sent again, the same message id
+  const res = await eventually(async () => {
+    const r = await http('POST', `${rig.hub.url}/channels/${tenant.channelId}/inbound`, body)
+    return r.status !== 503 && r
+  }, 30_000, `${tenant.id}'s inbound accepted`)
   if (res.status !== 202) throw new Error(`inbound answered ${res.status}: ${JSON.stringify(res.body)}`)
   return res.body.messages[0].threadId
 }
