@@ -6,8 +6,7 @@ import { Settings } from 'typebox/system'
 import type { TSchema } from 'typebox'
 import { ByocConfigSchema, type ByocConfig, type ByocConfigInput } from './schema.js'
 import { interpolateEnv } from './interpolate.js'
-import { parseDuration } from './duration.js'
-import { secretProblems } from './secret-rules.js'
+import { tenantProblems } from './tenant-rules.js'
 import { normalizeTrustProxy, trustProxyProblems } from './trust-proxy.js'
 import { Errors } from '../core/errors.js'
 
@@ -96,37 +95,9 @@ function crossFieldProblems (c: ByocConfigInput): string[] {
   const out: string[] = []
   if (!c || typeof c !== 'object' || !Array.isArray(c.channels)) return out
   out.push(...trustProxyProblems(c.server?.trustProxy))
-  const seen = new Set<string>()
-  c.channels.forEach((ch, i) => {
-    if (ch && typeof ch.id === 'string') {
-      if (seen.has(ch.id)) out.push(`/channels/${i}/id: duplicate channel id '${ch.id}'`)
-      seen.add(ch.id)
-    }
-  })
-  c.auth?.clients?.forEach((client, i) => client?.channels?.forEach((id, j) => {
-    if (!seen.has(id)) out.push(`/auth/clients/${i}/channels/${j}: '${id}' is not a configured channel id`)
-  }))
-  if (c.cxone?.mode === 'live') {
-    for (const key of ['accessKeyId', 'accessKeySecret'] as const) {
-      if (!c.cxone[key]) out.push(`/cxone/${key}: required when cxone.mode is live`)
-    }
-    // region discovery finds what is not given; without a tenant id both must be given
-    if (!c.cxone.tenantId && (!c.cxone.authUrl || !c.cxone.apiBaseUrl)) {
-      out.push('/cxone/tenantId: live mode needs cxone.tenantId (region discovery) or both cxone.authUrl and cxone.apiBaseUrl')
-    }
-    c.auth?.clients?.forEach((client, i) => {
-      if (client && !client.clientSecret) out.push(`/auth/clients/${i}/clientSecret: required when cxone.mode is live (only sandbox mode generates one)`)
-    })
-    // the sandbox block is unused in live mode, and its defaults are public by design
-    const { sandbox: _unused, ...live } = c
-    out.push(...secretProblems(ByocConfigSchema, live, ''))
-  }
+  // channels, clients and CXone blocks are per tenant (the top-level ones are the tenant default)
+  out.push(...tenantProblems(c))
   out.push(...storeProblems(c.store))
-  const statusEvery = parseDuration(c.cxone?.threadStatusInterval)
-  if (statusEvery !== undefined && statusEvery < 1000) out.push('/cxone/threadStatusInterval: must be at least 1s')
-  if (c.cxone?.mode === 'sandbox' && c.auth?.clients && c.sandbox && !c.auth.clients.some(cl => cl.clientId === c.sandbox.clientId)) {
-    out.push(`/sandbox/clientId: '${c.sandbox.clientId}' is not one of auth.clients, so the sandbox could not call the hub`)
-  }
   return out
 }
 

@@ -40,7 +40,7 @@ const SigningKeySchema = Type.Object({
 }, { additionalProperties: false })
 
 const AuthSchema = Type.Object({
-  clients: Type.Array(AuthClientSchema, { minItems: 1, description: 'who may call the hub (CXone), one per integration/tenant' }),
+  clients: Type.Array(AuthClientSchema, { default: [], description: 'who may call the hub (CXone) for the tenant `default`; at least one unless tenants[] is given (each tenant has its own auth.clients)' }),
   tokenTtl: Duration('1h', 'lifetime of tokens the hub issues'),
   issuer: Type.String({ default: 'byoc-hub' }),
   audience: Type.String({ default: 'cxone-byoc' }),
@@ -143,14 +143,30 @@ const ChannelRulesSchema = Type.Object({
 }, { additionalProperties: false, description: 'overrides of the global rules for this channel' })
 export type ChannelRules = StaticDecode<typeof ChannelRulesSchema>
 
+const KEBAB_ID = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$'
+
 const ChannelSchema = Type.Object({
-  id: Type.String({ pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', description: 'URL prefix /channels/<id>, metric label' }),
+  id: Type.String({ pattern: KEBAB_ID, description: 'URL prefix /channels/<id>, metric label; unique across all tenants' }),
   plugin: Type.String({ minLength: 1, description: 'path (./plugins/watering-hole) or npm package name' }),
   cxoneChannelId: Type.String({ minLength: 1, description: 'the DFO channel id this platform posts into' }),
   name: Type.Optional(Type.String()),
   enabled: Type.Boolean({ default: true }),
   rules: Type.Optional(ChannelRulesSchema),
   config: Type.Unknown({ default: {}, description: 'validated by the plugin\'s own schema' })
+}, { additionalProperties: false })
+
+/**
+ * One CXone integration (a business unit or brand): its own CXone tenant, the clients CXone calls the hub with and
+ * the channels it serves. The top-level cxone, auth.clients and channels are the tenant `default` (config/tenants.ts).
+ */
+export const TenantSchema = Type.Object({
+  id: Type.String({ pattern: KEBAB_ID, description: 'tenant id: metric and log label `tenant`; unique' }),
+  name: Type.Optional(Type.String()),
+  cxone: CxoneSchema,
+  auth: Type.Object({
+    clients: Type.Array(AuthClientSchema, { minItems: 1, description: 'who may call the hub for this tenant (client ids unique across all tenants)' })
+  }, { additionalProperties: false }),
+  channels: Type.Array(ChannelSchema, { default: [], description: 'this tenant\'s channels (channel ids unique across all tenants)' })
 }, { additionalProperties: false })
 
 const DeliverySchema = Type.Object({
@@ -189,6 +205,7 @@ export const ByocConfigSchema = Type.Object({
   store: StoreSchema,
   rules: RulesSchema,
   channels: Type.Array(ChannelSchema, { default: [] }),
+  tenants: Type.Optional(Type.Array(TenantSchema, { minItems: 1, description: 'several CXone integrations on one hub, each with its own cxone, auth.clients and channels; the top-level ones are the tenant `default`' })),
   delivery: DeliverySchema,
   metrics: MetricsSchema,
   log: LogSchema,
@@ -205,3 +222,5 @@ export type ByocConfigInput = Static<typeof ByocConfigSchema>
  */
 export type ByocConfig = StaticDecode<typeof ByocConfigSchema>
 export type ChannelConfig = ByocConfig['channels'][number]
+export type AuthClientConfig = ByocConfig['auth']['clients'][number]
+export type TenantConfig = NonNullable<ByocConfig['tenants']>[number]

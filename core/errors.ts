@@ -45,6 +45,7 @@ export const Errors = {
   DEAD_LETTER_ERASED: coded('BYOC_ERR_DEAD_LETTER_ERASED', 'This dead letter was stopped by an erasure and holds nothing to deliver', 409),
   // Channels and threads
   CHANNEL_UNKNOWN: coded('BYOC_ERR_CHANNEL_UNKNOWN', 'Unknown channel', 404),
+  TENANT_UNKNOWN: coded('BYOC_ERR_TENANT_UNKNOWN', 'Unknown tenant', 404),
   THREAD_UNKNOWN: coded('BYOC_ERR_THREAD_UNKNOWN', 'Unknown thread', 404),
   THREAD_CLOSED: coded('BYOC_ERR_THREAD_CLOSED', 'The conversation has ended; start a new one', 409),
   THREAD_AMBIGUOUS: coded('BYOC_ERR_THREAD_AMBIGUOUS', 'The thread id exists on several channels this client may use; reply through the channel (M3)', 409),

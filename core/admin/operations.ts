@@ -15,8 +15,10 @@ const toDeadLetter = (j: Job): DeadLetter => ({
   jobId: String(j.jobId), kind: j.kind, orderKey: j.orderKey, attempts: j.attempts, createdAt: j.createdAt, reason: j.lastError ?? ''
 })
 
-export async function listDeadLetters (store: Store, limit = 1000): Promise<DeadLetter[]> {
-  return (await store.listJobs({ state: 'dead', limit })).map(toDeadLetter)
+/** `channelIds`: only the jobs of these channels (one tenant's), out of the `limit` listed */
+export async function listDeadLetters (store: Store, limit = 1000, channelIds?: ReadonlySet<string>): Promise<DeadLetter[]> {
+  const jobs = await store.listJobs({ state: 'dead', limit })
+  return (channelIds ? jobs.filter(j => channelIds.has(String((j.payload as { channelId?: unknown } | null)?.channelId))) : jobs).map(toDeadLetter)
 }
 
 /** Job ids are numbers on both drivers; one given as text (a URL, the command line) is read back as one. */

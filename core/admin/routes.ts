@@ -16,7 +16,7 @@ import { Type } from 'typebox'
 export interface AdminRoutesOptions {
   readonly token: string
   readonly store: Store
-  readonly channels: () => ReadonlyArray<{ id: string, name?: string | undefined, cxoneChannelId: string }>
+  readonly channels: () => ReadonlyArray<{ id: string, name?: string | undefined, cxoneChannelId: string, tenant?: string }>
   readonly metrics?: PrivacyMetrics | undefined
 }
 
@@ -42,7 +42,13 @@ export async function adminRoutes (app: FastifyInstance, o: AdminRoutesOptions):
 
   app.get<{ Querystring: Static<typeof ListQuerySchema> }>('/admin/dead-letters', {
     schema: { summary: 'Dead letters: jobs that exhausted their retries, or that an erasure stopped', tags: ['admin'], security, querystring: ListQuerySchema, response: { 200: Type.Object({ deadLetters: Type.Array(DeadLetterSchema) }), ...adminErrors } }
-  }, async (request) => ({ deadLetters: await listDeadLetters(store, Number(request.query.limit ?? 1000)) }))
+  }, async (request) => {
+    // the admin token is the operator's, across tenants; ?tenant= narrows the list to one tenant's channels
+    const tenant = request.query.tenant
+    const own = tenant === undefined ? undefined : new Set(o.channels().filter(c => (c.tenant ?? 'default') === tenant).map(c => c.id))
+    if (own !== undefined && own.size === 0) throw hubError('TENANT_UNKNOWN', tenant)
+    return { deadLetters: await listDeadLetters(store, Number(request.query.limit ?? 1000), own) }
+  })
 
   app.post<{ Params: Static<typeof JobParamsSchema> }>('/admin/dead-letters/:jobId/replay', {
     schema: { summary: 'Replay one dead letter (back to pending, attempts reset)', tags: ['admin'], security, params: JobParamsSchema, response: { 200: Type.Object({ replayed: Type.Literal(true) }), ...adminErrors } }

@@ -12,7 +12,10 @@ export const CustomerParamsSchema = Type.Object({
 
 export const JobParamsSchema = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 64 }) })
 // query strings are text (the hub's validator does not coerce types): a number of 1 to 100,000 written as digits
-export const ListQuerySchema = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^(100000|[1-9][0-9]{0,4})$', description: 'at most this many (default 1000)' })) })
+export const ListQuerySchema = Type.Object({
+  limit: Type.Optional(Type.String({ pattern: '^(100000|[1-9][0-9]{0,4})$', description: 'at most this many (default 1000)' })),
+  tenant: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'only the dead letters of this tenant\'s channels (of the last `limit` dead letters)' }))
+})
 
 export const DeadLetterSchema = Type.Object({
   jobId: Type.String(),

@@ -22,8 +22,8 @@ export interface KeeperOptions {
   readonly store: DocumentsPort
   /** the hub's public URL, which the platform and the history get */
   readonly selfUrl: () => string
-  /** the DFO base, whose origin (and domain) CXone's attachment links are on */
-  readonly cxoneBase: () => Promise<string>
+  /** the DFO base of the message's tenant, whose origin (and domain) CXone's attachment links are on */
+  readonly cxoneBase: (tenant?: string) => Promise<string>
   readonly maxBytes: number
   readonly timeoutMs: number
   readonly log?: FastifyBaseLogger
@@ -45,8 +45,8 @@ export class AttachmentKeeper {
   constructor (private readonly o: KeeperOptions) {}
 
   /** When the agent message arrives: swap CXone's URLs for hub URLs, before anything is stored or shown. */
-  async adopt (threadId: string, attachments: readonly Attachment[]): Promise<Attachment[]> {
-    const base = await this.o.cxoneBase().catch(() => undefined)
+  async adopt (threadId: string, attachments: readonly Attachment[], tenant?: string): Promise<Attachment[]> {
+    const base = await this.o.cxoneBase(tenant).catch(() => undefined)
     return await Promise.all(attachments.map(async (a) => {
       if (base === undefined || !isCxoneUrl(a.url, base)) return { ...a }
       const id = randomBytes(24).toString('base64url')

@@ -7,6 +7,7 @@ import { localAuthFailures, redisAuthFailures, type AuthFailureCounter } from '.
 import { kConfig } from './config.js'
 import { kStore, redisOf } from './store.js'
 import { kMetrics } from './metrics.js'
+import { allClients } from '../../config/tenants.js'
 
 export interface HubAuth {
   readonly keys: KeyRing
@@ -26,7 +27,8 @@ export const authStep = fp(async (app) => {
   const store = app[kStore]
   const keys = new KeyRing(store, auth.signingKeys)
   await keys.init()
-  const clients = auth.clients.filter((c): c is typeof c & { clientSecret: string } => c.clientSecret !== undefined)
+  // every tenant's clients (ids unique across tenants): the routes find a bearer's tenant by its client id
+  const clients = allClients(app[kConfig]).filter((c): c is typeof c & { clientSecret: string } => c.clientSecret !== undefined)
   const limit = { max: server.rateLimit.authFailures, windowMs: server.rateLimit.window, log: app.log }
   const redis = redisOf(store)
   const failures = redis ? redisAuthFailures(redis.redis, redis.keyspace, limit) : localAuthFailures(limit)

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { TimerLoop, idleTimerFiring } from '../conversations/timer-loop.js'
-import { ThreadStatusPoller } from '../conversations/status-poller.js'
+import { ThreadStatusPoller, ThreadStatusPollers } from '../conversations/status-poller.js'
+import { tenantsOf } from '../../config/tenants.js'
 import { kConfig } from './config.js'
 import { kStore } from './store.js'
 import { kCxone } from './cxone.js'
@@ -10,7 +11,7 @@ import { kMetrics } from './metrics.js'
 
 export interface BackgroundLoops {
   readonly timers: TimerLoop
-  readonly poller: ThreadStatusPoller
+  readonly poller: ThreadStatusPollers
 }
 
 export const kBackground = Symbol('byoc-hub.background')
@@ -38,7 +39,10 @@ export const backgroundStep = fp<BackgroundOptions>(async (app, opts) => {
   const fire = idleTimerFiring({ store, channels, conversations, idle, ...(metrics ? { onFired: metrics.onTimerFired } : {}) })
   // a claim lasts as long as a job's lease: firing, like a job, is what a crashed instance leaves for another to redo
   const timers = new TimerLoop(store, app.log, fire, { intervalMs: opts.timerIntervalMs, leaseMs: config.delivery.lease })
-  const poller = new ThreadStatusPoller(store, channels, app[kCxone].dfo, conversations, app.log, config.cxone.threadStatusInterval)
+  // each tenant's CXone is asked about its own channels only, at its own interval
+  const poller = new ThreadStatusPollers(tenantsOf(config).map(t => new ThreadStatusPoller(
+    store, { all: () => channels.ofTenant(t.id) }, app[kCxone].of(t.id).dfo, conversations, app.log.child({ tenant: t.id }), t.cxone.threadStatusInterval, t.id
+  )))
   app.decorate(kBackground, { timers, poller })
   app.addHook('onReady', async () => {
     if (!opts.start) return

@@ -9,7 +9,7 @@ import { kConversations } from './conversations.js'
 /** Each configured channel plugin, loaded, checked and mounted in its own scope at /channels/<id>. */
 export const channelsStep = fp<{ baseDir: string }>(async (app, { baseDir }) => {
   const { channels, conversations } = app[kConversations]
-  await registerChannels(app, app[kConfig], { baseDir, registry: channels, store: app[kStore], bus: app[kBus], dfo: app[kCxone].dfo, conversations })
+  await registerChannels(app, app[kConfig], { baseDir, registry: channels, store: app[kStore], bus: app[kBus], dfoOf: (channel) => app[kCxone].forChannel(channel).dfo, conversations })
   // added after the channels' scopes, so it runs before their own onClose hooks (they run in reverse order)
   app.addHook('onClose', async () => {
     for (const channel of channels.all()) await channel.registration?.close?.()

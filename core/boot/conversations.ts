@@ -10,6 +10,7 @@ import { kConfig } from './config.js'
 import { kStore } from './store.js'
 import { kAddresses } from './addresses.js'
 import { kCxone, kInProcess } from './cxone.js'
+import { DEFAULT_TENANT, sandboxTenant } from '../../config/tenants.js'
 
 /** The conversation core and what it is made of, for the steps that serve it (routes, channels, delivery). */
 export interface ConversationCore {
@@ -34,8 +35,15 @@ export const conversationsStep = fp(async (app) => {
   const cxone = app[kCxone]
   // CXone's attachment links, which the keeper copies from; the sandbox's carry the hub's loopback Host
   const keeper = new AttachmentKeeper({
-    store, selfUrl: app[kAddresses].selfUrl, cxoneBase: async () => app[kInProcess] ? `${app[kAddresses].localUrl()}/sandbox` : (await cxone.endpoints.get()).apiBaseUrl,
-    maxBytes: config.cxone.attachmentCopyMaxBytes, timeoutMs: config.cxone.timeout, log: app.log
+    store,
+    selfUrl: app[kAddresses].selfUrl,
+    cxoneBase: async (tenant = DEFAULT_TENANT) => app[kInProcess] && sandboxTenant(config)?.id === tenant
+      ? `${app[kAddresses].localUrl()}/sandbox`
+      : (await cxone.of(tenant).endpoints.get()).apiBaseUrl,
+    // hub-wide: the copies live in the hub's store, whichever tenant's CXone they came from
+    maxBytes: config.cxone.attachmentCopyMaxBytes,
+    timeoutMs: config.cxone.timeout,
+    log: app.log
   })
   const presence = new PresenceBook(store)
   const idle = new IdleRule(store, presence)
@@ -44,8 +52,8 @@ export const conversationsStep = fp(async (app) => {
     store: tagJobsWithRequestId(store), idle, presence, log: app.log, attachments: keeper,
     kick: () => queued.ring(),
     sendTyping: (channel, threadId, on) => {
-      cxone.dfo.senderAction(channel.cxoneChannelId, threadId, on ? 'isTypingOn' : 'isTypingOff', { attempts: 1 })
-        .catch(err => app.log.debug({ err }, 'customer typing not relayed'))
+      cxone.forChannel(channel).dfo.senderAction(channel.cxoneChannelId, threadId, on ? 'isTypingOn' : 'isTypingOff', { attempts: 1 })
+        .catch((err: unknown) => app.log.debug({ err }, 'customer typing not relayed'))
     }
   })
   idle.bind({

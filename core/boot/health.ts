@@ -10,7 +10,8 @@ declare module 'fastify' {
 
 /** /health/live and /health/ready; readiness turns false as the close begins (server.ts turns it earlier on SIGTERM). */
 export const healthStep = fp(async (app) => {
-  const readiness: Readiness = { draining: false, store: app[kStore], tokens: app[kCxone].tokens }
+  const tenants = app[kCxone].all().map(w => ({ id: w.tenant, tokens: w.wiring.tokens }))
+  const readiness: Readiness = { draining: false, store: app[kStore], tokens: tenants[0]!.tokens, ...(tenants.length > 1 ? { tenants } : {}) }
   app.decorate(kReadiness, readiness)
   await app.register(healthRoutes, { readiness })
   // drain order starts here: stop taking work (the later steps' onClose hooks finish in-flight jobs, then close)

@@ -5,7 +5,7 @@ import type { ChannelRegistry } from '../channels/runtime.js'
 import type { ConversationService } from '../conversations/service.js'
 import type { OutboxWorker } from '../delivery/outbox-worker.js'
 import type { TimerLoop } from '../conversations/timer-loop.js'
-import type { ThreadStatusPoller } from '../conversations/status-poller.js'
+import type { ThreadStatusPollers } from '../conversations/status-poller.js'
 import type { Readiness } from '../infra/health.js'
 import { kHub } from '../symbols.js'
 import { kConfig } from './config.js'
@@ -26,7 +26,7 @@ export interface HubInternals {
   conversations: ConversationService
   worker: OutboxWorker
   timers: TimerLoop
-  poller: ThreadStatusPoller
+  poller: ThreadStatusPollers
   readiness: Readiness
   /** the URL the hub is reachable at (publicUrl, else its own listening address) */
   selfUrl: () => string

@@ -5,6 +5,7 @@ import { RetentionLoop } from '../privacy/retention-loop.js'
 import { kConfig } from './config.js'
 import { kStore } from './store.js'
 import { kMetrics } from './metrics.js'
+import { allChannels } from '../../config/tenants.js'
 
 export const kRetention = Symbol('byoc-hub.retention')
 declare module 'fastify' {
@@ -20,7 +21,7 @@ export const privacyStep = fp<{ start: boolean }>(async (app, opts) => {
   const store = app[kStore]
   const registry = app[kMetrics]?.registry
   const metrics = registry ? new PrivacyMetrics(registry) : undefined
-  const channels = config.channels.map(c => ({ id: c.id, name: c.name, cxoneChannelId: c.cxoneChannelId }))
+  const channels = allChannels(config).map(c => ({ id: c.id, name: c.name, cxoneChannelId: c.cxoneChannelId, tenant: c.tenant }))
 
   const retention = config.privacy.retention === undefined
     ? undefined

@@ -11,6 +11,7 @@ import { kMetrics } from './metrics.js'
 import { kAuth } from './auth.js'
 import { kCxone } from './cxone.js'
 import { kConversations } from './conversations.js'
+import { allClients } from '../../config/tenants.js'
 
 /**
  * The hub's own routes, each group encapsulated: what CXone calls under server.basePath (token, the bearer-checked
@@ -32,9 +33,10 @@ export const routesStep = fp(async (app) => {
     })
     await scope.register(async (bearerScope) => cxoneRoutes(bearerScope, {
       channels, conversations, store, publicUrl: selfUrl,
-      clientChannels: new Map(config.auth.clients.filter(c => c.channels).map(c => [c.clientId, new Set(c.channels)]))
+      clientTenants: new Map(allClients(config).map(c => [c.clientId, c.tenant])),
+      clientChannels: new Map(allClients(config).filter(c => c.channels).map(c => [c.clientId, new Set(c.channels)]))
     }))
-    await scope.register(actionRoutes, { config, channels, dfo: cxone.dfo, store, selfUrl, endpoints: async () => await cxone.endpoints.get() })
+    await scope.register(actionRoutes, { config, channels, cxone, store, selfUrl })
   }, { prefix: config.server.basePath })
   await app.register(attachmentRoutes, { keeper, timeoutMs: config.cxone.timeout })
 }, { name: 'byoc-hub-routes', fastify: '5.x', dependencies: ['byoc-hub-config', 'byoc-hub-store', 'byoc-hub-addresses', 'byoc-hub-metrics', 'byoc-hub-auth', 'byoc-hub-cxone', 'byoc-hub-conversations'] })

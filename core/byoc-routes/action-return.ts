@@ -21,13 +21,13 @@ const hostOf = (url: string | undefined): string[] => {
 }
 
 /**
- * `endpoints` are the CXone endpoints in use (configured, or found by region discovery, which a live hub configured
+ * `cxone` is one tenant's block (each tenant's admin comes from its own CXone); `endpoints` are the CXone endpoints in use (configured, or found by region discovery, which a live hub configured
  * with only a tenant id relies on); when they cannot be had (discovery failing) only the configured URLs count.
  */
-export function returnHosts (config: ByocConfig, selfUrl: () => string, endpoints?: () => Promise<CxoneEndpoints>): ReturnHosts {
-  const extra = config.cxone.actionReturnHosts.map(h => h.toLowerCase())
-  const live = config.cxone.mode === 'live'
-  const configured = live ? [...hostOf(config.cxone.authUrl), ...hostOf(config.cxone.apiBaseUrl)] : []
+export function returnHosts (cxone: ByocConfig['cxone'], selfUrl: () => string, endpoints?: () => Promise<CxoneEndpoints>): ReturnHosts {
+  const extra = cxone.actionReturnHosts.map(h => h.toLowerCase())
+  const live = cxone.mode === 'live'
+  const configured = live ? [...hostOf(cxone.authUrl), ...hostOf(cxone.apiBaseUrl)] : []
   const cxoneHosts = async (): Promise<string[]> => {
     if (!live || !endpoints) return configured
     const found = await endpoints().catch(() => undefined)
@@ -36,7 +36,7 @@ export function returnHosts (config: ByocConfig, selfUrl: () => string, endpoint
   const list = async (requestHost: string): Promise<string[]> => {
     // sandbox mode: the sandbox is on the hub's own listener, reached by whatever host the browser used (a Host
     // header a victim's browser sets itself, so an attacker cannot choose it) or the configured public URL
-    const own = config.cxone.mode === 'sandbox' ? [requestHost.toLowerCase(), ...hostOf(selfUrl())] : []
+    const own = cxone.mode === 'sandbox' ? [requestHost.toLowerCase(), ...hostOf(selfUrl())] : []
     return [...new Set([...own, ...await cxoneHosts(), ...extra])]
   }
   return {

@@ -12,7 +12,9 @@ export interface CxoneRoutesOptions {
   conversations: ConversationService
   store: Store
   publicUrl: () => string
-  /** clients bound to some channels only (auth.clients[].channels); a client not listed may act on every channel */
+  /** each client id's tenant: a client acts on its own tenant's channels only */
+  clientTenants: ReadonlyMap<string, string>
+  /** clients bound to some channels only (auth.clients[].channels); a client not listed may act on its tenant's every channel */
   clientChannels?: ReadonlyMap<string, ReadonlySet<string>>
 }
 
@@ -21,7 +23,7 @@ export async function cxoneRoutes (app: FastifyInstance, opts: CxoneRoutesOption
   app.addHook('onRequest', app.requireCxone)
   // CXone speaks JSON; anything else is refused with 415 instead of reaching validation as a string
   app.removeContentTypeParser('text/plain')
-  const access = cxoneAccess(opts.channels, opts.store, opts.clientChannels)
+  const access = cxoneAccess(opts.channels, opts.store, opts.clientTenants, opts.clientChannels)
   await agentMessageRoutes(app, { ...opts, access })
   await typingRoutes(app, { conversations: opts.conversations, access })
   await recipientRoutes(app, { store: opts.store, access })

@@ -10,7 +10,7 @@ import { resolvePluginSpecifier } from './plugin-resolve.js'
  * Imports and checks a plugin: brand, API version, config against the plugin's own schema (every error, with paths).
  * `live`: the secrets the plugin's schema marks `x-secret` must be neither shipped examples nor short.
  */
-export async function loadChannelPlugin (channel: ChannelConfig, index: number, baseDir: string, live = false): Promise<{ plugin: ChannelPlugin, config: unknown }> {
+export async function loadChannelPlugin (channel: ChannelConfig, index: ChannelAt, baseDir: string, live = false): Promise<{ plugin: ChannelPlugin, config: unknown }> {
   const plugin = await importChannelPlugin(channel, baseDir)
   return { plugin, config: validateChannelConfig(plugin, channel.config, index, live) }
 }
@@ -39,14 +39,22 @@ export class ChannelConfigInvalidError extends Error {
   constructor (readonly problems: string[]) { super(`Invalid channel configuration:\n${problems.map(p => `  - ${p}`).join('\n')}`) }
 }
 
-export function validateChannelConfig (plugin: ChannelPlugin, raw: unknown, index: number, live = false): unknown {
+/**
+ * Where a channel's block is in the config, for error paths: its index in the top-level channels (the tenant
+ * `default`), or `{ tenant, channel }` indexes into tenants[] and that tenant's channels.
+ */
+export type ChannelAt = number | { readonly tenant: number, readonly channel: number }
+const pointerOf = (at: ChannelAt): string => typeof at === 'number' ? `/channels/${at}` : `/tenants/${at.tenant}/channels/${at.channel}`
+const keyOf = (at: ChannelAt): string => typeof at === 'number' ? `channels[${at}]` : `tenants[${at.tenant}].channels[${at.channel}]`
+
+export function validateChannelConfig (plugin: ChannelPlugin, raw: unknown, index: ChannelAt, live = false): unknown {
   const value = Value.Default(plugin.configSchema, Value.Convert(plugin.configSchema, structuredClone(raw ?? {})))
   const problems = [...allErrors(value, plugin.configSchema)]
     .filter(e => !(e.keyword === 'boolean' && e.message === 'schema is false'))
-    .map(e => `/channels/${index}/config${e.instancePath}: ${e.message}${e.keyword === 'additionalProperties' ? ': ' + (e.params as { additionalProperties: string[] }).additionalProperties.join(', ') : ''}`)
-  if (live) problems.push(...secretProblems(plugin.configSchema, value, `channels[${index}].config`))
+    .map(e => `${pointerOf(index)}/config${e.instancePath}: ${e.message}${e.keyword === 'additionalProperties' ? ': ' + (e.params as { additionalProperties: string[] }).additionalProperties.join(', ') : ''}`)
+  if (live) problems.push(...secretProblems(plugin.configSchema, value, `${keyOf(index)}.config`))
   // the plugin's own checks only make sense on a config its schema accepted
-  if (problems.length === 0 && plugin.validateConfig) problems.push(...plugin.validateConfig(value).map(p => `/channels/${index}/config${p}`))
+  if (problems.length === 0 && plugin.validateConfig) problems.push(...plugin.validateConfig(value).map(p => `${pointerOf(index)}/config${p}`))
   if (problems.length > 0) throw new ChannelConfigInvalidError(problems)
   return Object.freeze(value)
 }

@@ -20,11 +20,14 @@ export interface ResolvedRules {
 /** A loaded, registered channel: what core knows about it at run time. */
 export interface ChannelRuntime {
   readonly id: string
+  /** the CXone integration the channel belongs to (config/tenants.ts): its CXone, clients, retries and breaker */
+  readonly tenant: string
   readonly cxoneChannelId: string
   readonly name: string
   readonly plugin: ChannelPlugin
   readonly capabilities: ChannelCapabilities
   readonly rules: ResolvedRules
+  /** bound to { channel, tenant } */
   readonly log: FastifyBaseLogger
   registration?: ChannelRegistration<unknown, unknown>
 }
@@ -35,11 +38,15 @@ export class ChannelRegistry {
 
   add (channel: ChannelRuntime): void {
     this.byId.set(channel.id, channel)
-    this.byCxoneId.set(channel.cxoneChannelId, channel)
+    this.byCxoneId.set(cxoneKey(channel.tenant, channel.cxoneChannelId), channel)
   }
 
   get (id: string): ChannelRuntime | undefined { return this.byId.get(id) }
-  /** CXone addresses channels by its own (DFO) channel id. */
-  getByCxoneId (cxoneChannelId: string): ChannelRuntime | undefined { return this.byCxoneId.get(cxoneChannelId) }
+  /** CXone addresses channels by its own (DFO) channel id, unique only within its tenant (two tenants may share one). */
+  getByCxoneId (tenant: string, cxoneChannelId: string): ChannelRuntime | undefined { return this.byCxoneId.get(cxoneKey(tenant, cxoneChannelId)) }
   all (): ChannelRuntime[] { return [...this.byId.values()] }
+  /** the tenant's channels only */
+  ofTenant (tenant: string): ChannelRuntime[] { return this.all().filter(c => c.tenant === tenant) }
 }
+
+const cxoneKey = (tenant: string, cxoneChannelId: string): string => `${tenant}\u0000${cxoneChannelId}`

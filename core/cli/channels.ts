@@ -3,11 +3,21 @@ import { channelIntegrationId, dfoChannelFor } from '../cxone/channel-definition
 import { isHubError } from '../errors.js'
 import { loadChannelPlugin } from '../channels/loader.js'
 import { loadConfigFile } from '../../config/load.js'
+import { allChannels, channelAt, tenantsOf } from '../../config/tenants.js'
 
-/** byoc-hub channels list|create|delete [id]: DFO channel management with the hub's own credentials. */
+/**
+ * byoc-hub channels list|create|delete [id] [--tenant <id>]: DFO channel management with the hub's own credentials,
+ * toward the channel's tenant's CXone (list: the --tenant given, else `default`, else the first tenant).
+ */
 export async function channels (configPath: string, args: string[]): Promise<number> {
-  const [sub, id] = args
-  const { dfo: client, close, config } = await cliCxone(configPath)
+  const at = args.indexOf('--tenant')
+  const named = at >= 0 ? args[at + 1] : undefined
+  const [sub, id] = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args
+  const { config: loaded } = loadConfigFile(configPath)
+  const everyChannel = allChannels(loaded)
+  const entry = everyChannel.find(c => c.id === id || (c.cxoneChannelId === id && (named === undefined || c.tenant === named)))
+  const tenant = named ?? entry?.tenant ?? tenantsOf(loaded)[0]!.id
+  const { dfo: client, close, config } = await cliCxone(configPath, tenant)
   try {
     if (sub === 'list') {
       const list = await client.listChannels()
@@ -15,16 +25,17 @@ export async function channels (configPath: string, args: string[]): Promise<num
       if (list.length === 0) console.log('(no channels)')
       return 0
     }
-    const entry = config.channels.find(c => c.id === id || c.cxoneChannelId === id)
     if ((sub === 'create' || sub === 'delete') && !entry) {
-      console.error(`Usage: byoc-hub channels ${sub ?? 'create|delete'} <channel id from the config: ${config.channels.map(c => c.id).join(', ')}>`)
+      console.error(`Usage: byoc-hub channels ${sub ?? 'create|delete'} <channel id from the config: ${everyChannel.map(c => c.id).join(', ')}>`)
       return 1
     }
     if (sub === 'create') {
-      channelIntegrationId(config)
+      const own = tenantsOf(config).find(t => t.id === tenant)!
+      const cxone = own.cxone
+      channelIntegrationId(cxone)
       const { baseDir } = loadConfigFile(configPath)
-      const { plugin } = await loadChannelPlugin(entry!, config.channels.indexOf(entry!), baseDir)
-      const created = await client.createChannel(dfoChannelFor({ id: entry!.id, name: entry!.name ?? entry!.id, cxoneChannelId: entry!.cxoneChannelId, capabilities: plugin.capabilities }, config))
+      const { plugin } = await loadChannelPlugin(entry!, channelAt(own, own.channels.findIndex(c => c.id === entry!.id)), baseDir)
+      const created = await client.createChannel(dfoChannelFor({ id: entry!.id, name: entry!.name ?? entry!.id, cxoneChannelId: entry!.cxoneChannelId, capabilities: plugin.capabilities }, cxone))
       console.log(`created ${created.id}`)
       return 0
     }
@@ -33,7 +44,7 @@ export async function channels (configPath: string, args: string[]): Promise<num
       console.log(`deleted ${entry!.cxoneChannelId}`)
       return 0
     }
-    console.error('Usage: byoc-hub channels list|create|delete [id]')
+    console.error('Usage: byoc-hub channels list|create|delete [id] [--tenant <id>]')
     return 1
   } catch (err) {
     if (isHubError(err)) console.error(`${err.code}: ${err.message}`)

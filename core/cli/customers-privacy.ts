@@ -1,3 +1,4 @@
+import { allChannels } from '../../config/tenants.js'
 import { writeFileSync } from 'node:fs'
 import type { ByocConfig } from '../../config/schema.js'
 import { openStore } from '../store/index.js'
@@ -29,7 +30,7 @@ async function viaHubOrStore<T> (config: ByocConfig, path: string, body: unknown
 }
 
 const channelNames = (config: ByocConfig, channelId: string): { id: string, cxoneChannelId?: string } => {
-  const c = config.channels.find(c => c.id === channelId)
+  const c = allChannels(config).find(c => c.id === channelId)
   return c ? { id: c.id, cxoneChannelId: c.cxoneChannelId } : { id: channelId }
 }
 

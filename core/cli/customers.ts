@@ -1,3 +1,4 @@
+import { allChannels } from '../../config/tenants.js'
 import { loadConfigFile } from '../../config/load.js'
 import { openStore } from '../store/index.js'
 import { revokeCustomerTokens } from '../channels/customer-tokens.js'
@@ -24,7 +25,7 @@ export async function customers (configPath: string, args: string[], opts: { out
       return 1
     }
   }
-  if (!config.channels.some(c => c.id === channelId)) { console.error(`No channel '${channelId}' in ${configPath}.`); return 1 }
+  if (!allChannels(config).some(c => c.id === channelId)) { console.error(`No channel '${channelId}' in ${configPath}.`); return 1 }
   const store = await openStore(config.store)
   try {
     const at = await revokeCustomerTokens(store, channelId, customerId)

@@ -9,8 +9,8 @@ Commands:
   start                         run the hub (and the CXone sandbox when cxone.mode is sandbox)
   check-config                  validate the config; print it with secrets redacted
   cxone-setup                   print what the CXone administrator pastes into the BYOC integration
-  sandbox [--port N]            run the CXone emulator alone
-  channels list|create|delete [id]   manage DFO channels with the hub's own CXone credentials
+  sandbox [--port N] [--tenant <id>]   run the CXone emulator alone (as that tenant's CXone: its channels and clients)
+  channels list|create|delete [id] [--tenant <id>]   manage DFO channels with the hub's own CXone credentials
   dead-letters list|replay [jobId|--all]   show or replay messages that exhausted their retries
   customers revoke-tokens <channel> <customer>   log one customer out everywhere (their tokens stop working)
   customers erase <channel> <customerId>          forget a customer: messages, name, identity, copies, jobs (a report says what went)
@@ -28,7 +28,7 @@ export async function main (argv: string[]): Promise<number> {
     args: argv, allowPositionals: true, strict: true,
     options: {
       config: { type: 'string', short: 'c' }, port: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      live: { type: 'boolean' }, dir: { type: 'string' }, force: { type: 'boolean' }, out: { type: 'string' }
+      live: { type: 'boolean' }, dir: { type: 'string' }, force: { type: 'boolean' }, out: { type: 'string' }, tenant: { type: 'string' }
     }
   })
   const [command, ...rest] = positionals
@@ -40,8 +40,8 @@ export async function main (argv: string[]): Promise<number> {
     case 'start': return (await import('./start.js')).start(configPath)
     case 'check-config': return (await import('./check-config.js')).checkConfig(configPath)
     case 'cxone-setup': return (await import('./cxone-setup.js')).cxoneSetup(configPath)
-    case 'sandbox': return (await import('./sandbox.js')).sandbox(configPath, values.port)
-    case 'channels': return (await import('./channels.js')).channels(configPath, rest)
+    case 'sandbox': return (await import('./sandbox.js')).sandbox(configPath, values.port, values.tenant)
+    case 'channels': return (await import('./channels.js')).channels(configPath, values.tenant !== undefined ? [...rest, '--tenant', values.tenant] : rest)
     case 'create-plugin': return (await import('./create-plugin.js')).createPlugin(rest)
     case 'dead-letters': return (await import('./dead-letters.js')).deadLetters(configPath, rest, values.all ?? false)
     case 'customers': return (await import('./customers.js')).customers(configPath, rest, { out: values.out })

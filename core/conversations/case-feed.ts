@@ -27,14 +27,18 @@ const keyOf = (c: DfoContact): string => `${c.id}@${c.statusUpdatedAt ?? ''}`
  * so whichever instance holds the poller's lease continues where the last one stopped.
  */
 export class EndedCaseFeed {
-  constructor (private readonly store: DocumentsPort, private readonly dfo: DfoClient) {}
+  private readonly doc: { collection: string, id: string }
+  /** `tenant`: each tenant's CXone has its own watermark (the tenant `default` keeps the plain key) */
+  constructor (private readonly store: DocumentsPort, private readonly dfo: DfoClient, tenant?: string) {
+    this.doc = tenant === undefined || tenant === 'default' ? DOC : { ...DOC, id: `${DOC.id}:${tenant}` }
+  }
 
   /**
    * Cases that ended since the watermark, oldest first. `startAt` gives the first watermark (no close before it
    * can matter). Call `commit` with the returned mark once they are handled: a crash before that reads them again.
    */
   async read (channelIds: string[], startAt: () => Promise<number>, onCapped?: () => void): Promise<{ cases: DfoContact[], mark: Watermark }> {
-    const previous = await this.store.getDoc<Watermark>(DOC.collection, DOC.id) ?? { at: await startAt(), handled: [] }
+    const previous = await this.store.getDoc<Watermark>(this.doc.collection, this.doc.id) ?? { at: await startAt(), handled: [] }
     const handled = new Set(previous.handled)
     const stopBefore = previous.at - SETTLE_MS
     const found: DfoContact[] = []
@@ -61,6 +65,6 @@ export class EndedCaseFeed {
   }
 
   commit (mark: Watermark): Promise<void> {
-    return this.store.putDoc(DOC.collection, DOC.id, mark)
+    return this.store.putDoc(this.doc.collection, this.doc.id, mark)
   }
 }

@@ -11,7 +11,9 @@ import { Jobs } from './job-kinds.js'
 import { findLiveCase } from './find-case.js'
 
 interface Deps {
-  store: ConversationsPort, channels: ChannelRegistry, dfo: DfoClient, conversations: ConversationService
+  store: ConversationsPort, channels: ChannelRegistry, conversations: ConversationService
+  /** the channel's tenant's DFO client: each tenant calls its own CXone */
+  dfoOf: (channel: ChannelRuntime) => DfoClient
   /** copies agent attachments into the store before the platform gets their hub URLs */
   attachments?: { keep (threadId: string, attachments: StoredMessage['attachments']): Promise<void> }
 }
@@ -28,7 +30,7 @@ function channelOf (channels: ChannelRegistry, job: Job): ChannelRuntime {
   return channel
 }
 
-export function createJobHandlers ({ store, channels, dfo, conversations, attachments }: Deps): Record<string, JobHandler> {
+export function createJobHandlers ({ store, channels, dfoOf, conversations, attachments }: Deps): Record<string, JobHandler> {
   return {
     [Jobs.DFO_CREATE_MESSAGE]: async (job, signal) => {
       const channel = channelOf(channels, job)
@@ -37,7 +39,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
       const message = job.message ?? await store.getMessage(channel.id, messageId)
       if (!message) return
       try {
-        const result = await dfo.createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
+        const result = await dfoOf(channel).createMessage(channel.cxoneChannelId, message.raw as CxoneInboundMessage, { signal, attempts: 1 })
         const contactId = result.consumerContact?.id
         // recorded with the job's completion, in the worker's next store call: no store call of this job's own
         const threadTouch = { channelId: channel.id, threadId: message.threadId, at: message.createdAt, ...(contactId !== undefined ? { contactId: String(contactId) } : {}) }
@@ -66,7 +68,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
       const channel = channelOf(channels, job)
       const { messageId, status, at } = job.payload as { messageId: string, status: 'delivered' | 'seen' | 'failed', at: number }
       try {
-        await dfo.updateMessageStatus(channel.cxoneChannelId, messageId, status, new Date(at).toISOString(), { signal, attempts: 1 })
+        await dfoOf(channel).updateMessageStatus(channel.cxoneChannelId, messageId, status, new Date(at).toISOString(), { signal, attempts: 1 })
       } catch (err) { throw asFailure(err) }
     },
 
@@ -75,6 +77,7 @@ export function createJobHandlers ({ store, channels, dfo, conversations, attach
       const { threadId } = job.payload as { threadId: string }
       const thread = await store.getThread(channel.id, threadId)
       try {
+        const dfo = dfoOf(channel)
         await dfo.updateThread(channel.cxoneChannelId, threadId, { canAddMoreMessages: false }, { signal, attempts: 1 })
         const contactId = thread?.contactId ?? (thread && await findLiveCase(dfo, channel.cxoneChannelId, thread.customerId, threadId, { signal, attempts: 1 }))
         if (contactId) await dfo.updateContactStatus(contactId, 'closed', { signal, attempts: 1 })

@@ -23,7 +23,7 @@ export interface ConversationDeps {
   /** fire-and-forget customer typing toward DFO (ephemeral: not worth a durable job) */
   sendTyping: (channel: ChannelRuntime, threadId: string, on: boolean) => void
   /** swaps CXone's expiring attachment links for the hub's own (core/attachments/keeper.ts) */
-  attachments?: { adopt (threadId: string, attachments: readonly Attachment[]): Promise<Attachment[]> }
+  attachments?: { adopt (threadId: string, attachments: readonly Attachment[], tenant?: string): Promise<Attachment[]> }
 }
 
 export interface AgentMessageInput extends NormalisedAgentMessage {
@@ -225,7 +225,7 @@ export class ConversationService {
       channelId: channel.id,
       direction: 'outbound',
       text: input.text,
-      attachments: this.d.attachments ? await this.d.attachments.adopt(thread.threadId, input.attachments) : input.attachments,
+      attachments: this.d.attachments ? await this.d.attachments.adopt(thread.threadId, input.attachments, channel.tenant) : input.attachments,
       ...(input.authorName ? { authorName: input.authorName } : {}),
       createdAt: Date.now(),
       raw: input.details

@@ -22,17 +22,21 @@ export class ThreadStatusPoller {
   private readonly owner = `poller-${process.pid}-${Math.random().toString(36).slice(2)}`
   private readonly cases: EndedCaseFeed
   private readonly sweep: ArchivedThreadSweep
+  private readonly lease: string
 
   constructor (
     private readonly store: ConversationsPort & LeasesPort & DocumentsPort,
-    private readonly channels: ChannelRegistry,
+    private readonly channels: Pick<ChannelRegistry, 'all'>,
     dfo: DfoClient,
     private readonly conversations: ConversationService,
     private readonly log: FastifyBaseLogger,
-    private readonly intervalMs: number
+    private readonly intervalMs: number,
+    /** one poller per tenant, each reading its own CXone for its own channels, under its own lease and watermark */
+    tenant?: string
   ) {
-    this.cases = new EndedCaseFeed(store, dfo)
-    this.sweep = new ArchivedThreadSweep(store, channels, dfo)
+    this.cases = new EndedCaseFeed(store, dfo, tenant)
+    this.sweep = new ArchivedThreadSweep(store, channels, dfo, tenant)
+    this.lease = tenant === undefined || tenant === 'default' ? 'thread-status-poller' : `thread-status-poller:${tenant}`
   }
 
   start (): void {
@@ -44,7 +48,7 @@ export class ThreadStatusPoller {
 
   private async pollIfLeader (): Promise<void> {
     try {
-      if (!await this.store.tryLease('thread-status-poller', this.owner, Math.max(1000, this.intervalMs - 100))) return
+      if (!await this.store.tryLease(this.lease, this.owner, Math.max(1000, this.intervalMs - 100))) return
       await this.poll()
     } catch (err) {
       this.log.warn({ err }, 'thread status check failed')
@@ -101,4 +105,18 @@ export class ThreadStatusPoller {
     clearInterval(this.handle)
     await this.busy
   }
+}
+
+/** Every tenant's poller as one, for the hub's background loops (and tests that poll by hand). */
+export class ThreadStatusPollers {
+  constructor (private readonly pollers: readonly ThreadStatusPoller[]) {}
+  start (): void { for (const p of this.pollers) p.start() }
+  /** one look per tenant; how many conversations they ended */
+  async poll (): Promise<number> {
+    let closed = 0
+    for (const p of this.pollers) closed += await p.poll()
+    return closed
+  }
+
+  async stop (): Promise<void> { await Promise.all(this.pollers.map(p => p.stop())) }
 }

@@ -14,13 +14,17 @@ interface Cursor { channelId: string, after: string }
  * look whatever the number of open threads (10,000 threads are all asked about every 200 looks).
  */
 export class ArchivedThreadSweep {
-  constructor (private readonly store: ConversationsPort & DocumentsPort, private readonly channels: ChannelRegistry, private readonly dfo: DfoClient) {}
+  private readonly cursor: { collection: string, id: string }
+  /** `tenant`: each tenant's channels are swept with its own CXone and cursor (the tenant `default` keeps the plain key) */
+  constructor (private readonly store: ConversationsPort & DocumentsPort, private readonly channels: Pick<ChannelRegistry, 'all'>, private readonly dfo: DfoClient, tenant?: string) {
+    this.cursor = tenant === undefined || tenant === 'default' ? CURSOR : { ...CURSOR, id: `${CURSOR.id}:${tenant}` }
+  }
 
   /** The archived threads among the next batch (at most one DFO call). */
   async next (): Promise<Array<{ channel: ChannelRuntime, thread: Thread }>> {
     const all = this.channels.all()
     if (all.length === 0) return []
-    const cursor = await this.store.getDoc<Cursor>(CURSOR.collection, CURSOR.id)
+    const cursor = await this.store.getDoc<Cursor>(this.cursor.collection, this.cursor.id)
     const start = Math.max(0, all.findIndex(c => c.id === cursor?.channelId))
     // every channel once from the cursor's, then the cursor's own channel again from its start (wrapped round)
     for (let i = 0; i <= all.length; i++) {
@@ -31,7 +35,7 @@ export class ArchivedThreadSweep {
         .sort((a, b) => (a.threadId < b.threadId ? -1 : 1))
       if (open.length === 0) continue
       const batch = open.slice(0, SWEEP_BATCH)
-      await this.store.putDoc(CURSOR.collection, CURSOR.id, { channelId: channel.id, after: batch.at(-1)!.threadId } satisfies Cursor)
+      await this.store.putDoc(this.cursor.collection, this.cursor.id, { channelId: channel.id, after: batch.at(-1)!.threadId } satisfies Cursor)
       const found = await this.dfo.searchThreads({ channelId: channel.cxoneChannelId, threadIds: batch.map(t => t.threadId) }, { attempts: 1 })
       const archived = new Set(found.filter(t => t.canAddMoreMessages === false).map(t => t.idOnExternalPlatform))
       return batch.filter(t => archived.has(t.threadId)).map(thread => ({ channel, thread }))

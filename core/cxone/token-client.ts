@@ -11,6 +11,8 @@ export interface TokenSourceOptions extends TokenFetchOptions {
   readonly store?: DocumentsPort & LeasesPort
   /** how often an instance waiting for another's refresh re-reads the shared doc (default 50 ms) */
   readonly sharedPollMs?: number
+  /** whose token: each tenant's is its own doc and lease in the shared store (the tenant `default` keeps the plain keys) */
+  readonly tenant?: string
 }
 
 const DOC_COLLECTION = 'cxone-token'
@@ -25,6 +27,8 @@ export function createTokenSource (opts: TokenSourceOptions): CxoneTokenSource {
   const skew = opts.refreshSkewMs ?? 60_000
   const pollMs = opts.sharedPollMs ?? 50
   const owner = `token-${randomUUID()}`
+  const docId = opts.tenant === undefined || opts.tenant === 'default' ? DOC_ID : `${DOC_ID}:${opts.tenant}`
+  const lease = opts.tenant === undefined || opts.tenant === 'default' ? LEASE : `${LEASE}:${opts.tenant}`
   // a refresh must finish within the token timeout; a crashed holder's lease lapses shortly after
   const leaseTtl = opts.timeoutMs + 1000
   let cached: CachedToken | undefined
@@ -39,7 +43,7 @@ export function createTokenSource (opts: TokenSourceOptions): CxoneTokenSource {
   const fetchOnce = (): Promise<CachedToken> => fetchToken(opts)
 
   async function readDoc (store: DocumentsPort & LeasesPort): Promise<CachedToken | undefined> {
-    const doc = await store.getDoc<Partial<CachedToken>>(DOC_COLLECTION, DOC_ID)
+    const doc = await store.getDoc<Partial<CachedToken>>(DOC_COLLECTION, docId)
     if (typeof doc?.accessToken !== 'string' || typeof doc.expiresAt !== 'number' || typeof doc.obtainedAt !== 'number') return undefined
     return { accessToken: doc.accessToken, tokenType: doc.tokenType ?? 'Bearer', expiresAt: doc.expiresAt, obtainedAt: doc.obtainedAt }
   }
@@ -49,16 +53,16 @@ export function createTokenSource (opts: TokenSourceOptions): CxoneTokenSource {
     for (;;) {
       const doc = await readDoc(store)
       if (usable(doc, rejected)) return doc
-      if (await store.tryLease(LEASE, owner, leaseTtl)) {
+      if (await store.tryLease(lease, owner, leaseTtl)) {
         try {
           // another instance may have written between our read and our lease
           const again = await readDoc(store)
           if (usable(again, rejected)) return again
           const token = await fetchOnce()
-          await store.putDoc(DOC_COLLECTION, DOC_ID, token)
+          await store.putDoc(DOC_COLLECTION, docId, token)
           return token
         } finally {
-          await store.releaseLease(LEASE, owner).catch(() => undefined)
+          await store.releaseLease(lease, owner).catch(() => undefined)
         }
       }
       // the holder is stuck past its own lease and timeout: fetch rather than fail the caller

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
 import type { ByocConfig } from '../../config/schema.js'
+import { DEFAULT_TENANT, tenantsOf } from '../../config/tenants.js'
 import type { Store } from '../store/types.js'
 import type { CxoneTokenSource, DfoClient } from './dfo-types.js'
 import { createTokenSource } from './token-client.js'
@@ -33,11 +34,21 @@ export interface CxoneDeps {
   readonly hooks?: CxoneHooks
   /** required in sandbox mode */
   readonly sandbox?: SandboxRoute
+  /** whose CXone (config/tenants.ts); default `default` */
+  readonly tenant?: string
+}
+
+/** The tenant's cxone block: each tenant has its own CXone, credentials, timeout and retries. */
+function cxoneOf (config: ByocConfig, tenant: string | undefined): ByocConfig['cxone'] {
+  const id = tenant ?? DEFAULT_TENANT
+  const found = tenantsOf(config).find(t => t.id === id)
+  if (!found) throw new Error(`no tenant '${id}' in the config`)
+  return found.cxone
 }
 
 /** Configured endpoints, else region discovery (cxone.tenantId); in sandbox mode the emulator's. */
-export function endpointsFor (config: ByocConfig, deps: Pick<CxoneDeps, 'log' | 'sandbox'>): EndpointSource {
-  const c = config.cxone
+export function endpointsFor (config: ByocConfig, deps: Pick<CxoneDeps, 'log' | 'sandbox' | 'tenant'>): EndpointSource {
+  const c = cxoneOf(config, deps.tenant)
   if (c.mode === 'sandbox') {
     if (deps.sandbox === undefined) throw new Error('cxone.mode sandbox: the wiring needs the sandbox route')
     const base = deps.sandbox.url.replace(/\/+$/, '')
@@ -61,7 +72,7 @@ export function endpointsFor (config: ByocConfig, deps: Pick<CxoneDeps, 'log' | 
  * use, so a hub whose CXone is unreachable still starts and says so in readiness.
  */
 export function buildCxone (config: ByocConfig, deps: CxoneDeps): CxoneWiring {
-  const c = config.cxone
+  const c = cxoneOf(config, deps.tenant)
   const sandbox = c.mode === 'sandbox'
   const timeoutMs = c.timeout
   const endpoints = endpointsFor(config, deps)
@@ -73,6 +84,7 @@ export function buildCxone (config: ByocConfig, deps: CxoneDeps): CxoneWiring {
     ...(c.clientId ? { clientId: c.clientId } : {}),
     ...(c.clientSecret ? { clientSecret: c.clientSecret } : {}),
     timeoutMs,
+    ...(deps.tenant !== undefined ? { tenant: deps.tenant } : {}),
     ...(deps.store ? { store: deps.store } : {}),
     ...(deps.log ? { log: deps.log } : {}),
     ...(deps.hooks?.onTokenFetch ? { onFetch: deps.hooks.onTokenFetch } : {}),

@@ -19,7 +19,10 @@ export interface JobDone { readonly messageStatus?: Done['messageStatus'], reado
 export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void | JobDone>
 
 /** An outcome waiting for the next tick's store call, and what to report once it is recorded. */
-interface Settled { readonly outcome: JobOutcome, readonly kind: string, readonly durationMs: number }
+interface Settled { readonly outcome: JobOutcome, readonly job: Job, readonly durationMs: number }
+
+/** How often a job is tried and how long it waits between tries. */
+export interface RetryPolicy { readonly maxAttempts: number, readonly retryBaseMs: number, readonly retryMaxMs: number }
 
 export interface OutboxWorkerOptions {
   store: OutboxPort
@@ -33,16 +36,26 @@ export interface OutboxWorkerOptions {
   leaseMs?: number
   pollMs?: number
   concurrency?: number
-  onOutcome?: (kind: string, outcome: 'done' | 'retry' | 'dead', durationMs: number) => void
-  /** which upstream a job calls ('cxone', 'platform:<channel>'), for its circuit breaker; undefined = none */
+  onOutcome?: (kind: string, outcome: 'done' | 'retry' | 'dead', durationMs: number, job: Job) => void
+  /** the job's own policy (each tenant's cxone block has its own); the three options above when undefined */
+  retryPolicyOf?: (job: Job) => RetryPolicy | undefined
+  /** which upstream a job calls ('cxone:<tenant>', 'platform:<channel>'), for its circuit breaker; undefined = none */
   upstreamOf?: (job: Job) => string | undefined
+  /**
+   * Bulkhead: the most jobs toward one upstream in flight at once (undefined = no cap), so an upstream that hangs
+   * until its timeout cannot hold every slot; a job over the cap waits queued, its attempt not counted.
+   */
+  upstreamLimit?: (upstream: string) => number | undefined
   breaker?: Partial<BreakerOptions>
   /** retries in flight at once: at most max(min, ratio x jobs in flight) (Envoy's retry budget); the rest wait */
   retryBudget?: { ratio: number, min: number }
 }
 
 /** What the worker held back, for tests and operators. */
-export interface WorkerStats { deferredByBreaker: number, deferredByBudget: number, rateLimited: number, maxRetriesInFlight: number }
+export interface WorkerStats { deferredByBreaker: number, deferredByBudget: number, deferredByBulkhead: number, rateLimited: number, maxRetriesInFlight: number }
+
+/** how long a job held back by the bulkhead waits: a slot frees within the upstream's timeout; a second does not spin */
+const BULKHEAD_WAIT_MS = 1000
 
 /**
  * Drains the durable outbox: at-least-once, in order per orderKey, leases instead of locks so a killed
@@ -58,9 +71,11 @@ export class OutboxWorker {
   private readonly abort = new AbortController()
   private readonly breakers = new Map<string, CircuitBreaker>()
   private retriesInFlight = 0
+  /** jobs in flight per upstream, for upstreamLimit */
+  private readonly perUpstream = new Map<string, number>()
   /** outcomes of finished jobs, recorded by the next tick together with its claim (one store call per tick) */
   private settled: Settled[] = []
-  readonly stats: WorkerStats = { deferredByBreaker: 0, deferredByBudget: 0, rateLimited: 0, maxRetriesInFlight: 0 }
+  readonly stats: WorkerStats = { deferredByBreaker: 0, deferredByBudget: 0, deferredByBulkhead: 0, rateLimited: 0, maxRetriesInFlight: 0 }
 
   constructor (private readonly opts: OutboxWorkerOptions) {
     // every in-flight job listens on the one shutdown signal: as many listeners as the concurrency, by design
@@ -128,25 +143,30 @@ export class OutboxWorker {
   }
 
   private reported (settled: readonly Settled[]): void {
-    for (const s of settled) this.opts.onOutcome?.(s.kind, s.outcome.outcome === 'done' ? 'done' : s.outcome.outcome === 'retry' ? 'retry' : 'dead', s.durationMs)
+    for (const s of settled) this.opts.onOutcome?.(s.job.kind, s.outcome.outcome === 'done' ? 'done' : s.outcome.outcome === 'retry' ? 'retry' : 'dead', s.durationMs, s.job)
   }
 
   /** Puts a claimed job back without counting an attempt: the upstream never judged it. */
   private defer (job: Job, runAt: number, why: string): void {
-    this.settled.push({ outcome: { jobId: job.jobId, outcome: 'retry', runAt, error: why, countAttempt: false }, kind: job.kind, durationMs: 0 })
+    this.settled.push({ outcome: { jobId: job.jobId, outcome: 'retry', runAt, error: why, countAttempt: false }, job, durationMs: 0 })
   }
 
   /** Records the outcome with the next tick's store call. */
   private settle (job: Job, outcome: JobOutcome, started: number): void {
-    this.settled.push({ outcome, kind: job.kind, durationMs: performance.now() - started })
+    this.settled.push({ outcome, job, durationMs: performance.now() - started })
+  }
+
+  private policy (job: Job): RetryPolicy {
+    return this.opts.retryPolicyOf?.(job) ?? this.opts
   }
 
   private async run (job: Job): Promise<void> {
     const isRetry = job.attempts > 0
     const budget = this.opts.retryBudget ?? { ratio: 0.2, min: 3 }
+    const { retryBaseMs, retryMaxMs } = this.policy(job)
     if (isRetry && this.retriesInFlight >= Math.max(budget.min, Math.floor(budget.ratio * (this.inflight.size + 1)))) {
       this.stats.deferredByBudget++
-      this.defer(job, Date.now() + Math.max(this.opts.retryBaseMs, backoffDelay(job.attempts, this.opts.retryBaseMs, this.opts.retryMaxMs)), 'retry budget spent; waiting')
+      this.defer(job, Date.now() + Math.max(retryBaseMs, backoffDelay(job.attempts, retryBaseMs, retryMaxMs)), 'retry budget spent; waiting')
       return
     }
     const upstream = this.opts.upstreamOf?.(job)
@@ -156,16 +176,25 @@ export class OutboxWorker {
       this.defer(job, breaker.retryAt(), `circuit open toward ${upstream}; queued`)
       return
     }
+    const limit = upstream !== undefined ? this.opts.upstreamLimit?.(upstream) : undefined
+    if (upstream !== undefined && limit !== undefined && (this.perUpstream.get(upstream) ?? 0) >= limit) {
+      this.stats.deferredByBulkhead++
+      this.defer(job, Date.now() + BULKHEAD_WAIT_MS, `${limit} jobs toward ${upstream} in flight already; queued`)
+      return
+    }
+    if (upstream !== undefined) this.perUpstream.set(upstream, (this.perUpstream.get(upstream) ?? 0) + 1)
     if (isRetry) this.stats.maxRetriesInFlight = Math.max(this.stats.maxRetriesInFlight, ++this.retriesInFlight)
     try {
       await this.attempt(job, breaker)
     } finally {
       if (isRetry) this.retriesInFlight--
+      if (upstream !== undefined) this.perUpstream.set(upstream, this.perUpstream.get(upstream)! - 1)
     }
   }
 
   private async attempt (job: Job, breaker: CircuitBreaker | undefined): Promise<void> {
     const started = performance.now()
+    const { maxAttempts, retryBaseMs, retryMaxMs } = this.policy(job)
     const handler = this.opts.handlers[job.kind]
     const { log } = this.opts
     try {
@@ -194,14 +223,14 @@ export class OutboxWorker {
       const attempt = job.attempts + 1
       if (rateLimited) {
         this.stats.rateLimited++
-        const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(attempt, this.opts.retryBaseMs, this.opts.retryMaxMs))
+        const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(attempt, retryBaseMs, retryMaxMs))
         log.warn({ jobId: job.jobId, kind: job.kind, delayMs: delay }, 'rate limited; waiting without counting an attempt')
         this.settle(job, { jobId: job.jobId, outcome: 'retry', runAt: Date.now() + delay, error: message, countAttempt: false }, started)
-      } else if (!retryable || attempt >= this.opts.maxAttempts) {
+      } else if (!retryable || attempt >= maxAttempts) {
         log.error({ jobId: job.jobId, kind: job.kind, attempt, err: message }, 'job failed for good: dead letter')
         this.settle(job, { jobId: job.jobId, outcome: 'dead', error: message }, started)
       } else {
-        const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(job.attempts + 1, this.opts.retryBaseMs, this.opts.retryMaxMs))
+        const delay = Math.max(failure?.opts.retryAfterMs ?? 0, backoffDelay(job.attempts + 1, retryBaseMs, retryMaxMs))
         log.warn({ jobId: job.jobId, kind: job.kind, attempt, delayMs: delay, err: message }, 'job failed; retrying')
         this.settle(job, { jobId: job.jobId, outcome: 'retry', runAt: Date.now() + delay, error: message, countAttempt: true }, started)
       }

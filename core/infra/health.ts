@@ -3,7 +3,13 @@ import type { Store } from '../store/types.js'
 import type { CxoneTokenSource } from '../cxone/dfo-types.js'
 import { cxoneTokenCheck, withTimeout } from './cxone-probe.js'
 
-export interface Readiness { draining: boolean, store: Store, tokens: CxoneTokenSource }
+export interface Readiness {
+  draining: boolean
+  store: Store
+  tokens: CxoneTokenSource
+  /** with several tenants, each one's token source (config/tenants.ts); `tokens` is then the first one's */
+  tenants?: ReadonlyArray<{ readonly id: string, readonly tokens: CxoneTokenSource }>
+}
 
 const TOKEN_FRESH_MS = 15 * 60_000
 
@@ -40,7 +46,17 @@ export async function checkReadiness (r: Readiness): Promise<{ ready: boolean, c
   } catch (err) {
     checks.store = `unreachable: ${(err as Error).message}`
   }
-  const last = r.tokens.lastObtainedAt
-  checks.cxone = last !== undefined && Date.now() - last < TOKEN_FRESH_MS ? 'ok' : await cxoneTokenCheck(r.tokens)
+  const tenants = r.tenants ?? []
+  if (tenants.length <= 1) checks.cxone = await tokenCheck(r.tokens)
+  else {
+    const each = await Promise.all(tenants.map(t => tokenCheck(t.tokens)))
+    // one tenant's CXone outage must not take the hub out of the load balancer for the other tenants
+    checks.cxone = each.some(v => v === 'ok') ? 'ok' : each.map((v, i) => `${tenants[i]!.id}: ${v}`).join('; ')
+  }
   return { ready: Object.values(checks).every(v => v === 'ok'), checks }
+}
+
+async function tokenCheck (tokens: CxoneTokenSource): Promise<string> {
+  const last = tokens.lastObtainedAt
+  return last !== undefined && Date.now() - last < TOKEN_FRESH_MS ? 'ok' : await cxoneTokenCheck(tokens)
 }

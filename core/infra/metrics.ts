@@ -29,12 +29,12 @@ export class HubMetrics {
 
   readonly httpDuration: RequestHistogram
   readonly overBudget: Counter<'method' | 'route'>
-  readonly cxoneDuration: Histogram<'operation' | 'outcome'>
-  readonly tokenFetchDuration: Histogram<'outcome'>
+  readonly cxoneDuration: Histogram<'operation' | 'outcome' | 'tenant'>
+  readonly tokenFetchDuration: Histogram<'outcome' | 'tenant'>
   readonly deliveryDuration: Histogram<'channel' | 'outcome'>
-  readonly jobDuration: Histogram<'kind' | 'outcome'>
-  readonly retries: Counter<'kind'>
-  readonly deadLetters: Counter<'kind'>
+  readonly jobDuration: Histogram<'kind' | 'outcome' | 'tenant'>
+  readonly retries: Counter<'kind' | 'tenant'>
+  readonly deadLetters: Counter<'kind' | 'tenant'>
   readonly timerLateness: Histogram<'kind'>
   readonly tokenRequests: Counter<'outcome'>
   readonly bearerRejected: Counter
@@ -54,23 +54,23 @@ export class HubMetrics {
     new Gauge({ name: 'byoc_build_info', help: 'Always 1; labels say what runs', labelNames: ['version', 'node_version'], registers })
       .set({ version: opts.version ?? 'unknown', node_version: process.version }, 1)
     this.cxoneDuration = new Histogram({
-      name: 'byoc_cxone_request_duration_seconds', help: 'One HTTP attempt against CXone DFO, by operation and outcome',
-      labelNames: ['operation', 'outcome'], buckets: CALL_BUCKETS, registers
+      name: 'byoc_cxone_request_duration_seconds', help: 'One HTTP attempt against CXone DFO, by operation, outcome and tenant',
+      labelNames: ['operation', 'outcome', 'tenant'], buckets: CALL_BUCKETS, registers
     })
     this.tokenFetchDuration = new Histogram({
-      name: 'byoc_cxone_token_fetch_duration_seconds', help: 'Fetching the hub\'s own CXone access token',
-      labelNames: ['outcome'], buckets: CALL_BUCKETS, registers
+      name: 'byoc_cxone_token_fetch_duration_seconds', help: 'Fetching the hub\'s own CXone access token, by tenant',
+      labelNames: ['outcome', 'tenant'], buckets: CALL_BUCKETS, registers
     })
     this.deliveryDuration = new Histogram({
       name: 'byoc_platform_delivery_duration_seconds', help: 'Delivering an agent message to the chat platform, by channel',
       labelNames: ['channel', 'outcome'], buckets: CALL_BUCKETS, registers
     })
     this.jobDuration = new Histogram({
-      name: 'byoc_outbox_job_duration_seconds', help: 'One run of an outbox job, by kind and outcome (done, retry, dead)',
-      labelNames: ['kind', 'outcome'], buckets: CALL_BUCKETS, registers
+      name: 'byoc_outbox_job_duration_seconds', help: 'One run of an outbox job, by kind, outcome (done, retry, dead) and tenant',
+      labelNames: ['kind', 'outcome', 'tenant'], buckets: CALL_BUCKETS, registers
     })
-    this.retries = new Counter({ name: 'byoc_outbox_retries_total', help: 'Outbox jobs that failed and were scheduled again', labelNames: ['kind'], registers })
-    this.deadLetters = new Counter({ name: 'byoc_outbox_dead_letters_total', help: 'Outbox jobs that gave up (dead letters)', labelNames: ['kind'], registers })
+    this.retries = new Counter({ name: 'byoc_outbox_retries_total', help: 'Outbox jobs that failed and were scheduled again', labelNames: ['kind', 'tenant'], registers })
+    this.deadLetters = new Counter({ name: 'byoc_outbox_dead_letters_total', help: 'Outbox jobs that gave up (dead letters)', labelNames: ['kind', 'tenant'], registers })
     this.timerLateness = new Histogram({
       name: 'byoc_timer_lateness_seconds', help: 'How long after its due time a conversation timer fired',
       labelNames: ['kind'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers
@@ -86,15 +86,20 @@ export class HubMetrics {
     this.httpDuration.observe(METHODS.has(method) ? method : 'OTHER', route ?? UNMATCHED_ROUTE, statusCode, seconds)
   }
 
-  readonly cxoneHooks: CxoneHooks = {
-    onCall: (operation, ms, outcome) => this.cxoneDuration.observe({ operation, outcome }, ms / 1000),
-    onTokenFetch: (outcome, ms) => this.tokenFetchDuration.observe({ outcome }, ms / 1000)
+  /** One tenant's CXone calls and token fetches, labelled with it (config/tenants.ts). */
+  cxoneHooksFor (tenant: string): CxoneHooks {
+    return {
+      onCall: (operation, ms, outcome) => this.cxoneDuration.observe({ operation, outcome, tenant }, ms / 1000),
+      onTokenFetch: (outcome, ms) => this.tokenFetchDuration.observe({ outcome, tenant }, ms / 1000)
+    }
   }
 
-  readonly onJobOutcome = (kind: string, outcome: 'done' | 'retry' | 'dead', ms: number): void => {
-    this.jobDuration.observe({ kind, outcome }, ms / 1000)
-    if (outcome === 'retry') this.retries.inc({ kind })
-    if (outcome === 'dead') this.deadLetters.inc({ kind })
+  /** `tenant`: the job's channel's tenant; empty for jobs of no channel (the label is then left out) */
+  readonly onJobOutcome = (kind: string, outcome: 'done' | 'retry' | 'dead', ms: number, tenant = ''): void => {
+    const labels = tenant ? { kind, tenant } : { kind }
+    this.jobDuration.observe({ ...labels, outcome }, ms / 1000)
+    if (outcome === 'retry') this.retries.inc(labels)
+    if (outcome === 'dead') this.deadLetters.inc(labels)
   }
 
   readonly onTimerFired = (kind: string, lateMs: number): void => { this.timerLateness.observe({ kind }, lateMs / 1000) }

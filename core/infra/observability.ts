@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ByocConfig } from '../../config/schema.js'
+import { sandboxTenant } from '../../config/tenants.js'
 import type { Store } from '../store/types.js'
 import type { EventBus } from '../live/event-bus.js'
 import type { ChannelRegistry } from '../channels/runtime.js'
@@ -53,7 +54,7 @@ export async function observability (app: FastifyInstance, opts: ObservabilityOp
     host: config.metrics.host,
     ...(config.metrics.port !== undefined ? { port: config.metrics.port } : {}),
     ...(config.metrics.bearerToken !== undefined ? { bearerToken: config.metrics.bearerToken } : {}),
-    untimedPrefixes: config.cxone.mode === 'sandbox' ? ['/sandbox/'] : []
+    untimedPrefixes: sandboxTenant(config) ? ['/sandbox/'] : []
   })
   return () => app.metricsEndpoint.url()
 }

@@ -3,6 +3,7 @@ import type { ByocConfig } from '../../config/schema.js'
 import { importChannelPlugin } from '../channels/loader.js'
 import type { DocumentsPort } from '../store/types.js'
 import { keptSecret } from './kept-secrets.js'
+import { mapTenants, sandboxTenant, tenantsOf } from '../../config/tenants.js'
 
 type SchemaProps = { properties?: Record<string, { type?: unknown, 'x-secret'?: boolean }>, required?: string[] }
 
@@ -26,20 +27,27 @@ export async function missingChannelSecrets (ch: ByocConfig['channels'][number],
  * Watering Hole's identitySecret). Configured values always win. Returns a new config; the given one is unchanged.
  */
 export async function withKeptSecrets (config: ByocConfig, store: DocumentsPort, baseDir: string): Promise<ByocConfig> {
-  const clients = await Promise.all(config.auth.clients.map(async c =>
-    c.clientSecret ? c : { ...c, clientSecret: await keptSecret(store, `client:${c.clientId}`) }))
-  const sandboxClient = clients.find(c => c.clientId === config.sandbox.clientId)
+  // only the tenant the emulator plays (config/tenants.ts): live tenants' secrets are the operator's to give
+  const played = sandboxTenant(config)
+  const filled = await Promise.all(tenantsOf(config).map(async t => {
+    if (t !== played) return undefined
+    return {
+      clients: await Promise.all(t.clients.map(async c => c.clientSecret ? c : { ...c, clientSecret: await keptSecret(store, `client:${c.clientId}`) })),
+      channels: await Promise.all(t.channels.map(async ch => {
+        const missing = await missingChannelSecrets(ch, baseDir)
+        if (missing.length === 0) return ch
+        const generated = Object.fromEntries(await Promise.all(missing.map(async k => [k, await keptSecret(store, `channel:${ch.id}:${k}`)])))
+        return { ...ch, config: { ...(ch.config as Record<string, unknown>), ...generated } }
+      }))
+    }
+  }))
+  const sandboxClient = filled.find(f => f !== undefined)?.clients.find(c => c.clientId === config.sandbox.clientId)
   const sandbox = {
     ...config.sandbox,
     ...(sandboxClient?.clientSecret && !config.sandbox.clientSecret ? { clientSecret: sandboxClient.clientSecret } : {}),
     accessKeySecret: config.sandbox.accessKeySecret ?? await keptSecret(store, 'access-key'),
     consoleToken: config.sandbox.consoleToken ?? await keptSecret(store, 'console-token')
   }
-  const channels = await Promise.all(config.channels.map(async ch => {
-    const missing = await missingChannelSecrets(ch, baseDir)
-    if (missing.length === 0) return ch
-    const generated = Object.fromEntries(await Promise.all(missing.map(async k => [k, await keptSecret(store, `channel:${ch.id}:${k}`)])))
-    return { ...ch, config: { ...(ch.config as Record<string, unknown>), ...generated } }
-  }))
-  return { ...config, auth: { ...config.auth, clients }, sandbox, channels }
+  const tenants = tenantsOf(config)
+  return { ...mapTenants(config, t => filled[tenants.indexOf(t)] ?? { clients: [...t.clients], channels: [...t.channels] }), sandbox }
 }

@@ -156,3 +156,26 @@ t.test('cxone.threadStatusInterval accepts 1s and nothing shorter', async t => {
     t.match(err.problems.join('\n'), '/cxone/threadStatusInterval: must be at least 1s')
   }
 })
+
+t.test('tenants[] load from YAML beside the top level (the tenant default), each with its own cxone defaults', async t => {
+  const dir = t.testdir({
+    'byoc-hub.yaml': `
+auth: { clients: [ { clientId: sandbox } ] }
+channels: [ { id: wh, plugin: ./p, cxoneChannelId: chat_web } ]
+tenants:
+  - id: acme
+    name: Acme Corp
+    cxone: { mode: live, authUrl: https://acme.example.com/auth/token, apiBaseUrl: https://api-acme.example.com, accessKeyId: k, accessKeySecret: "\${ACME_KEY}", timeout: 3s }
+    auth: { clients: [ { clientId: acme-cxone, clientSecret: "\${ACME_SECRET}", channels: [acme-web] } ] }
+    channels: [ { id: acme-web, plugin: ./p, cxoneChannelId: chat_web } ]
+`
+  })
+  const { config } = loadConfigFile(join(dir, 'byoc-hub.yaml'), { ACME_KEY: 'acme-access-key', ACME_SECRET: 'a'.repeat(40) })
+  const acme = config.tenants![0]!
+  t.equal(acme.cxone.timeout, 3000, 'durations in milliseconds')
+  t.equal(acme.cxone.retries, 8, 'the cxone defaults apply per tenant')
+  t.equal(acme.auth.clients[0]!.clientSecret, 'a'.repeat(40), '${ENV} replaced inside tenants[]')
+  t.equal(config.cxone.mode, 'sandbox', 'the top level is the tenant default, in sandbox mode')
+  const err = t.throws(() => loadConfigFile(join(dir, 'byoc-hub.yaml'), { ACME_KEY: 'acme-access-key' })) as unknown as ConfigInvalidError
+  t.match(err.problems.join('\n'), 'ACME_SECRET', 'a missing variable inside tenants[] is reported')
+})

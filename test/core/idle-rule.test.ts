@@ -21,7 +21,7 @@ const COUNTDOWN = 3000
 
 function channelWith (mode: 'attentive' | 'any-message'): ChannelRuntime {
   const config = validateConfig({ auth: { clients: [CLIENT] }, sandbox: { clientId: CLIENT.clientId }, rules: { idle: { mode, timeout: `${TIMEOUT}ms`, countdown: `${COUNTDOWN}ms` } } })
-  return { id: 'wh', cxoneChannelId: 'chat_wh', name: 'WH', rules: resolveRules(config.rules, undefined), log: undefined as never, plugin: undefined as never, capabilities: undefined as never }
+  return { id: 'wh', tenant: 'default', cxoneChannelId: 'chat_wh', name: 'WH', rules: resolveRules(config.rules, undefined), log: undefined as never, plugin: undefined as never, capabilities: undefined as never }
 }
 
 async function rig (t: Test, mode: 'attentive' | 'any-message', store?: Store) {

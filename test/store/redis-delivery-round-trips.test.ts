@@ -80,7 +80,7 @@ t.test('a delivered agent message costs no call of its own; claims (with its mes
   // the worker's connection only; MONITOR also shows the commands a script runs inside Redis (source 'lua')
   monitor.on('monitor', (_time: string, args: string[], source: string) => { if (recording && source === addr) commands.push(args) })
   await new Promise(resolve => setTimeout(resolve, 100)) // MONITOR is on before the worker starts
-  const handlers = createJobHandlers({ store: workerStore, channels: hub.hub.channels, dfo: hub.app[kCxone].dfo, conversations: hub.hub.conversations })
+  const handlers = createJobHandlers({ store: workerStore, channels: hub.hub.channels, dfoOf: (channel) => hub.app[kCxone].forChannel(channel).dfo, conversations: hub.hub.conversations })
   const worker = new OutboxWorker({ ...opts, store: workerStore, handlers })
   worker.start()
   await eventually(() => platform.messages.length >= JOBS, 30_000, 'every reply at the platform')

@@ -42,7 +42,7 @@ t.test('F-12: CXone resets every connection: the breaker opens, ingress keeps ac
   const worker = rig.hub.hub.worker
   rig.proxy.set({ reset: true })
   for (let i = 0; i < 30; i++) t.equal((await rig.send(`kudu-${i % 6}`, `f12-${i}`)).status, 202, 'accepted while CXone is down')
-  await eventually(() => worker.breaker('cxone').state !== 'closed', 15_000, 'breaker open')
+  await eventually(() => worker.breaker('cxone:default').state !== 'closed', 15_000, 'breaker open')
   const openedAt = Date.now()
   const connectionsAtOpen = rig.proxy.connections
   await new Promise(resolve => setTimeout(resolve, 5000)) // what the outage costs CXone while the breaker holds
@@ -53,10 +53,10 @@ t.test('F-12: CXone resets every connection: the breaker opens, ingress keeps ac
   t.ok(worker.stats.deferredByBreaker > 0, `${worker.stats.deferredByBreaker} job runs deferred, not attempted`)
   rig.proxy.set({})
   await eventually(async () => (await rig.hub.store.outboxStats()).pending === 0, 60_000, 'backlog drained after recovery')
-  t.equal(worker.breaker('cxone').state, 'closed', 'closed again')
+  t.equal(worker.breaker('cxone:default').state, 'closed', 'closed again')
   const report = await checkInvariants({ accepted: rig.accepted, creates: rig.cxone.creates(), store: rig.hub.store })
   t.same(report.breaches, [])
-  t.comment(figure('F-12', { sent: 30, lost: report.lost.length, duplicated: report.duplicates, connectionsWhileOpen: during, deferred: worker.stats.deferredByBreaker, opens: worker.breaker('cxone').opens }))
+  t.comment(figure('F-12', { sent: 30, lost: report.lost.length, duplicated: report.duplicates, connectionsWhileOpen: during, deferred: worker.stats.deferredByBreaker, opens: worker.breaker('cxone:default').opens }))
 })
 
 t.test('F-10: 429 with Retry-After is waited out and not counted toward max attempts', async t => {
@@ -114,5 +114,5 @@ t.test('CXone flapping (up 700 ms, down 700 ms, for 8 s) while messages keep com
   const report = await checkInvariants({ accepted: rig.accepted, creates: rig.cxone.creates(), store: rig.hub.store })
   t.same(report.breaches, [])
   const worker = rig.hub.hub.worker
-  t.comment(figure('flapping', { sent: rig.accepted.length, lost: report.lost.length, duplicated: report.duplicates, flips, breakerOpens: worker.breaker('cxone').opens, deferred: worker.stats.deferredByBreaker }))
+  t.comment(figure('flapping', { sent: rig.accepted.length, lost: report.lost.length, duplicated: report.duplicates, flips, breakerOpens: worker.breaker('cxone:default').opens, deferred: worker.stats.deferredByBreaker }))
 })
