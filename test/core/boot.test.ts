@@ -31,6 +31,9 @@ t.test('close drains in order: a delivery in flight finishes and is recorded bef
   // no store given: the app opens the SQLite file itself, so its own onClose closes it
   const app = await buildApp(config, { baseDir: ROOT, timerIntervalMs: 50 })
   await app.listen({ host: '127.0.0.1', port: 0 })
+  // closed below as the claim; this one only frees the port when an assertion before it fails (else the file hangs
+  // until tap's 180 s timeout)
+  t.teardown(() => app.close())
   const url = app[kHub].selfUrl()
   const sent = await http('POST', `${url}/channels/recorder/inbound`, { customerId: 'gnu', messageId: 'drain-1', text: 'hello' })
   t.equal(sent.status, 202)

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Test } from 'tap'
+import tap, { type Test } from 'tap'
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core'
 import { ROOT, eventually, http } from '../../helper.js'
 import { WH } from './ws-client.js'
@@ -27,14 +27,26 @@ export function buildWidget (): void {
  */
 export async function launch (t: Test, opts: { blockThirdPartyStorage?: boolean } = {}): Promise<Browser> {
   buildWidget()
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      ...(opts.blockThirdPartyStorage === true ? ['--test-third-party-cookie-phaseout'] : [])]
-  })
-  t.teardown(() => browser.close())
+  const blocked = opts.blockThirdPartyStorage === true
+  // one Chromium per test file and flag set (a launch costs seconds of CPU); each test still owns its world: the
+  // contexts it opened (their pages, storage, cookies, sockets) are closed when it ends
+  let launched = browsers.get(blocked)
+  if (!launched) {
+    launched = chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        ...(blocked ? ['--test-third-party-cookie-phaseout'] : [])]
+    })
+    browsers.set(blocked, launched)
+    const closing = launched
+    tap.teardown(async () => { await (await closing).close() })
+  }
+  const browser = await launched
+  const before = new Set(browser.contexts())
+  t.teardown(async () => { for (const c of browser.contexts()) if (!before.has(c)) await c.close() })
   return browser
 }
+const browsers = new Map<boolean, Promise<Browser>>()
 
 // Test-only instrumentation, injected before the page's scripts: keeps every WebSocket the page opens and
 // lets a test cut the network for sockets (new ones then fail their handshake until it is restored; a
