@@ -14,6 +14,7 @@ import { redisTrips } from './scenarios/redis-trips.js'
 import { soak } from './scenarios/soak.js'
 import { scaleOut } from './scenarios/scale-out.js'
 import { slowCxone } from './scenarios/slow-cxone.js'
+import { tenants } from './scenarios/tenants.js'
 
 /**
  * `npm run bench [-- --quick|--smoke] [-- --only=relay,scale] [-- --before=<git-ref>|none] [-- --profile] [-- --out=path]`:
@@ -29,7 +30,8 @@ const SCENARIOS: Record<string, { title: string, run: (ctx: Ctx) => Promise<void
   redis: { title: 'Redis round trips', run: redisTrips },
   soak: { title: 'memory soak', run: soak },
   'scale-out': { title: '1, 2, 3 instances on one Redis', run: scaleOut },
-  slow: { title: 'slow CXone', run: slowCxone }
+  slow: { title: 'slow CXone', run: slowCxone },
+  tenants: { title: "one tenant's CXone down or hanging, the other's latency", run: tenants }
 }
 /** where issue 17 ("Performance") started */
 const DEFAULT_BEFORE = '9e025ae'
@@ -86,7 +88,7 @@ const ctxFor = (tree: Tree): Ctx => ({
     const hub = await startChild('hub', {
       root: tree.root, dfoUrl: dfo.url, dir: hubDir, logLevel: values.log,
       idleTimeout: opts.idleTimeout ?? '2m', countdown: opts.countdown ?? '20s', idleMode: opts.idleMode,
-      driver: opts.driver ?? 'sqlite', redisUrl: opts.redisUrl, keyPrefix: opts.keyPrefix
+      driver: opts.driver ?? 'sqlite', redisUrl: opts.redisUrl, keyPrefix: opts.keyPrefix, tenants: opts.tenants
     }, ['--expose-gc'])
     hubs.push(hub)
     log(`${tree.label} hub (${tree.commit}, ${opts.driver ?? 'sqlite'}) started (pid ${hub.pid})`)

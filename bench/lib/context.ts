@@ -26,6 +26,16 @@ export interface HubOptions {
   redisUrl?: string
   /** Redis key prefix; hubs given the same one share their store (scale-out) */
   keyPrefix?: string
+  /** tenants[] instead of the one top-level CXone: each its own CXone stand-in and a recorder channel `<id>-chat` */
+  tenants?: BenchTenant[]
+}
+
+/** A tenant of a bench hub (servers/hub.ts): its CXone stand-in (a servers/dfo.ts process) and its cxone overrides. */
+export interface BenchTenant {
+  id: string
+  dfoUrl: string
+  /** merged into the tenant's cxone block (timeout, retries, ...) */
+  cxone?: Record<string, unknown>
 }
 
 /** A source tree whose built hub is measured: this checkout ("after") or the --before ref's temporary worktree. */

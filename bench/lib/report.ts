@@ -11,7 +11,8 @@ const verdict = (met: boolean | undefined): string => met === undefined ? '' : m
 /** With a --before run: before | after | baseline; without: hub | baseline. */
 export function rowsAsCells (rows: Row[], withBefore: boolean): string[][] {
   return rows.map(r => [
-    r.scenario, r.metric, r.unit, ...(withBefore ? [fmt(r.before)] : []), fmt(r.hub), fmt(r.baseline), ratio(r), r.target ?? '',
+    // a row the before tree could not measure (a feature it lacks, or its scenario failed) reads n/a there
+    r.scenario, r.metric, r.unit, ...(withBefore ? [r.before === undefined ? 'n/a' : fmt(r.before)] : []), fmt(r.hub), fmt(r.baseline), ratio(r), r.target ?? '',
     ...(withBefore ? [verdict(r.metBefore)] : []), verdict(r.met), r.note ?? ''
   ])
 }

@@ -25,7 +25,7 @@ export async function slowCxone (ctx: Ctx): Promise<void> {
   const hub = await ctx.startHub()
   const hubWidgets = new WidgetPool()
   const baseWidgets = new WidgetPool()
-  await setLatency(ctx, LATENCY_MS)
+  await setLatency(ctx.dfo, LATENCY_MS)
   try {
     await hubWidgets.connectMany(50, 10, n => hubWidgets.connectHub(hub.url, n))
     await baseWidgets.connectMany(50, 10, n => baseWidgets.connectBaseline(ctx.baseline.url, n))
@@ -95,14 +95,15 @@ export async function slowCxone (ctx: Ctx): Promise<void> {
       target: 'bounded', met: bounded
     })
   } finally {
-    await setLatency(ctx, 0)
+    await setLatency(ctx.dfo, 0)
     await hubWidgets.close()
     await baseWidgets.close()
   }
 }
 
-async function setLatency (ctx: Ctx, latencyMs: number): Promise<void> {
-  const res = await request(`${ctx.dfo.url}/sandbox/_faults`, { method: 'PUT', headers: { ...json, authorization: `Bearer ${CONSOLE_TOKEN}` }, body: JSON.stringify({ latencyMs }) })
+/** Every DFO call of this CXone stand-in (a servers/dfo.ts process) answers `latencyMs` late from now on. */
+export async function setLatency (dfo: { url: string }, latencyMs: number): Promise<void> {
+  const res = await request(`${dfo.url}/sandbox/_faults`, { method: 'PUT', headers: { ...json, authorization: `Bearer ${CONSOLE_TOKEN}` }, body: JSON.stringify({ latencyMs }) })
   await res.body.dump()
   if (res.statusCode !== 200) throw new Error(`faults: ${res.statusCode}`)
 }

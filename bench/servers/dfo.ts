@@ -15,6 +15,8 @@ const store = new SqliteStore(':memory:')
 const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 })
 let arrivals: number[] = []
 let created = 0
+// distinct messages (the text after its send time), so a call the hub timed out and sent again counts once
+let distinct = new Set<string>()
 
 // Idle timers as the customer's platform sees them (the recorder channel posts its signals here): a warning is late
 // by its arrival minus (the thread's last customer message's send time + timeout), a close by its arrival minus the
@@ -32,7 +34,10 @@ app.addHook('preHandler', async (req) => {
   const text = body?.messageContent?.payload?.text
   created++
   const m = text ? /^t=([\d.]+);/.exec(text) : null
-  if (m) arrivals.push(nowMs() - Number(m[1]))
+  if (m) {
+    arrivals.push(nowMs() - Number(m[1]))
+    distinct.add(text!.slice(m[0].length))
+  }
   if (m && idle && body?.thread?.idOnExternalPlatform) lastSent.set(body.thread.idOnExternalPlatform, Number(m[1]))
 })
 app.post('/platform/signals', async (req, reply) => {
@@ -66,16 +71,30 @@ await app.register(sandboxPlugin, {
 })
 await app.listen({ host: '127.0.0.1', port: 0 })
 const addr = app.server.address()
-const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+const port = typeof addr === 'object' && addr ? addr.port : 0
+const base = `http://127.0.0.1:${port}`
 
 serveCommands(base, {
   /** end-to-end latency (platform send -> DFO arrival) of messages since the last call, then reset */
   arrivals: () => {
-    const out = { ...percentiles(arrivals), created }
+    const out = { ...percentiles(arrivals), created, distinct: distinct.size }
     arrivals = []
     created = 0
+    distinct = new Set()
     return out
   },
+  /** how many messages arrived since the last `arrivals`, without resetting */
+  'arrivals:count': () => ({ created, distinct: distinct.size }),
+  /** CXone down: stop listening and drop every open connection, so calls are refused (the store is kept) */
+  down: () => new Promise<void>(resolve => {
+    app.server.close(() => resolve())
+    app.server.closeAllConnections()
+  }),
+  /** CXone back, on the same port */
+  up: () => new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject)
+    app.server.listen(port, '127.0.0.1', () => { app.server.off('error', reject); resolve() })
+  }),
   /** start noting idle signals (and the last send time of each thread's messages) for these settings */
   'timers:watch': (s: { timeoutMs: number, countdownMs: number }) => {
     idle = s

@@ -6,6 +6,7 @@ import { childArgs, serveCommands } from '../lib/rpc.js'
 import { LagProbe, settledMemory } from '../lib/probes.js'
 import { WindowProfiler } from '../lib/profiler.js'
 import { CLIENT, DFO_KEY, IDENTITY_SECRET, RECORDER_CHANNEL, WH_CHANNEL } from '../lib/constants.js'
+import type { BenchTenant } from '../lib/context.js'
 
 /**
  * The hub as shipped (durable store, metrics on, rate limits on, background worker, timers and poller), in its own
@@ -24,6 +25,7 @@ export interface HubArgs {
   driver?: 'sqlite' | 'redis'
   redisUrl?: string
   keyPrefix?: string
+  tenants?: BenchTenant[]
 }
 const args = childArgs<HubArgs>()
 const driver = args.driver ?? 'sqlite'
@@ -35,18 +37,37 @@ const { createHub } = await import(pathToFileURL(join(args.root, 'dist/core/inde
   createHub: (config: Record<string, unknown>, opts: { baseDir: string }) => Promise<PublicHub>
 }
 
+const liveCxone = (dfoUrl: string): Record<string, unknown> =>
+  ({ mode: 'live', authUrl: `${dfoUrl}/sandbox/auth/token`, apiBaseUrl: `${dfoUrl}/sandbox`, accessKeyId: DFO_KEY.id, accessKeySecret: DFO_KEY.secret })
+// with tenants[]: no top-level clients or channels, so there is no tenant `default`; each tenant has a client of its
+// own (client ids are unique across tenants) and a recorder channel whose platform is its own stand-in
+const tenancy = args.tenants
+  ? {
+      auth: { clients: [], tokenTtl: '1h' },
+      channels: [],
+      tenants: args.tenants.map(t => ({
+        id: t.id,
+        cxone: { ...liveCxone(t.dfoUrl), ...t.cxone },
+        auth: { clients: [{ clientId: `${t.id}-bench`, clientSecret: `${CLIENT.clientSecret}-${t.id}` }] },
+        channels: [{ id: `${t.id}-chat`, plugin: './test/fixtures/plugins/recorder', cxoneChannelId: RECORDER_CHANNEL, config: { deliverUrl: `${t.dfoUrl}/platform` } }]
+      }))
+    }
+  : {
+      auth: { clients: [CLIENT], tokenTtl: '1h' },
+      cxone: liveCxone(args.dfoUrl),
+      channels: [
+        { id: 'watering-hole', plugin: './plugins/watering-hole', cxoneChannelId: WH_CHANNEL, config: { identitySecret: IDENTITY_SECRET } },
+        { id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: RECORDER_CHANNEL, config: { deliverUrl: `${args.dfoUrl}/platform` } }
+      ]
+    }
+
 const hub = await createHub({
   // trustProxy (loopback, where the load generator is): the token route allows 60 requests a minute per client address by design; the load generator
   // presents many addresses through X-Forwarded-For so the bench measures issuance, not the limiter's 429s
   server: { host: '127.0.0.1', port: 0, trustProxy: ['127.0.0.1'], rateLimit: { max: 1_000_000_000, window: '1m' } },
-  auth: { clients: [CLIENT], tokenTtl: '1h' },
-  cxone: { mode: 'live', authUrl: `${args.dfoUrl}/sandbox/auth/token`, apiBaseUrl: `${args.dfoUrl}/sandbox`, accessKeyId: DFO_KEY.id, accessKeySecret: DFO_KEY.secret },
+  ...tenancy,
   store: driver === 'redis' ? { driver: 'redis', url: args.redisUrl, keyPrefix } : { driver: 'sqlite', path: dbPath },
   rules: { idle: { timeout: args.idleTimeout, countdown: args.countdown, ...(args.idleMode ? { mode: args.idleMode } : {}) } },
-  channels: [
-    { id: 'watering-hole', plugin: './plugins/watering-hole', cxoneChannelId: WH_CHANNEL, config: { identitySecret: IDENTITY_SECRET } },
-    { id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: RECORDER_CHANNEL, config: { deliverUrl: `${args.dfoUrl}/platform` } }
-  ],
   log: { level: args.logLevel }
 }, { baseDir: args.root })
 const lag = new LagProbe()

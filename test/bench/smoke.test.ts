@@ -26,7 +26,7 @@ t.test('bench smoke run: every scenario runs and reports', { timeout: 900_000 },
   t.equal(code, 0, 'the bench exited cleanly', { output: output.slice(-4000) })
   const table = readFileSync(out, 'utf8').split('\n').filter(l => l.startsWith('| ') && !l.startsWith('| scenario'))
   const scenarios = new Set(table.map(l => l.split(' | ')[0]!.slice(2)))
-  for (const s of ['token + reply', 'inbound relay', 'conversations at scale', 'conversations at scale (Redis)', 'Redis driver', 'memory soak (L-5 style)', 'scale-out on one Redis (2-core box)', 'slow CXone (+300 ms)']) {
+  for (const s of ['token + reply', 'inbound relay', 'conversations at scale', 'conversations at scale (Redis)', 'Redis driver', 'memory soak (L-5 style)', 'scale-out on one Redis (2-core box)', 'slow CXone (+300 ms)', "tenants: acme's CXone fails, globex measured"]) {
     t.ok(scenarios.has(s), `rows for ${s}`)
   }
   const targeted = table.map(l => l.split(' | ')).filter(cells => cells[6] !== '')
