@@ -12,6 +12,11 @@ export interface BenchRedis {
   /** calls per command name since the last reset (INFO commandstats), e.g. { evalsha: 1200, zcard: 40 } */
   commandCalls (): Promise<Record<string, number>>
   resetStats (): Promise<void>
+  /**
+   * Starts counting the commands clients send (MONITOR), per command name, leaving out those a script runs inside
+   * Redis (MONITOR's source 'lua'): each is one round trip of a client. The returned function stops and reads them.
+   */
+  countRoundTrips (): Promise<() => Promise<Record<string, number>>>
   stop (): Promise<void>
 }
 
@@ -59,6 +64,24 @@ export async function startRedis (): Promise<BenchRedis> {
       return out
     },
     resetStats: async () => { await client.config('RESETSTAT') },
+    countRoundTrips: async () => {
+      const watcher = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 })
+      const monitor = await watcher.monitor()
+      const out: Record<string, number> = {}
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source === 'lua') return
+        const name = String(args[0]).toLowerCase()
+        out[name] = (out[name] ?? 0) + 1
+      })
+      return async () => {
+        // a ping through the same server: MONITOR lines before it have reached us once its answer is back
+        await client.ping()
+        await new Promise(resolve => setTimeout(resolve, 100))
+        monitor.disconnect()
+        watcher.disconnect()
+        return out
+      }
+    },
     stop: async () => {
       client.disconnect()
       proc.kill('SIGTERM')
