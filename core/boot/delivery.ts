@@ -25,7 +25,8 @@ export const deliveryStep = fp(async (app) => {
   const { conversations, channels, idle, keeper, queued } = app[kConversations]
   const tenants = tenantsOf(config)
   const policies = new Map(tenants.map(t => [t.id, { maxAttempts: t.cxone.retries, retryBaseMs: t.cxone.retryBase, retryMaxMs: t.cxone.retryMax }]))
-  const tenantOf = (job: Job): string | undefined => channels.get((job.payload as { channelId?: string } | null)?.channelId ?? '')?.tenant
+  const channelIdOf = (job: Job): string | undefined => (job.payload as { channelId?: string } | null)?.channelId
+  const tenantOf = (job: Job): string | undefined => channels.get(channelIdOf(job) ?? '')?.tenant
   // bulkhead: with several CXone tenants, one tenant's CXone (hanging until its timeout) holds at most half the slots
   const cxoneCap = tenants.length > 1 ? Math.ceil(delivery.concurrency / 2) : undefined
   const worker = new OutboxWorker({
@@ -44,7 +45,7 @@ export const deliveryStep = fp(async (app) => {
     concurrency: delivery.concurrency,
     pollMs: delivery.pollInterval,
     // one circuit breaker toward each tenant's CXone and one per platform: while open, jobs wait queued, only probes go out
-    upstreamOf: (job) => job.kind.startsWith('dfo.') ? `cxone:${tenantOf(job) ?? 'default'}` : job.kind.startsWith('platform.') ? `platform:${(job.payload as { channelId?: string }).channelId}` : undefined,
+    upstreamOf: (job) => job.kind.startsWith('dfo.') ? `cxone:${tenantOf(job) ?? 'default'}` : job.kind.startsWith('platform.') ? `platform:${channelIdOf(job)}` : undefined,
     upstreamLimit: (upstream) => upstream.startsWith('cxone:') ? cxoneCap : undefined
   })
   queued.answer(() => worker.kick())

@@ -19,6 +19,7 @@ import { allClients } from '../../config/tenants.js'
  */
 export const routesStep = fp(async (app) => {
   const config = app[kConfig]
+  const configuredClients = allClients(config)
   const store = app[kStore]
   const { selfUrl } = app[kAddresses]
   const { keys, clients, failures } = app[kAuth]
@@ -33,8 +34,8 @@ export const routesStep = fp(async (app) => {
     })
     await scope.register(async (bearerScope) => cxoneRoutes(bearerScope, {
       channels, conversations, store, publicUrl: selfUrl,
-      clientTenants: new Map(allClients(config).map(c => [c.clientId, c.tenant])),
-      clientChannels: new Map(allClients(config).filter(c => c.channels).map(c => [c.clientId, new Set(c.channels)]))
+      clientTenants: new Map(configuredClients.map(c => [c.clientId, c.tenant])),
+      clientChannels: new Map(configuredClients.filter(c => c.channels).map(c => [c.clientId, new Set(c.channels)]))
     }))
     await scope.register(actionRoutes, { config, channels, cxone, store, selfUrl })
   }, { prefix: config.server.basePath })
