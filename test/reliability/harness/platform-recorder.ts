@@ -15,7 +15,10 @@ export interface RecordingPlatform {
   /** answer every /messages with this status (503 = down) until cleared with undefined */
   failAll (status: number | undefined): void
   /** answer /messages with a redirect to this URL */
-  redirectTo (url: string | undefined): void
+  /** answer /messages with a 308 to `url`: the next `answers` times, or until switched off with undefined */
+  redirectTo (url: string | undefined, answers?: number): void
+  /** how many 308s the platform has answered */
+  readonly redirected: number
   /** answer every /messages this much later (a slow platform) */
   setLatency (ms: number): void
   close (): Promise<void>
@@ -32,11 +35,17 @@ export async function startRecordingPlatform (t: Test): Promise<RecordingPlatfor
   let requests = 0
   let failing: number | undefined
   let redirect: string | undefined
+  let redirectsLeft = Infinity
+  let redirected = 0
   let latency = 0
   app.post('/messages', async (req, reply) => {
     requests++
     if (latency) await new Promise(r => setTimeout(r, latency))
-    if (redirect) return reply.code(308).header('location', redirect).send()
+    if (redirect && redirectsLeft > 0) {
+      redirectsLeft--
+      redirected++
+      return reply.code(308).header('location', redirect).send()
+    }
     if (failing !== undefined) return reply.code(failing).send({ error: 'scripted' })
     const b = req.body as { id: string, thread: string, text: string }
     deliveries.push({ at: Date.now(), id: b.id, thread: b.thread, text: b.text })
@@ -51,7 +60,8 @@ export async function startRecordingPlatform (t: Test): Promise<RecordingPlatfor
     get requests () { return requests },
     failAll: (s) => { failing = s },
     setLatency: (ms) => { latency = ms },
-    redirectTo: (u) => { redirect = u },
+    get redirected () { return redirected },
+    redirectTo: (u, answers = Infinity) => { redirect = u; redirectsLeft = answers },
     close: () => app.close()
   }
 }

@@ -27,18 +27,17 @@ t.test('F-15/S-20: redirects from a platform or from CXone are failures, never f
   rig.hub.hub.worker.kick()
   await eventually(async () => (await rig.hub.store.getMessage('recorder', 'redir-1'))?.status === 'sent', 15_000, 'replayed')
   t.same(rig.cxone.creates().filter(c => c.key === 'redir-1').map(c => c.status), [307, 200], 'replayed under the same key, delivered once')
-  // the platform answers 308 to an agent reply
-  rig.platform.redirectTo(`${target.url}/messages`)
+  // the platform answers 308 to an agent reply once, then takes it: with `retries: 3` a redirect left on while the
+  // test looks could spend every attempt, so the platform itself stops after one answer
+  rig.platform.redirectTo(`${target.url}/messages`, 1)
   const auth = { authorization: `Bearer ${await cxoneToken(rig.hub)}` }
   const threadId = rig.accepted[0]!.threadId
   const reply = await http('POST', `${rig.hub.box}/1.0/posts/${threadId}/messages`, { messageContent: { type: 'TEXT', payload: { text: 'follow me?' } } }, auth)
   t.equal(reply.status, 200)
-  await eventually(async () => (await rig.hub.store.listJobs({ kind: 'platform.deliver' })).find(j => j.attempts >= 1), 15_000, 'a failed platform attempt')
+  await eventually(() => rig.platform.deliveries.length === 1, 15_000, 'delivered on the attempt after the redirect')
+  t.equal(rig.platform.redirected, 1, 'the platform answered one 308')
   const job = (await rig.hub.store.listJobs({ kind: 'platform.deliver' }))[0]!
-  t.match(job.lastError, /308/, 'the 308 is recorded as a failure')
-  t.equal(target.hits(), 0, 'the redirect target was never contacted')
-  rig.platform.redirectTo(undefined)
-  await eventually(() => rig.platform.deliveries.length === 1, 15_000, 'delivered once the platform stops redirecting')
+  t.match(job.lastError, /308/, 'the 308 is recorded as a failure, and the job retried')
   t.equal(target.hits(), 0)
 })
 
