@@ -1,17 +1,29 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { join } from 'node:path'
+import { tmpdir } from 'node:os'
 import { SqliteStore } from '../../core/store/sqlite.js'
-import { readFileSync, existsSync } from 'node:fs'
+import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { runSharedStoreConformance, runStoreConformance } from './conformance/index.js'
 import { privacyConformance } from './conformance/privacy.js'
 import type { Store } from '../../core/store/types.js'
 
 let n = 0
 
-await runStoreConformance(t, 'sqlite', async t => new SqliteStore(join(t.testdir(), `store-${++n}.db`)))
+/**
+ * A folder for one subtest's store files, removed after the store is closed (teardowns run last-registered first).
+ * Not tap's testdir: its removal failed once in CI with ENOTEMPTY (a file still appearing in the folder as it was
+ * removed, on a loaded machine); rmSync retries that.
+ */
+function storeDir (t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'byoc-store-test-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }))
+  return dir
+}
+
+await runStoreConformance(t, 'sqlite', async t => new SqliteStore(join(storeDir(t), `store-${++n}.db`)))
 
 await runSharedStoreConformance(t, 'sqlite, two connections on one file', async t => {
-  const file = join(t.testdir(), 'shared.db')
+  const file = join(storeDir(t), 'shared.db')
   return [new SqliteStore(file), new SqliteStore(file)]
 })
 
@@ -20,7 +32,7 @@ const files = new WeakMap<Store, string>()
 const fileBytes = async (s: Store): Promise<string> => [files.get(s)!, files.get(s)! + '-wal']
   .filter(f => existsSync(f)).map(f => readFileSync(f).toString('latin1')).join('\n')
 t.test('privacy', async t => privacyConformance(t, async t => {
-  const path = join(t.testdir(), `privacy-${++n}.db`)
+  const path = join(storeDir(t), `privacy-${++n}.db`)
   const s = new SqliteStore(path)
   files.set(s, path)
   return s

@@ -42,7 +42,9 @@ async function tabUntil (t: Parameters<typeof startHub>[0], page: Page, id: stri
 }
 
 t.test('a whole conversation by keyboard alone, with what a screen reader hears', async t => {
-  const hub = await startHub(t, { channels: [{ id: 'watering-hole', plugin: './plugins/watering-hole', cxoneChannelId: 'chat_watering-hole', rules: { idle: { timeout: '3s', countdown: '30s' } }, config: { identitySecret: 'test-identity-secret-0123456789abcdef' } }] })
+  // the idle prompt takes focus when it comes: its timeout must outlast the steps before the test waits for it (the
+  // attach by keyboard), or on a loaded machine it comes early and Space answers it instead of opening the chooser
+  const hub = await startHub(t, { channels: [{ id: 'watering-hole', plugin: './plugins/watering-hole', cxoneChannelId: 'chat_watering-hole', rules: { idle: { timeout: '10s', countdown: '30s' } }, config: { identitySecret: 'test-identity-secret-0123456789abcdef' } }] })
   const browser = await launch(t)
   const context = await browser.newContext({ viewport: { width: 420, height: 720 }, locale: 'en-GB', reducedMotion: 'reduce' })
   await context.addInitScript(RECORD_ANNOUNCEMENTS)
@@ -87,7 +89,7 @@ t.test('a whole conversation by keyboard alone, with what a screen reader hears'
   await eventually(async () => (await said(page)).some(s => s.includes('A leopard walked by at dawn.')), 5000, 'the agent message announced')
 
   // the idle prompt takes focus; its countdown is announced at the start, not every second; Enter answers it
-  await page.locator('#wh-idle').waitFor({ state: 'visible', timeout: 15_000 })
+  await page.locator('#wh-idle').waitFor({ state: 'visible', timeout: 30_000 })
   await eventually(async () => await focusedId(page) === 'wh-idle-here', 5000, 'focus on "I\'m still here"')
   t.ok(await focusRingVisible(page), '"I\'m still here" shows its focus')
   await page.waitForTimeout(2500) // two and a half seconds of countdown: the region must stay quiet meanwhile
