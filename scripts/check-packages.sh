@@ -12,9 +12,14 @@ NPM=(--prefer-offline --no-audit --no-fund --loglevel=error)
 T0=$SECONDS
 step () { echo; echo "== $1 ($((SECONDS - T0)) s)"; }
 
-step "1. pack (prepack builds each package)"
+step "1. build once, then pack"
 mkdir -p "$WORK/tarballs"
-(cd "$CHECKOUT" && npm pack --workspaces --include-workspace-root --pack-destination "$WORK/tarballs" --loglevel=error >/dev/null)
+# the root's build builds every package, and each package's prepack would build it again: one build, then packing
+# without lifecycle scripts (the tarball checks below say what each must hold). The kit packs with its scripts: its
+# prepack strips the dev link to the hub from the manifest (and builds only the kit), its postpack puts it back.
+(cd "$CHECKOUT" && npm run build --silent >/dev/null \
+  && npm pack --ignore-scripts --include-workspace-root -w @byoc-hub/plugin-api -w byoc-hub-plugin-watering-hole -w byoc-hub-plugin-generic-webhook --pack-destination "$WORK/tarballs" --loglevel=error >/dev/null \
+  && npm pack -w @byoc-hub/plugin-kit --pack-destination "$WORK/tarballs" --loglevel=error >/dev/null)
 ls "$WORK/tarballs"
 tgz () { ls "$WORK"/tarballs/"$1"-[0-9]*.tgz; }
 HUB=$(tgz byoc-hub); API=$(tgz byoc-hub-plugin-api); KIT=$(tgz byoc-hub-plugin-kit); WH=$(tgz byoc-hub-plugin-watering-hole)
@@ -35,7 +40,17 @@ cd "$WORK/app"
 echo '{ "name": "hub-install", "private": true, "type": "module" }' > package.json
 # not published yet: the tarballs of the first-party plugin the hub depends on, and of its peer, satisfy them; the
 # kit's eventually() paces step 5
-npm install "${NPM[@]}" "$HUB" "$WH" "$API" "$KIT"
+# better-sqlite3 compiles from source on install (~90 s, no prebuilt binary reaches this machine): when the checkout
+# holds a build of the same version for the same Node, that addon is copied in; otherwise it is compiled here
+npm install "${NPM[@]}" --ignore-scripts "$HUB" "$WH" "$API" "$KIT"
+sqlite_version () { node -p "require('$1/node_modules/better-sqlite3/package.json').version" 2>/dev/null; }
+if [ -f "$CHECKOUT/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ] && [ "$(sqlite_version "$CHECKOUT")" = "$(sqlite_version "$WORK/app")" ]; then
+  mkdir -p node_modules/better-sqlite3/build/Release
+  cp "$CHECKOUT/node_modules/better-sqlite3/build/Release/better_sqlite3.node" node_modules/better-sqlite3/build/Release/
+else
+  npm rebuild --loglevel=error better-sqlite3
+fi
+node -e "new (require('better-sqlite3'))(':memory:').close()" || { echo "better-sqlite3 does not load in the install" >&2; exit 1; }
 
 step "3. byoc-hub create-plugin acme-chat, from the install"
 npx --no-install byoc-hub create-plugin acme-chat "$WORK/byoc-hub-plugin-acme-chat"
