@@ -5,7 +5,8 @@ import { redisUrl } from '../store/redis-server.js'
 import { CHANNELS, startCluster, type Cluster } from './cluster.js'
 import { startCountingSandbox } from './counting-sandbox.js'
 
-const DRAIN_DELAY_MS = 1500
+// long enough for the readiness poll, the liveness check and a late request on a loaded machine to fall inside it
+const DRAIN_DELAY_MS = 5000
 process.env.BYOC_DRAIN_DELAY_MS = String(DRAIN_DELAY_MS) // inherited by the hub process this file spawns
 
 t.test('SIGTERM: readiness turns false while the listener still answers, then the process exits cleanly', async t => {
