@@ -1,13 +1,16 @@
 import t from 'tap'
 import { startHub, http, eventually } from '../helper.js'
 import { sandboxThread, setFaults, waitForSandboxMessages } from '../sandbox-view.js'
+import { startRig } from '../reliability/harness/rig.js'
 
 const recorder = (cxoneChannelId = 'chat_recorder') => ({ channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId, config: {} }] })
 const inbound = (hub: { url: string }, messageId: string, text = 'hello', customerId = 'zebra-1') =>
   http('POST', `${hub.url}/channels/recorder/inbound`, { customerId, messageId, text })
 
 t.test('CXone answers 500, then recovers: the message arrives once', async t => {
-  const hub = await startHub(t, recorder(), { listen: false })
+  // 20 attempts: the breaker opens after 10 failed calls and then holds the job pending without spending attempts, so
+  // a slow poll below cannot find it dead instead (8, the default, last under a second at the test's backoff)
+  const hub = await startHub(t, { ...recorder(), cxone: { retries: 20 } }, { listen: false })
   await setFaults(hub.sandboxUrl, { errorRate: 1 })
   const res = await inbound(hub, 'm-500')
   t.equal(res.status, 202, 'accepted (stored) while CXone is failing')
@@ -32,7 +35,8 @@ t.test('429 with Retry-After delays the next attempt by at least that long', asy
 })
 
 t.test('a timeout is retried and CXone still sees one message (dedupe by idOnExternalPlatform)', async t => {
-  const hub = await startHub(t, { ...recorder(), cxone: { timeout: '300ms' } }, { listen: false })
+  // 20 attempts: the breaker then holds the job (see above) until the latency is switched off
+  const hub = await startHub(t, { ...recorder(), cxone: { timeout: '300ms', retries: 20 } }, { listen: false })
   await setFaults(hub.sandboxUrl, { latencyMs: 1200 })
   const res = await inbound(hub, 'm-slow')
   const job = await eventually(async () => (await hub.store.listJobs({ kind: 'dfo.createMessage' })).find(j => j.attempts >= 1), 10_000, 'a timed-out attempt')
@@ -75,13 +79,18 @@ t.test('a platform retry of the same message is stored and relayed once', async 
 })
 
 t.test('messages of one thread reach CXone in order', async t => {
-  const hub = await startHub(t, recorder(), { listen: false })
-  await setFaults(hub.sandboxUrl, { errorRate: 0.4 })
+  // scripted failures, not random ones: a random run could open the breaker (probes doubling past any deadline) or
+  // spend a message's every attempt. The head fails twice, so the rest queue behind it; two later ones fail once
+  // (4 failures in 12 calls: under the breaker's half)
+  const rig = await startRig(t)
+  rig.cxone.script('m-ord-0', [500, 500])
+  rig.cxone.script('m-ord-3', [500])
+  rig.cxone.script('m-ord-6', [500])
   let threadId = ''
-  for (let i = 0; i < 8; i++) threadId = (await inbound(hub, `m-ord-${i}`, `n${i}`)).body.messages[0].threadId
-  await eventually(async () => (await hub.store.getMessage('recorder', 'm-ord-7'))?.status === 'sent', 30_000, 'last sent')
-  await setFaults(hub.sandboxUrl, {})
-  const view = await sandboxThread(hub.sandboxUrl, threadId)
+  for (let i = 0; i < 8; i++) threadId = (await rig.send('zebra-1', `m-ord-${i}`, `n${i}`)).body.messages[0].threadId
+  await eventually(async () => (await rig.hub.store.getMessage('recorder', 'm-ord-7'))?.status === 'sent', 30_000, 'last sent')
+  t.same(rig.cxone.creates().filter(c => c.status >= 500).map(c => c.key), ['m-ord-0', 'm-ord-0', 'm-ord-3', 'm-ord-6'], 'the scripted failures happened')
+  const view = await sandboxThread(rig.cxone.url, threadId)
   t.same(view!.messages.map((m: any) => m.text), [0, 1, 2, 3, 4, 5, 6, 7].map(i => `n${i}`))
 })
 
