@@ -106,8 +106,9 @@ t.test('after real traffic every metric has its name, type and bounded labels', 
 
 t.test('CXone errors and retries are counted; the outbox depth and age show the backlog', async t => {
   const platform = await fakePlatform(t)
-  // the default attempts (8): the message must outlive the outage this test makes, however fast the retries come
-  const hub = await startHubWith(t, { metrics: { port: 0 }, channels: [recorder(platform.url)] })
+  // 20 attempts: the message must outlive the outage this test makes, however slow the scrapes below; the default 8
+  // are spent within a second at the test's backoff, before the breaker (10 calls) could hold the job
+  const hub = await startHubWith(t, { metrics: { port: 0 }, cxone: { retries: 20 }, channels: [recorder(platform.url)] })
   const metricsUrl = hub.hub.metricsUrl!()
   const read = async () => parseExposition((await scrape(metricsUrl)).text)
 
