@@ -23,7 +23,8 @@ t.test('F-8: CXone answers 500 three times then 200: one copy each, 4 attempts u
 
 t.test('F-9: a retrying message holds back only its own conversation', async t => {
   const rig = await startRig(t)
-  rig.cxone.script('x-3', [{ status: 503, retryAfter: '1' }, { status: 503, retryAfter: '1' }])
+  // x-3 held back about 6 s (two Retry-After: 3): time for all of Y to go first on a loaded machine (about 2 s was not)
+  rig.cxone.script('x-3', [{ status: 503, retryAfter: '3' }, { status: 503, retryAfter: '3' }])
   for (let i = 1; i <= 6; i++) await rig.send('conv-x', `x-${i}`)
   for (let i = 1; i <= 6; i++) await rig.send('conv-y', `y-${i}`)
   await eventually(async () => (await rig.hub.store.outboxStats()).pending === 0, 20_000, 'outbox drained')
