@@ -3,6 +3,7 @@ import { cxoneToken, eventually, http } from '../../helper.js'
 import { startRig } from '../harness/rig.js'
 import { checkInvariants, figure } from '../harness/invariants.js'
 import { latencyBound } from '../harness/latency-bound.js'
+import { countdownKey } from '../../../core/conversations/idle-rule.js'
 
 /** A customer message, sent again while an overloaded hub answers 503 (as a platform retries). */
 const sendRetrying = (rig: Awaited<ReturnType<typeof startRig>>, customerId: string, messageId: string) =>
@@ -54,24 +55,31 @@ t.test('T-1: 100 conversations the agent answered, then silence: warning at 2 s,
 })
 
 t.test('T-2 (any-message): customer and agent activity restart the idle timer; activity in the countdown cancels it', async t => {
-  const rig = await startRig(t, { rules: { idle: { mode: 'any-message', timeout: '2s', countdown: '1s' } } })
-  const first = await rig.send('tapir', 't2-1')
+  // a 4 s clock with 2.5 s pauses: each pause ends 1.5 s before the clock it must beat, and the two together pass the
+  // first clock by 1 s (were it not restarted, it would warn before the agent's reply); a 2 s countdown the customer's
+  // message beats however slow the warning's trip
+  const TIMEOUT_MS = 4000
+  const PAUSE_MS = 2500
+  const rig = await startRig(t, { rules: { idle: { mode: 'any-message', timeout: `${TIMEOUT_MS}ms`, countdown: '2s' } } })
+  const auth = { authorization: `Bearer ${await cxoneToken(rig.hub)}` } // before the clock starts: not inside a pause
+  const first = await sendRetrying(rig, 'tapir', 't2-1')
   const threadId = first.body.messages[0].threadId
   const start = Date.now()
-  await new Promise(r => setTimeout(r, 1500))
-  await rig.send('tapir', 't2-2') // customer activity at 1.5 s
+  await new Promise(r => setTimeout(r, PAUSE_MS))
+  await sendRetrying(rig, 'tapir', 't2-2') // customer activity, a pause after the first message
   const customerAt = Date.now()
-  await new Promise(r => setTimeout(r, 1500))
-  const auth = { authorization: `Bearer ${await cxoneToken(rig.hub)}` }
-  // the clock restarts while the reply is handled, after this instant: a warning 2 s after it is on time, however
-  // long the reply's answer then took to come back (timers fire at their due time, not a poll later)
+  await new Promise(r => setTimeout(r, PAUSE_MS))
+  // the clock restarts while the reply is handled, after this instant: a warning TIMEOUT_MS after it is on time,
+  // however long the reply's answer then took to come back (timers fire at their due time, not a poll later)
   const agentAt = Date.now()
   t.equal((await http('POST', `${rig.hub.box}/1.0/posts/${threadId}/messages`, { messageContent: { type: 'TEXT', payload: { text: 'agent here' } } }, auth)).status, 200)
   const warn = await eventually(() => rig.platform.signals.find(s => s.type === 'idle-warning' && s.threadId === threadId), 10_000, 'warning after the last activity')
-  t.ok(warn.at - agentAt >= 2000, `the warning came ${warn.at - agentAt} ms after the agent's reply, not ${warn.at - start} ms after the first message`)
-  t.ok(warn.at - customerAt >= 3400, 'the customer activity had restarted it before')
-  await rig.send('tapir', 't2-3') // in the countdown
-  await new Promise(r => setTimeout(r, 1500))
+  t.ok(warn.at - agentAt >= TIMEOUT_MS, `the warning came ${warn.at - agentAt} ms after the agent's reply, not ${warn.at - start} ms after the first message`)
+  t.ok(warn.at - customerAt >= PAUSE_MS + TIMEOUT_MS - 100, 'the customer activity had restarted it before')
+  await sendRetrying(rig, 'tapir', 't2-3') // in the countdown
+  // withdrawn, not merely not yet run out: the platform is told, and the countdown's timer is gone from the store
+  await eventually(() => rig.platform.signals.find(s => s.type === 'idle-cleared' && s.threadId === threadId), 10_000, 'the countdown withdrawn')
+  t.equal(await rig.hub.store.getTimer(countdownKey('recorder', threadId)), undefined, 'no idle-end timer left')
   t.notOk(rig.platform.signals.some(s => s.type === 'thread-closed' && s.threadId === threadId), 'the countdown was cancelled: no end')
   t.equal(closesOf(rig).length, 0)
   t.equal((await rig.hub.store.getThread('recorder', threadId))!.status, 'open')
