@@ -30,13 +30,19 @@ t.test('F-2: kill -9 mid-flight: 0 accepted lost, repeats only under their key, 
 t.test('T-3: idle timers survive kill -9: every conversation ends exactly once after the restart', async t => {
   // any-message: each customer's message starts its clock before the kill (attentive, the default, would wait for the
   // agent to speak; the recorder platform reports no presence)
-  const rig = await startProcessRig(t, { rules: { idle: { mode: 'any-message', timeout: '2s', countdown: '400ms' } } })
+  // a 6 s clock: 40 sends and their relay fit well inside it on a loaded machine (2 s did not always)
+  const TIMEOUT_MS = 6000
+  const rig = await startProcessRig(t, { rules: { idle: { mode: 'any-message', timeout: `${TIMEOUT_MS}ms`, countdown: '400ms' } } })
   const threads: string[] = []
   for (let i = 0; i < 40; i++) threads.push((await rig.send(`lemur-${i}`, `t3-${i}`)).body.messages[0].threadId)
+  const lastSentAt = Date.now()
   await eventually(() => rig.cxone.creates().filter(c => c.status < 300).length >= 40, 20_000, 'all relayed')
-  await rig.hub().kill('SIGKILL') // well before the timers are due
+  // the scenario needs the kill before the timers are due; a machine too slow for that fails here, not silently
+  t.notOk(rig.platform.signals.some(s => s.type === 'idle-warning'), 'no idle warning before the kill')
+  await rig.hub().kill('SIGKILL')
   const killedAt = Date.now()
-  await new Promise(r => setTimeout(r, 3000)) // the timers fall due while no instance runs
+  // the timers (the last one TIMEOUT_MS after the last send) fall due while no instance runs
+  await new Promise(r => setTimeout(r, Math.max(0, lastSentAt + TIMEOUT_MS + 1000 - Date.now())))
   await rig.restart()
   const closes = () => rig.cxone.calls.filter(c => c.method === 'PUT' && /\/threads\/[^/]+$/.test(c.path) && c.status < 300)
   await eventually(() => closes().length >= 40, 30_000, 'every conversation ended')
