@@ -12,7 +12,9 @@ export const CHANNELS = [
   { id: 'chat_recorder-idle', name: 'Recorder (idle)' },
   { id: 'chat_watering-hole', name: 'The Watering Hole' }
 ]
-export const IDLE = { timeoutMs: 3000, countdownMs: 1000 }
+// the idle clock of the recorder-idle channel: long enough that a test's posts (and a kill) finish before it is due
+// on a loaded box
+export const IDLE = { timeoutMs: 6000, countdownMs: 1000 }
 
 /** Several hub processes (the built CLI) on one Redis, under a key prefix of the test's own. */
 export interface Cluster {

@@ -61,13 +61,14 @@ t.test('three instances on one Redis: kill -9 one mid-traffic', async t => {
     // hold CXone's answers until create-message calls are surely in flight on every instance
     sandbox.gate.close()
     await eventually(() => sandbox.gate.held >= HELD_AT_KILL, 15_000, 'create-message calls in flight')
-    // these threads' idle timers are set by instance 2, which dies well before they are due
+    // these threads' idle timers are set by instance 2, which dies well before they are due (posted at once, so the
+    // posts and the kill fit inside the clock on a loaded box)
     idleSetAt = Date.now()
-    for (let i = 0; i < IDLE_CUSTOMERS; i++) {
+    idleThreads.push(...await Promise.all(Array.from({ length: IDLE_CUSTOMERS }, async (_, i) => {
       const res = await http('POST', `${h2.url}/channels/recorder-idle/inbound`, { customerId: `sleepy-${i}`, messageId: `sleepy-${i}-m`, text: 'brb' })
       t.equal(res.status, 202, 'idle customer accepted by instance 2')
-      idleThreads.push(res.body.messages[0].threadId)
-    }
+      return res.body.messages[0].threadId as string
+    })))
     await c.kill(2)
     killedAt = Date.now()
     sandbox.gate.open()

@@ -11,14 +11,14 @@ const OUTAGE_PAST_DUE_MS = 1500 // Redis comes back this long after the idle war
 t.test('T-8: idle timers that fall due while Redis is down fire exactly once after it returns, on one of two instances', async t => {
   const { redis, platform, sandbox, cluster: c } = await startClusterRig(t, { n: 2, ownRedis: true })
 
-  // any-message idle rule (cluster.ts): each customer's message starts a 3 s idle clock, then a 1 s countdown
-  const threads: string[] = []
-  const firstSentAt = Date.now() // no idle clock starts before this, so none falls due before firstSentAt + 3 s
-  for (let i = 0; i < SLEEPERS; i++) {
+  // any-message idle rule (cluster.ts): each customer's message starts an IDLE.timeoutMs idle clock, then the countdown
+  const firstSentAt = Date.now() // no idle clock starts before this, so none falls due before firstSentAt + IDLE.timeoutMs
+  // posted at once, not one after the other: the posts and the kill must finish before the first clock is due
+  const threads = await Promise.all(Array.from({ length: SLEEPERS }, async (_, i) => {
     const res = await http('POST', `${c.next().url}/channels/recorder-idle/inbound`, { customerId: `dormouse-${i}`, messageId: `t8-${i}`, text: 'back in a bit' })
     t.equal(res.status, 202, 'accepted while Redis is up')
-    threads.push(res.body.messages[0].threadId)
-  }
+    return res.body.messages[0].threadId as string
+  }))
   const lastAckAt = Date.now()
   await redis.kill()
   const downAt = Date.now()
