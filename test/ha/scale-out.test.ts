@@ -38,7 +38,7 @@ t.test('F-4: a third instance joins two under load: it takes work at once, order
       // a 503 (pressure guard on a shared machine) is posted again under the same id, as a platform does; anything
       // else that is not a 202 is an error
       let answeredBy = ''
-      const o = await postInbound(() => (answeredBy = c.next().url), { channel: 'recorder', customerId: `gnu-${lane}`, messageId: `f4-${lane}-${String(n).padStart(5, '0')}`, text: `lane ${lane} message ${n}` }, { tries: 5, timeoutMs: LIVENESS_MS })
+      const o = await postInbound(() => (answeredBy = c.next().url), { channel: 'recorder', customerId: `gnu-${lane}`, messageId: `f4-${lane}-${String(n).padStart(5, '0')}`, text: `lane ${lane} message ${n}` }, { tries: 30, timeoutMs: LIVENESS_MS })
       outcomes.push(Object.assign(o, { joined: after }))
       // seen by the client, as a load balancer would: the first 202 from the newcomer
       if (o.accepted && newcomerUrl === answeredBy) firstWebhookAt ??= Date.now()

@@ -7,7 +7,8 @@ export interface Outcome extends Inbound { accepted: boolean, threadId?: string,
 
 /**
  * A platform posting one customer message the way webhooks do: on a refused connection, a 5xx or no answer in
- * time it posts the same message (same id) again, to whichever instance the load balancer picks next.
+ * time it posts the same message (same id) again, to whichever instance the load balancer picks next. A 503 with
+ * Retry-After (the hub's pressure guard) is posted again after that long, as it asks.
  */
 export async function postInbound (pick: () => string, m: Inbound, opts: {
   tries?: number
@@ -15,8 +16,10 @@ export async function postInbound (pick: () => string, m: Inbound, opts: {
   /** every answer (its status), or undefined for none (refused, reset, timed out) */
   onAnswer?: (status: number | undefined) => void
 } = {}): Promise<Outcome> {
-  const tries = opts.tries ?? 5
+  // 30: a loaded box's pressure guard may ask to come back (Retry-After: 1) many times in a row
+  const tries = opts.tries ?? 30
   for (let attempt = 1; attempt <= tries; attempt++) {
+    let retryAfterMs: number | undefined
     try {
       const res = await fetch(`${pick()}/channels/${m.channel}/inbound`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
@@ -24,10 +27,12 @@ export async function postInbound (pick: () => string, m: Inbound, opts: {
         signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000)
       })
       opts.onAnswer?.(res.status)
+      const retryAfter = Number(res.headers.get('retry-after'))
+      if (res.status === 503 && retryAfter > 0) retryAfterMs = retryAfter * 1000
       const body = await res.json().catch(() => undefined) as { messages?: Array<{ threadId: string }> } | undefined
       if (res.status === 202 && body?.messages?.[0]) return { ...m, accepted: true, threadId: body.messages[0].threadId, attempts: attempt }
     } catch { opts.onAnswer?.(undefined) /* refused, reset or timed out: try the next instance */ }
-    await new Promise(resolve => setTimeout(resolve, 100 * attempt)) // the platform's retry backoff
+    await new Promise(resolve => setTimeout(resolve, retryAfterMs ?? 100 * attempt)) // the platform's retry backoff
   }
   return { ...m, accepted: false, attempts: tries }
 }
