@@ -28,7 +28,7 @@ export type RedisTopology =
   | { kind: 'cluster', urls: string[] }
 
 /** What a connection is for: each role has its own failure behaviour. */
-export type RedisRole = 'store' | 'publisher' | 'subscriber'
+export type RedisRole = 'store' | 'acked' | 'publisher' | 'subscriber'
 
 const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   // fail fast while Redis is away: no offline queue (a command either goes out now or fails), one retry for a
@@ -38,6 +38,11 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   // has a thousand firings in flight, each a few store calls: one write (and one read wakeup) per call was a large
   // part of the hub's CPU time per fired timer (bench/timer-burst.ts).
   store: { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, enableAutoPipelining: true },
+  // the writes a platform or CXone waits on (a customer message, an agent message): without auto-pipelining a
+  // command leaves at once, where on the store connection it waits for the pipeline already in flight to come back
+  // (ioredis runs one at a time per slot, and every key shares the deployment's slot), so with a busy background and
+  // Redis 100 ms away the answer took two round trips instead of one (issue 17, F-7)
+  acked: { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 },
   // publishing fails fast while Redis is down (the caller logs and moves on) instead of queueing stale events
   publisher: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
   // the subscriber only waits; ioredis re-subscribes after every reconnect

@@ -87,8 +87,8 @@ export function redisConversations (ks: RedisKeyspace): Omit<ConversationsPort, 
       const now = Date.now()
       const withJob = job ? ['1', ...jobArgs(job, now)] : ['0']
       // acked to the platform (inbound) or to CXone (outbound) once this returns: the one write that must survive a failover
-      const [created, flat] = await ks.ack.confirmed(() => ks.lua('insertMessage', pairKey(m.channelId, m.messageId), pairKey(m.channelId, m.threadId), m.createdAt,
-        messageDoc(m), m.status ?? 'accepted', m.messageId, ...withJob)) as [number, unknown]
+      const [created, flat] = await ks.ackedLua('insertMessage', pairKey(m.channelId, m.messageId), pairKey(m.channelId, m.threadId), m.createdAt,
+        messageDoc(m), m.status ?? 'accepted', m.messageId, ...withJob) as [number, unknown]
       return { message: toMessage(fields(flat)), created: created === 1 }
     },
 

@@ -19,9 +19,9 @@ export function redisInbound (ks: RedisKeyspace): InboundPort {
         : ['0']
       const customer = s.customer ? ['1', JSON.stringify({ name: s.customer.name, avatar: s.customer.avatar })] : ['0', '']
       // acked to the platform once this returns: the one write that must survive a failover
-      const reply = await ks.ack.confirmed(() => ks.lua('storeInbound', s.channelId, s.customerId, s.threadId, s.rule, s.blockAfterAgentClose ? '1' : '0', s.now,
+      const reply = await ks.ackedLua('storeInbound', s.channelId, s.customerId, s.threadId, s.rule, s.blockAfterAgentClose ? '1' : '0', s.now,
         pairKey(s.channelId, s.customerId), pairKey(s.channelId, s.threadId), pairKey(m.channelId, m.messageId), ...customer,
-        m.createdAt, messageDoc(m), m.status ?? 'accepted', m.messageId, ...jobArgs(s.job, s.now), ...idleArgs)) as Reply
+        m.createdAt, messageDoc(m), m.status ?? 'accepted', m.messageId, ...jobArgs(s.job, s.now), ...idleArgs) as Reply
       switch (reply[0]) {
         case 'stored': return { outcome: 'stored', created: reply[1] === 1, message: toMessage(fields(reply[2])), thread: toThread(fields(reply[3])), countdownCleared: reply[4] === 1 }
         case 'refused': return { outcome: 'refused', code: reply[1] }

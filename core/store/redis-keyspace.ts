@@ -7,15 +7,31 @@ import type { Fields } from './redis-codec.js'
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>
 const LIST_BATCH = 200
 
+/** A connection and the replica acks of the writes made on it (WAIT counts for its own connection only). */
+export interface AckedConnection { readonly redis: RedisClient, readonly ack: ReplicaAck }
+
 /**
- * What every Redis port works through: the connection, the deployment's keyspace `{keyPrefix}` (key layout in
+ * What every Redis port works through: the connections, the deployment's keyspace `{keyPrefix}` (key layout in
  * redis.ts), the store's Lua scripts and the replica acks of acked writes.
+ *
+ * Two connections: `redis` (auto-pipelined: the background's many calls of one turn leave in one write) and
+ * `acked`, for the writes a platform or CXone waits on, sent at once (`ackedLua`).
  */
 export class RedisKeyspace {
-  constructor (readonly redis: RedisClient, readonly keyspace: string, readonly ack: ReplicaAck) {
+  readonly ack: ReplicaAck
+
+  constructor (readonly redis: RedisClient, private readonly acked: AckedConnection, ack: ReplicaAck, readonly keyspace: string) {
+    this.ack = ack
     // one declared key per script, the keyspace itself: it routes the call to the deployment's slot on a cluster,
     // and every key the script builds from it shares that slot
-    for (const [name, lua] of Object.entries({ ...LUA, ...MIGRATION_LUA })) redis.defineCommand(`byoc_${name}`, { numberOfKeys: 1, lua })
+    for (const client of new Set([redis, acked.redis])) {
+      for (const [name, lua] of Object.entries({ ...LUA, ...MIGRATION_LUA })) client.defineCommand(`byoc_${name}`, { numberOfKeys: 1, lua })
+    }
+  }
+
+  /** A write the caller answers a platform or CXone for: on the acked connection, confirmed by the replicas. */
+  ackedLua (name: LuaName, ...args: Array<string | number>): Promise<unknown> {
+    return this.acked.ack.confirmed(() => scriptOn(this.acked.redis, name, this.keyspace, ...args))
   }
 
   /** The full name of one of the store's keys. */
@@ -29,7 +45,7 @@ export class RedisKeyspace {
 
   /** A store script with `key` as KEYS[1], the prefix it builds key names from (the old layouts' for migrations). */
   script (name: LuaName | MigrationLuaName, key: string, ...args: Array<string | number>): Promise<unknown> {
-    return (this.redis as unknown as Record<string, ScriptFn>)[`byoc_${name}`](key, ...args)
+    return scriptOn(this.redis, name, key, ...args)
   }
 
   /** HGETALL for many keys in one round trip; missing keys come back empty. */
@@ -55,4 +71,8 @@ export class RedisKeyspace {
     }
     return out
   }
+}
+
+function scriptOn (client: RedisClient, name: LuaName | MigrationLuaName, key: string, ...args: Array<string | number>): Promise<unknown> {
+  return (client as unknown as Record<string, ScriptFn>)[`byoc_${name}`](key, ...args)
 }

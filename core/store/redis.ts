@@ -75,26 +75,34 @@ export class RedisStore extends portsBase<StorePorts>() implements Store {
   /** what every key starts with: `{keyPrefix}` (the rate limiter and auth-failure counter put theirs here too) */
   readonly keyspace: string
 
-  private constructor (readonly redis: RedisClient, readonly keyPrefix: string, ackReplicas: number) {
+  private constructor (readonly redis: RedisClient, private readonly acked: RedisClient, readonly keyPrefix: string, ackReplicas: number) {
     // WAIT is per connection; a cluster has one per node, so replica acks are for one node (config refuses the mix)
-    const ks = new RedisKeyspace(redis, hashTagged(keyPrefix), new ReplicaAck(redis as Redis, isCluster(redis) ? 0 : ackReplicas))
+    const replicas = isCluster(redis) ? 0 : ackReplicas
+    const ks = new RedisKeyspace(redis, { redis: acked, ack: new ReplicaAck(acked as Redis, replicas) }, new ReplicaAck(redis as Redis, replicas), hashTagged(keyPrefix))
     super({
       ...redisConversations(ks), ...redisInbound(ks), ...redisOutbox(ks), ...redisTimers(ks),
       ...redisSigningKeys(ks), ...redisDocuments(ks), ...redisLeases(ks), ...redisPrivacy(ks)
     })
     this.ks = ks
     this.keyspace = ks.keyspace
-    // ioredis reconnects by itself; without an 'error' listener it prints every failed attempt. One line per outage.
-    redis.on('error', (err: Error) => {
-      if (this.lost || this.closed) return
-      this.lost = true
-      this.log.warn({ err }, 'redis connection lost; reconnecting (readiness is false until it is back)')
-    })
-    redis.on('ready', () => {
-      if (!this.lost) return
-      this.lost = false
-      this.log.info({}, 'redis connection restored')
-    })
+    // ioredis reconnects by itself; without an 'error' listener it prints every failed attempt. One line per outage
+    // (both connections go down together when Redis does).
+    for (const client of [redis, acked]) {
+      client.on('error', (err: Error) => {
+        if (this.lost || this.closed) return
+        this.lost = true
+        this.log.warn({ err }, 'redis connection lost; reconnecting (readiness is false until it is back)')
+      })
+      client.on('ready', () => {
+        if (!this.lost || this.connections().some(c => c.status !== 'ready')) return
+        this.lost = false
+        this.log.info({}, 'redis connection restored')
+      })
+    }
+  }
+
+  private connections (): RedisClient[] {
+    return [this.redis, this.acked]
   }
 
   /** Where connection loss and recovery are reported (the hub's logger). */
@@ -109,12 +117,20 @@ export class RedisStore extends portsBase<StorePorts>() implements Store {
    */
   static async connect (target: string | RedisTopology, keyPrefix = 'byoc:', opts: { ackReplicas?: number } = {}): Promise<RedisStore> {
     hashTagged(keyPrefix) // a prefix that cannot be a hash tag fails here, before a connection is left open
-    const redis = await connectRedis(asTopology(target), 'store')
-    const store = new RedisStore(redis, keyPrefix, opts.ackReplicas ?? 0)
+    const topology = asTopology(target)
+    const connected = await Promise.allSettled([connectRedis(topology, 'store'), connectRedis(topology, 'acked')])
+    const [redis, acked] = connected.map(c => c.status === 'fulfilled' ? c.value : undefined)
+    if (redis === undefined || acked === undefined) {
+      redis?.disconnect()
+      acked?.disconnect()
+      throw (connected.find(c => c.status === 'rejected') as PromiseRejectedResult).reason
+    }
+    const store = new RedisStore(redis, acked, keyPrefix, opts.ackReplicas ?? 0)
     try {
       await migrateRedis(redis, keyPrefix, (name, key, ...args) => store.ks.script(name, key, ...args))
     } catch (err) {
       redis.disconnect()
+      acked.disconnect()
       throw err
     }
     return store
@@ -123,7 +139,7 @@ export class RedisStore extends portsBase<StorePorts>() implements Store {
   /** Readiness: a round trip, failing within 2 s while Redis is down instead of waiting on reconnects. */
   async ping (): Promise<void> {
     // while reconnecting, commands would wait in ioredis' offline queue: answer at once instead
-    if (this.redis.status !== 'ready') throw new Error(`redis ${this.redis.status}`)
+    for (const client of this.connections()) if (client.status !== 'ready') throw new Error(`redis ${client.status}`)
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('redis ping timed out')), 2000) })
     try {
@@ -137,6 +153,6 @@ export class RedisStore extends portsBase<StorePorts>() implements Store {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
-    await this.redis.quit().catch(() => this.redis.disconnect())
+    await Promise.all(this.connections().map(client => client.quit().catch(() => client.disconnect())))
   }
 }
