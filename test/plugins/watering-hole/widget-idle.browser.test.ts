@@ -19,8 +19,9 @@ async function caseOf (cxoneUrl: string, threadId: string): Promise<{ thread: an
   return (await http('GET', `${cxoneUrl}/console/api/threads/${encodeURIComponent(sb.id)}`)).body
 }
 
-async function customerWaiting (t: Parameters<typeof startLiveRig>[0], name: string, avatar: string) {
-  const rig = await startLiveRig(t, { ...config, cxone: { threadStatusInterval: '1s' } })
+async function customerWaiting (t: Parameters<typeof startLiveRig>[0], name: string, avatar: string, idle: typeof IDLE = IDLE) {
+  const rules = { idle }
+  const rig = await startLiveRig(t, { ...config, rules, channels: config.channels.map(c => ({ ...c, rules })), cxone: { threadStatusInterval: '1s' } })
   // the hub's own sandboxUrl is unused in live mode: every CXone view below is the stand-in's
   const hub = { ...rig.hub, sandboxUrl: rig.cxoneUrl }
   const browser = await launch(t)
@@ -75,16 +76,18 @@ t.test('after the agent\'s message: the prompt in the transcript with a countdow
 })
 
 t.test('a customer message during the countdown keeps the conversation', async t => {
-  const { hub, page, thread, agentSays } = await customerWaiting(t, 'Quick Quokka', 'zebra')
+  // an 8 s countdown (not the file's 3 s): Playwright's typing must beat it, on a loaded box with browsers in parallel
+  const COUNTDOWN_MS = 8000
+  const { hub, page, thread, agentSays } = await customerWaiting(t, 'Quick Quokka', 'zebra', { ...IDLE, countdown: `${COUNTDOWN_MS}ms` })
   await agentSays('Which colour would you like?')
   const banner = page.getByRole('alertdialog', { name: PROMPT })
   await banner.waitFor({ state: 'visible', timeout: 15_000 })
-  const endsAt = Date.now() + 3000
+  const endsAt = Date.now() + COUNTDOWN_MS
   await say(page, 'Green, please')
   await banner.waitFor({ state: 'hidden', timeout: 10_000 })
   await eventually(async () => (await hub.store.countTimers()) === 0, 10_000, 'the clock stopped: the customer answered')
   // past the moment the countdown would have ended, the conversation is still on, here and in CXone
-  await eventually(() => Date.now() > endsAt + 2000, 10_000, 'past the countdown')
+  await eventually(() => Date.now() > endsAt + 2000, COUNTDOWN_MS + 10_000, 'past the countdown')
   t.equal((await hub.store.getThread('watering-hole', thread.threadId))?.status, 'open')
   t.notOk(await page.getByLabel('Message').isDisabled(), 'input still enabled')
   const cxCase = await caseOf(hub.sandboxUrl, thread.threadId)
