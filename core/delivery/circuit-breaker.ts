@@ -44,8 +44,16 @@ export class CircuitBreaker {
     return false
   }
 
-  /** When a deferred call should be tried again. */
-  retryAt (): number { return this.state === 'closed' ? this.now() : this.openedAt + this.cooldown }
+  /**
+   * When a deferred call should be tried again: the end of the cool-down; while a probe is out, no sooner than one
+   * base cool-down from now (the end of the cool-down has passed then, and the calls it defers would come straight
+   * back, claimed and deferred again and again until the probe reports).
+   */
+  retryAt (): number {
+    if (this.state === 'closed') return this.now()
+    const end = this.openedAt + this.cooldown
+    return this.probing ? Math.max(end, this.now() + this.opts.openMs) : end
+  }
 
   record (ok: boolean): void {
     const now = this.now()

@@ -56,6 +56,8 @@ export interface WorkerStats { deferredByBreaker: number, deferredByBudget: numb
 
 /** how long a job held back by the bulkhead waits: a slot frees within the upstream's timeout; a second does not spin */
 const BULKHEAD_WAIT_MS = 1000
+/** jobs held back by an open breaker come due spread over this long after its cool-down */
+const BREAKER_SPREAD_MS = 1000
 
 /**
  * Drains the durable outbox: at-least-once, in order per orderKey, leases instead of locks so a killed
@@ -173,7 +175,9 @@ export class OutboxWorker {
     const breaker = upstream !== undefined ? this.breaker(upstream) : undefined
     if (breaker && !breaker.allow()) {
       this.stats.deferredByBreaker++
-      this.defer(job, breaker.retryAt(), `circuit open toward ${upstream}; queued`)
+      // spread over a second after the cool-down: the queue toward a broken upstream would otherwise come due at one
+      // moment, each cool-down, and fill whole claims ahead of other upstreams' jobs (another tenant's p99)
+      this.defer(job, breaker.retryAt() + Math.floor(Math.random() * BREAKER_SPREAD_MS), `circuit open toward ${upstream}; queued`)
       return
     }
     const limit = upstream !== undefined ? this.opts.upstreamLimit?.(upstream) : undefined

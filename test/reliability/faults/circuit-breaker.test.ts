@@ -16,8 +16,12 @@ t.test('F-12 (injected clock): trips at the failure ratio, one probe per cool-do
   now += 999
   t.notOk(b.allow(), 'still cooling down')
   now += 1
+  t.equal(b.retryAt(), 1090, 'open: deferred calls come back at the end of the cool-down')
   t.ok(b.allow(), 'half-open: one probe')
   t.notOk(b.allow(), 'only one probe at a time')
+  now += 300
+  t.equal(b.retryAt(), now + 1000, 'while the probe is out, deferred calls wait a base cool-down, not the past end of the cool-down')
+  now -= 300
   b.record(false)
   t.equal(b.state, 'open')
   now += 1000
