@@ -34,7 +34,7 @@ export async function startCountingSandbox (t: Test, dir: string, opts: {
     if (!m) return
     const id = (req.body as { idOnExternalPlatform?: unknown } | undefined)?.idOnExternalPlatform
     if (typeof id === 'string') createCalls.push({ channelId: decodeURIComponent(m[1]), id })
-    await gate.pass()
+    await gate.pass(req.socket.remotePort)
   })
   await app.register(sandboxPlugin, {
     prefix: '/sandbox',
@@ -51,20 +51,24 @@ export async function startCountingSandbox (t: Test, dir: string, opts: {
 /** Holds create-message calls while closed, so a test can kill an instance with calls surely in flight. */
 export class Gate {
   held = 0
+  /** the callers' ports of the calls held (tcpPortsOf tells whose) */
+  readonly heldPorts = new Set<number>()
   private opened: Promise<void> | undefined
   private open_: (() => void) | undefined
 
   close (): void { this.opened ??= new Promise(resolve => { this.open_ = resolve }) }
 
   open (): void {
+    this.heldPorts.clear()
     this.open_?.()
     this.opened = undefined
     this.open_ = undefined
   }
 
-  async pass (): Promise<void> {
+  async pass (callerPort?: number): Promise<void> {
     if (!this.opened) return
     this.held++
+    if (callerPort !== undefined) this.heldPorts.add(callerPort)
     await this.opened
   }
 }
