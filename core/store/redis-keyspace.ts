@@ -18,13 +18,10 @@ export interface AckedConnection { readonly redis: RedisClient, readonly ack: Re
  * `acked`, for the writes a platform or CXone waits on, sent at once (`ackedLua`).
  */
 export class RedisKeyspace {
-  readonly ack: ReplicaAck
-
-  constructor (readonly redis: RedisClient, private readonly acked: AckedConnection, ack: ReplicaAck, readonly keyspace: string) {
-    this.ack = ack
+  constructor (readonly redis: RedisClient, readonly ack: ReplicaAck, private readonly acked: AckedConnection, readonly keyspace: string) {
     // one declared key per script, the keyspace itself: it routes the call to the deployment's slot on a cluster,
     // and every key the script builds from it shares that slot
-    for (const client of new Set([redis, acked.redis])) {
+    for (const client of [redis, acked.redis]) {
       for (const [name, lua] of Object.entries({ ...LUA, ...MIGRATION_LUA })) client.defineCommand(`byoc_${name}`, { numberOfKeys: 1, lua })
     }
   }

@@ -78,7 +78,7 @@ export class RedisStore extends portsBase<StorePorts>() implements Store {
   private constructor (readonly redis: RedisClient, private readonly acked: RedisClient, readonly keyPrefix: string, ackReplicas: number) {
     // WAIT is per connection; a cluster has one per node, so replica acks are for one node (config refuses the mix)
     const replicas = isCluster(redis) ? 0 : ackReplicas
-    const ks = new RedisKeyspace(redis, { redis: acked, ack: new ReplicaAck(acked as Redis, replicas) }, new ReplicaAck(redis as Redis, replicas), hashTagged(keyPrefix))
+    const ks = new RedisKeyspace(redis, new ReplicaAck(redis as Redis, replicas), { redis: acked, ack: new ReplicaAck(acked as Redis, replicas) }, hashTagged(keyPrefix))
     super({
       ...redisConversations(ks), ...redisInbound(ks), ...redisOutbox(ks), ...redisTimers(ks),
       ...redisSigningKeys(ks), ...redisDocuments(ks), ...redisLeases(ks), ...redisPrivacy(ks)
