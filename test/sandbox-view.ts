@@ -28,7 +28,8 @@ export async function sandboxToken (sandboxUrl: string, key: { accessKeyId: stri
 
 /** The agent's "End conversation" at the sandbox console: CXone closes the case (the thread stays open). */
 export async function agentEnds (sandboxUrl: string, hubThreadId: string): Promise<void> {
-  const view = await eventually(async () => { const v = await sandboxThread(sandboxUrl, hubThreadId); return v?.thread ? v : undefined }, 15_000, `sandbox thread ${hubThreadId}`)
+  // a thread has a case once its first message is created: only then is there a conversation to end
+  const view = await eventually(async () => { const v = await sandboxThread(sandboxUrl, hubThreadId); return v?.thread?.contactId ? v : undefined }, 15_000, `sandbox thread ${hubThreadId} with its case`)
   const res = await http('POST', `${sandboxUrl}/console/api/threads/${encodeURIComponent(view.thread.id)}/end`)
   if (res.status !== 204) throw new Error(`End conversation answered ${res.status}`)
 }

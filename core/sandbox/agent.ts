@@ -65,7 +65,10 @@ export class Agent {
   async end (threadId: string): Promise<void> {
     const thread = await this.thread(threadId)
     const contact = await this.state.threadContact(thread.id)
-    if (contact && !FINAL_CONTACT_STATUSES.includes(contact.status)) await this.state.setContactStatus(contact, 'closed')
+    // CXone's agent ends a case; a thread whose first message is still being created has none to end. Saying so
+    // beats a 204 that ends nothing while the case the message is about to open stays open for good.
+    if (!contact) throw new Errors.SANDBOX_NO_CASE('This thread has no case yet: its first message is still being created')
+    if (!FINAL_CONTACT_STATUSES.includes(contact.status)) await this.state.setContactStatus(contact, 'closed')
   }
 
   private async afterAgentMessage (thread: SbThread): Promise<void> {

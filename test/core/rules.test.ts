@@ -88,7 +88,7 @@ t.test('agent ends the conversation in CXone: the hub learns it, tells the platf
   const hub = await hubWith(t, platform.url, { idle: { enabled: false } })
   const res = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'warthog', messageId: 'end-1', text: 'grr' })
   const threadId = res.body.messages[0].threadId
-  const view = await eventually(() => sandboxThread(hub.sandboxUrl, threadId), 10_000, 'thread in CXone')
+  const view = await eventually(async () => { const v = await sandboxThread(hub.sandboxUrl, threadId); return v?.thread.contactId ? v : undefined }, 10_000, 'thread in CXone, with its case')
   t.equal((await http('POST', `${hub.sandboxUrl}/console/api/threads/${encodeURIComponent(view.thread.id)}/end`, {})).status < 300, true, 'agent pressed End conversation')
   await eventually(() => platform.signals.find(s => s.type === 'thread-closed' && s.reason === 'agent'), 10_000, 'closed signal (status poll)')
   const refused = await http('POST', `${hub.url}/channels/recorder/inbound`, { customerId: 'warthog', threadId, messageId: 'end-2', text: 'GRR' })

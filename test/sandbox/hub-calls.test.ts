@@ -2,6 +2,7 @@ import type { Test } from 'tap'
 import t from 'tap'
 import { startFakeHub } from './fake-hub.js'
 import { CHANNEL, CONSOLE_AUTH, newMessage, startSandboxApp } from './helper.js'
+import { SandboxState } from '../../core/sandbox/state.js'
 
 async function setup (t: Test) {
   const fake = await startFakeHub(t)
@@ -109,6 +110,20 @@ t.test('ending a conversation closes the case, not the thread; the next customer
   t.equal(again.json().consumerContact.status, 'new')
   t.equal((await api('GET', `/threads/${threadId}`)).json().thread.status, 'open', 'open again for the agent')
   t.equal((await api('POST', `/threads/${threadId}/end`)).statusCode, 204, 'ending twice is harmless')
+})
+
+t.test('ending a thread that has no case yet (its first message still being created) answers 409 and ends nothing', async t => {
+  const { sb, api } = await setup(t)
+  // the moment inside create-message after the thread exists and before its case does
+  const bare = await new SandboxState(sb.store).ensureThread(CHANNEL.id, 'conv-bare', 'cust-1')
+  const res = await api('POST', `/threads/${bare.id}/end`)
+  t.equal(res.statusCode, 409)
+  t.equal(res.json().error.code, 'BYOC_ERR_SANDBOX_NO_CASE')
+  // the message then completes: its case opens, and it is the agent's to end
+  const created = (await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage({ thread: { idOnExternalPlatform: 'conv-bare' } }))).json()
+  t.equal(created.consumerContact.status, 'new', 'the case the message opened is not ended by the refused press')
+  t.equal((await api('POST', `/threads/${bare.id}/end`)).statusCode, 204)
+  t.equal((await sb.dfo('GET', `/contacts/${created.consumerContact.id}`)).json().status, 'closed')
 })
 
 t.test('a new outbound to a known customer omits the thread and records the hub\'s new thread', async t => {

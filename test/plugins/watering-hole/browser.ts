@@ -93,9 +93,10 @@ export async function say (page: Page | Frame, text: string): Promise<void> {
 export function log (page: Page | Frame) { return page.getByRole('log') }
 
 /** The sandbox's view of the thread the hub opened for this customer (its open one, or the newest). */
+/** The sandbox's thread once it has a case (its first message created), as an agent sees it: one it can end. */
 export async function sandboxThread (sandboxUrl: string, threadId: string): Promise<any> { // intentional any: sandbox JSON
   return await eventually(async () => ((await http('GET', `${sandboxUrl}/console/api/threads`)).body as any[])
-    .find(th => th.idOnExternalPlatform === threadId), 15_000, `sandbox thread ${threadId}`)
+    .find(th => th.idOnExternalPlatform === threadId && th.contactId !== undefined), 15_000, `sandbox thread ${threadId} with its case`)
 }
 
 /** A message sent on a WebSocket of the page's own, past the widget's UI; resolves to the error code the hub answers. */
@@ -137,7 +138,10 @@ export async function agentConsole (hub: { store: { findCurrentThread: (c: strin
     api,
     reply: async (text: string) => { await eventually(async () => (await http('POST', `${api}/reply`, { text })).status === 200, 10_000, 'agent reply') },
     typing: async (on: boolean) => { await http('POST', `${api}/typing`, { action: on ? 'isTypingOn' : 'isTypingOff' }) },
-    end: async () => { await http('POST', `${api}/end`) },
+    end: async () => {
+      const res = await http('POST', `${api}/end`)
+      if (res.status !== 204) throw new Error(`End conversation answered ${res.status}: ${JSON.stringify(res.body)}`)
+    },
     messages: async (): Promise<any[]> => (await http('GET', api)).body.messages // intentional any: console JSON
   }
 }
