@@ -10,6 +10,7 @@ import type { HubInternals } from '../core/app.js'
 import { SqliteStore } from '../core/store/sqlite.js'
 import { InjectDispatcher } from '../core/cxone/inject-dispatcher.js'
 import type { Store } from '../core/store/types.js'
+import { testDir } from './test-dir.js'
 
 export const ROOT = resolve(import.meta.dirname, '..')
 export const CLIENT = { clientId: 'cxone-test', clientSecret: 'test-secret-0123456789abcdef-0123456789' }
@@ -69,7 +70,7 @@ let inProcessSeq = 0
  * http() and cxoneToken() route to app.inject. The hub reaches its sandbox in process either way.
  */
 export async function startHub (t: Test, overrides: DeepPartial<ByocConfig> | Record<string, unknown> = {}, opts: { store?: Store, dir?: string, listen?: boolean } = {}): Promise<StartedHub> {
-  const dir = opts.dir ?? t.testdir({})
+  const dir = opts.dir ?? testDir(t, {})
   const origin = opts.listen === false ? `http://hub-${++inProcessSeq}.invalid` : undefined
   const config = testConfig(dir, origin ? merge(overrides as Record<string, unknown>, { server: { publicUrl: origin } }) : overrides as Record<string, unknown>)
   const store = opts.store ?? new SqliteStore(join(dir, 'hub.db'))

@@ -3,6 +3,7 @@ import type { Test } from 'tap'
 import { startSandbox } from '../core/sandbox/index.js'
 import { SqliteStore } from '../core/store/sqlite.js'
 import { CLIENT, TEST_CONSOLE_TOKEN, startHub, type StartedHub } from './helper.js'
+import { testDir } from './test-dir.js'
 
 /** the access key the hub presents to the stand-in CXone */
 export const LIVE_KEY = { accessKeyId: 'live-key', accessKeySecret: 'live-secret-0123456789' }
@@ -21,7 +22,7 @@ export interface LiveRig {
  * (test/helper.ts testConfig), e.g. channels or rules.
  */
 export async function startLiveRig (t: Test, overrides: Record<string, unknown> = {}): Promise<LiveRig> {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const store = new SqliteStore(join(dir, 'cxone.db'))
   // the hub's URL is known only once it listens, after the stand-in does: the stand-in asks for it late
   let box = ''

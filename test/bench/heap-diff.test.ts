@@ -2,12 +2,13 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { byClass, loadHeap, retainersOf } from '../../bench/heap-diff.js'
+import { testDir } from '../test-dir.js'
 
 // two real V8 heap snapshots of a child process between which 5 000 objects are kept in a Map and 3 000 more are
 // reachable only through WeakRefs: the diff must find the first as growth held by the Map, and must not count the
 // second in anyone's retained size
 t.test('heap-diff: finds objects kept since the first snapshot, their holder, and what they retain', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const script = `
     const v8 = require('node:v8')
     class LeakyEntry { constructor (i) { this.i = i; this.blob = new Array(32).fill(i) } }

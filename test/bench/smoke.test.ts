@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '../helper.js'
+import { testDir } from '../test-dir.js'
 
 /**
  * The bench harness still runs: `bench/run.ts --smoke --before=none` (every scenario at its smallest, against this
@@ -13,7 +14,7 @@ import { ROOT } from '../helper.js'
 t.setTimeout(900_000)
 
 t.test('bench smoke run: every scenario runs and reports', { timeout: 900_000 }, async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const out = join(dir, 'RESULTS.smoke.md')
   const child = spawn(process.execPath, ['--import=@isaacs/ts-node-temp-fork-for-pr-2009/import', 'bench/run.ts', '--smoke', '--before=none', '--log=warn', `--out=${out}`], {
     cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' }, stdio: ['ignore', 'pipe', 'pipe']

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { main } from '../../core/cli/main.js'
 import { TEMPLATE_DIR } from '../../core/cli/create-plugin.js'
 import { PLUGIN_API_SEMVER } from '../../core/plugin-api/version.js'
+import { testDir } from '../test-dir.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -78,7 +79,7 @@ t.test('create-plugin scaffolds a package that builds and passes the contract ki
 })
 
 t.test('create-plugin refuses bad names and non-empty folders', async t => {
-  const base = t.testdir({ taken: { 'keep.txt': 'mine' } })
+  const base = testDir(t, { taken: { 'keep.txt': 'mine' } })
   const errors: string[] = []
   const original = console.error
   console.error = (msg: string) => { errors.push(msg) }

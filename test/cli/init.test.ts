@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { ROOT } from '../helper.js'
 import { parseDotEnv } from '../../config/dotenv.js'
 import { isShippedSecret } from '../../config/shipped-secrets.js'
+import { testDir } from '../test-dir.js'
 
 // the built CLI (npm run build), in a clean environment: no variable of this test run leaks into the config
 const run = promisify(execFile)
@@ -21,7 +22,7 @@ t.test('.env parsing: comments, export, quotes', async t => {
 })
 
 t.test('init writes a config and a 0600 .env of generated secrets, that check-config (and start) load', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const first = await cli(['init', '--dir', dir])
   t.equal(first.code, 0, first.stderr)
   const env = parseDotEnv(readFileSync(join(dir, '.env'), 'utf8'))
@@ -47,7 +48,7 @@ t.test('init writes a config and a 0600 .env of generated secrets, that check-co
 })
 
 t.test('init --live: valid in live mode once the CXone values are there; a short secret in the env is refused by name', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   t.equal((await cli(['init', '--live', '--dir', dir])).code, 0)
   const config = join(dir, 'byoc-hub.yaml')
   const missing = await cli(['check-config', '--config', config])
@@ -62,7 +63,7 @@ t.test('init --live: valid in live mode once the CXone values are there; a short
 })
 
 t.test('check-config warns when one of several clients has no channels', async t => {
-  const dir = t.testdir({
+  const dir = testDir(t, {
     'hub.yaml': `
 auth:
   clients:

@@ -7,6 +7,7 @@ import { loadConfigFile, ConfigInvalidError, validateConfig } from '../../config
 import { parseDuration } from '../../config/duration.js'
 import { ByocConfigSchema } from '../../config/schema.js'
 import { ROOT, CLIENT } from '../helper.js'
+import { testDir } from '../test-dir.js'
 
 const run = promisify(execFile)
 const cli = (args: string[], env: Record<string, string> = {}) =>
@@ -69,7 +70,7 @@ t.test('a lone ${VAR:-} leaves its key out when VAR is unset; live mode then nam
 })
 
 t.test('a bad file lists every error at once, each with its path', async t => {
-  const dir = t.testdir({
+  const dir = testDir(t, {
     'bad.yaml': `
 server: { port: not-a-port, colour: blue }
 auth: { clients: [] }
@@ -105,13 +106,13 @@ t.test('live mode needs cxone.tenantId (region discovery) or both authUrl and ap
 })
 
 t.test('YAML syntax errors name the line', async t => {
-  const dir = t.testdir({ 'broken.yaml': 'server:\n  port: [1,\n' })
+  const dir = testDir(t, { 'broken.yaml': 'server:\n  port: [1,\n' })
   const err = t.throws(() => loadConfigFile(join(dir, 'broken.yaml'), {})) as unknown as ConfigInvalidError
   t.match(err.problems[0], /YAML syntax error at line/)
 })
 
 t.test('byoc-hub check-config: lists every error (exit 1), or prints the effective config redacted (exit 0)', async t => {
-  const dir = t.testdir({
+  const dir = testDir(t, {
     'bad.yaml': 'server: { port: x }\nauth: { clients: [] }\nchannels: [ { id: watering-hole, plugin: ' + join(ROOT, 'plugins/watering-hole') + ', cxoneChannelId: c, config: { bogus: 1 } } ]\n'
   })
   const bad = await cli(['check-config', '--config', join(dir, 'bad.yaml')])
@@ -158,7 +159,7 @@ t.test('cxone.threadStatusInterval accepts 1s and nothing shorter', async t => {
 })
 
 t.test('tenants[] load from YAML beside the top level (the tenant default), each with its own cxone defaults', async t => {
-  const dir = t.testdir({
+  const dir = testDir(t, {
     'byoc-hub.yaml': `
 auth: { clients: [ { clientId: sandbox } ] }
 channels: [ { id: wh, plugin: ./p, cxoneChannelId: chat_web } ]

@@ -8,6 +8,7 @@ import { SqliteStore } from '../../core/store/sqlite.js'
 import { Jobs } from '../../core/conversations/job-kinds.js'
 import { ROOT, http, eventually, testConfig } from '../helper.js'
 import { sandboxThread } from '../sandbox-view.js'
+import { testDir } from '../test-dir.js'
 
 /** A platform that takes its time answering a delivery, and tells when one has arrived. */
 async function slowPlatform (t: Test, delayMs: number): Promise<{ url: string, arrived: unknown[] }> {
@@ -25,7 +26,7 @@ async function slowPlatform (t: Test, delayMs: number): Promise<{ url: string, a
 }
 
 t.test('close drains in order: a delivery in flight finishes and is recorded before the store it writes to closes', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const platform = await slowPlatform(t, 500)
   const config = testConfig(dir, { channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: { deliverUrl: platform.url } }] })
   // no store given: the app opens the SQLite file itself, so its own onClose closes it

@@ -9,12 +9,13 @@ import { buildApp } from '../../core/app.js'
 import { loadConfigFile } from '../../config/load.js'
 import { CLIENT, ROOT, http, eventually } from '../helper.js'
 import { freePort } from '../process/spawn-hub.js'
+import { testDir } from '../test-dir.js'
 
 const run = promisify(execFile)
 const cli = (args: string[]) => run(process.execPath, [join(ROOT, 'bin/byoc-hub.js'), ...args], { cwd: ROOT }).then(r => ({ code: 0, ...r }), (e: { code: number, stdout: string, stderr: string }) => e)
 
 t.test('byoc-hub channels list|create|delete and dead-letters list|replay against a running hub', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const port = await freePort()
   const raw = {
     server: { host: '127.0.0.1', port },

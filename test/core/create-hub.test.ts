@@ -1,6 +1,7 @@
 import t from 'tap'
 import { join, resolve } from 'node:path'
 import { createHub } from '../../core/index.js'
+import { testDir } from '../test-dir.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const CLIENT = { clientId: 'create-hub', clientSecret: 'create-hub-secret-0123456789abcdef' }
@@ -15,7 +16,7 @@ const config = (dir: string): Record<string, unknown> => ({
 })
 
 t.test('createHub(config object): a listening hub whose hooks see what it accepted and delivered', async t => {
-  const hub = await createHub(config(t.testdir({})), { baseDir: ROOT })
+  const hub = await createHub(config(testDir(t, {})), { baseDir: ROOT })
   t.teardown(() => hub.close())
   t.match(hub.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'listening on a free port')
   t.equal(hub.cxoneUrl, `${hub.url}/integration/box`, 'the CXone-facing base')
@@ -38,7 +39,7 @@ t.test('createHub(config object): a listening hub whose hooks see what it accept
 })
 
 t.test('createHub(path): the config file, its folder the base for relative paths; close twice is fine', async t => {
-  const dir = t.testdir({
+  const dir = testDir(t, {
     'byoc-hub.yaml': `server: { host: 127.0.0.1, port: 0 }
 auth: { clients: [{ clientId: ${CLIENT.clientId}, clientSecret: ${CLIENT.clientSecret} }] }
 sandbox: { clientId: ${CLIENT.clientId} }

@@ -13,6 +13,7 @@ import type { ChannelSignal } from '../../core/plugin-api/types.js'
 import { PRESENCE_TTL_MS } from '../../core/plugin-api/types.js'
 import { validateConfig } from '../../config/load.js'
 import { CLIENT } from '../helper.js'
+import { testDir } from '../test-dir.js'
 
 // The rule driven directly, on a real store, with a clock of the test's own: what it does is read off the store's timers.
 
@@ -25,7 +26,7 @@ function channelWith (mode: 'attentive' | 'any-message'): ChannelRuntime {
 }
 
 async function rig (t: Test, mode: 'attentive' | 'any-message', store?: Store) {
-  const own = store ?? new SqliteStore(join(t.testdir({}), 'hub.db'))
+  const own = store ?? new SqliteStore(join(testDir(t, {}), 'hub.db'))
   if (!store) t.teardown(() => own.close())
   let clock = 1_000_000
   const now = () => clock

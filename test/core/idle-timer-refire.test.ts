@@ -9,6 +9,7 @@ import { Jobs } from '../../core/conversations/job-kinds.js'
 import { idleKey } from '../../core/conversations/idle-rule.js'
 import { systemLineKind } from '../../core/conversations/system-lines.js'
 import { startHub, eventually } from '../helper.js'
+import { testDir } from '../test-dir.js'
 
 /*
  * An idle timer whose firing fails midway stays claimed and fires again when its claim lapses (a store call that
@@ -135,7 +136,7 @@ async function refireBurst (t: Test, store: Store): Promise<void> {
 }
 
 t.test('idle timers failing once midway, on SQLite: every warning and close exactly once', async t => {
-  const store = new SqliteStore(join(t.testdir({}), 'hub.db'))
+  const store = new SqliteStore(join(testDir(t, {}), 'hub.db'))
   t.teardown(() => store.close())
   await refireBurst(t, store)
 })

@@ -8,6 +8,7 @@ import { RedisStore } from '../../core/store/redis.js'
 import { INBOUND_LUA } from '../../core/store/redis-lua-inbound.js'
 import { http, testConfig } from '../helper.js'
 import { ownRedis } from '../ha/own-redis.js'
+import { testDir } from '../test-dir.js'
 
 const ROOT = join(import.meta.dirname, '../..')
 const STORE_INBOUND_SHA = createHash('sha1').update(INBOUND_LUA.storeInbound).digest('hex')
@@ -16,7 +17,7 @@ const STORE_INBOUND_SHA = createHash('sha1').update(INBOUND_LUA.storeInbound).di
 // the test's own (nothing else talks to it), the hub's background loops off so only the requests' own commands
 // remain. Commands a script runs show as 'lua' and are not round trips; a MULTI ... EXEC block is one.
 t.test('an inbound message is one Redis round trip (one storeInbound script), rate limiting included', async t => {
-  const dir = t.testdir({ redis: {} })
+  const dir = testDir(t, { redis: {} })
   const redis = await ownRedis(t, `${dir}/redis`)
   const store = await RedisStore.connect(redis.url, 'rt:')
   t.teardown(() => store.close())

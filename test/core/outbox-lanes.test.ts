@@ -3,13 +3,14 @@ import { join } from 'node:path'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { OutboxWorker } from '../../core/delivery/outbox-worker.js'
 import { eventually } from '../helper.js'
+import { testDir } from '../test-dir.js'
 
 const quietLog = { warn: () => {}, error: () => {}, info: () => {}, debug: () => {}, trace: () => {}, child () { return this } } as never
 
 // Issue 17: an idle warning or close toward the customer's platform must not wait behind a backlog of messages
 // toward CXone. The platform lane is claimed first, so it takes the next free slot, whatever the backlog.
 t.test('a platform signal queued behind a DFO backlog runs in the next free slot', async t => {
-  const store = new SqliteStore(join(t.testdir({}), 'hub.db'))
+  const store = new SqliteStore(join(testDir(t, {}), 'hub.db'))
   t.teardown(() => store.close())
   const SLOTS = 4
   const BACKLOG = 60

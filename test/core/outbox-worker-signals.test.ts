@@ -7,6 +7,7 @@ import { OutboxWorker } from '../../core/delivery/outbox-worker.js'
 import { jobSignal } from '../../core/delivery/job-signal.js'
 import { withTimeout } from '../../core/delivery/http-retry.js'
 import { eventually } from '../helper.js'
+import { testDir } from '../test-dir.js'
 
 const quietLog = { warn: () => {}, error: () => {}, info: () => {}, debug: () => {}, trace: () => {}, child () { return this } } as never
 
@@ -25,7 +26,7 @@ t.test('the worker\'s shutdown signal keeps nothing per job once the jobs are do
   await once(server, 'listening')
   t.teardown(() => server.close())
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`
-  const store = new SqliteStore(join(t.testdir({}), 'hub.db'))
+  const store = new SqliteStore(join(testDir(t, {}), 'hub.db'))
   t.teardown(() => store.close())
   const JOBS = 300
   // each job calls out the way the CXone client does: the job's signal combined with a per-call timeout

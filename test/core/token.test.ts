@@ -1,6 +1,7 @@
 import t from 'tap'
 import { createHmac } from 'node:crypto'
 import { startHub, http, CLIENT } from '../helper.js'
+import { testDir } from '../test-dir.js'
 
 const recorder = { channels: [{ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: {} }] }
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
@@ -77,10 +78,10 @@ t.test('token endpoint (M1)', async t => {
 t.test('configured signing keys rotate: the first signs, every key verifies', async t => {
   const oldKey = { kid: 'old', secret: 'o'.repeat(40) }
   const newKey = { kid: 'new', secret: 'n'.repeat(40) }
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const before = await startHub(t, { ...recorder, auth: { clients: [CLIENT], signingKeys: [oldKey] } }, { dir, listen: false })
   const oldToken = (await http('POST', `${before.box}/1.0/token`, { client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret })).body.access_token as string
-  const after = await startHub(t, { ...recorder, auth: { clients: [CLIENT], signingKeys: [newKey, oldKey] } }, { dir: t.testdir({}), listen: false })
+  const after = await startHub(t, { ...recorder, auth: { clients: [CLIENT], signingKeys: [newKey, oldKey] } }, { dir: testDir(t, {}), listen: false })
   const newToken = (await http('POST', `${after.box}/1.0/token`, { client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret })).body.access_token as string
   t.equal(JSON.parse(Buffer.from(newToken.split('.')[0]!, 'base64url').toString()).kid, 'new')
   for (const tok of [oldToken, newToken]) {

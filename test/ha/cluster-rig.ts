@@ -6,6 +6,7 @@ import { CHANNELS, startCluster, type Cluster } from './cluster.js'
 import { startCountingSandbox } from './counting-sandbox.js'
 import { ownRedis, type OwnRedis } from './own-redis.js'
 import { sandboxMessages } from './traffic.js'
+import { testDir } from '../test-dir.js'
 
 export interface ClusterRig {
   dir: string
@@ -24,7 +25,7 @@ export interface ClusterRig {
 export async function startClusterRig (t: Test, opts: { n: number, ownRedis: true }): Promise<ClusterRig & { redis: OwnRedis }>
 export async function startClusterRig (t: Test, opts: { n: number, ownRedis?: false }): Promise<ClusterRig>
 export async function startClusterRig (t: Test, opts: { n: number, ownRedis?: boolean }): Promise<ClusterRig> {
-  const dir = t.testdir({ redis: {} })
+  const dir = testDir(t, { redis: {} })
   const redis = opts.ownRedis ? await ownRedis(t, `${dir}/redis`) : undefined
   const platform = await startFakePlatform(t)
   let cluster: Cluster | undefined

@@ -4,9 +4,10 @@ import { startFakePlatform } from '../fake-platform.js'
 import { redisUrl } from '../store/redis-server.js'
 import { CHANNELS, startCluster, type Cluster } from './cluster.js'
 import { startCountingSandbox } from './counting-sandbox.js'
+import { testDir } from '../test-dir.js'
 
 t.test('a customer\'s first two messages arriving at two instances at once open one thread', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const platform = await startFakePlatform(t)
   let cluster: Cluster | undefined
   const sandbox = await startCountingSandbox(t, dir, { channels: CHANNELS, target: () => cluster!.next().url })

@@ -10,6 +10,7 @@ import { startCountingSandbox } from './counting-sandbox.js'
 import { expectIdleLinesOnce } from './cluster-rig.js'
 import { postInbound, sandboxMessages, tally, type Outcome } from './traffic.js'
 import { tcpPortsOf } from './socket-ports.js'
+import { testDir } from '../test-dir.js'
 
 const CUSTOMERS = 12
 const ROUNDS = 10
@@ -19,7 +20,7 @@ const IDLE_CUSTOMERS = 4
 const HELD_AT_KILL = 9 // create-message calls in flight (of up to 16 threads) when an instance dies
 
 t.test('three instances on one Redis: kill -9 one mid-traffic', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const platform = await startFakePlatform(t)
   let cluster: Cluster | undefined
   let pinned: string | undefined // the instance the next agent call arrives at; else round robin

@@ -4,6 +4,7 @@ import { CLIENT, eventually, http } from '../helper.js'
 import { freePort, spawnHub, writeHubConfig, type HubProcess } from '../process/spawn-hub.js'
 import { hubConfig } from './cluster.js'
 import { ownRedis } from './own-redis.js'
+import { testDir } from '../test-dir.js'
 
 // a second CXone client (a second tenant) behind the same address as the first: loopback, like one NAT egress
 const OTHER = { clientId: 'cxone-other-tenant', clientSecret: 'other-secret-0123456789abcdef-0123456789' }
@@ -34,7 +35,7 @@ function tallyAnswers (answers: Array<{ status: number, body: any, headers: Reco
 }
 
 t.test('S-16: a per-client rate limit holds across two instances; with Redis down the token route fails closed and ingress answers 503', async t => {
-  const dir = t.testdir({ redis: {} })
+  const dir = testDir(t, { redis: {} })
   const redis = await ownRedis(t, `${dir}/redis`)
   const prefix = `byoc-s16-${randomBytes(4).toString('hex')}:`
   const hubs: HubProcess[] = []

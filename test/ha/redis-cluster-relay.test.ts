@@ -5,12 +5,13 @@ import { CHANNELS, startCluster, type Cluster } from './cluster.js'
 import { startCountingSandbox } from './counting-sandbox.js'
 import { ownCluster } from './own-cluster.js'
 import { postInbound, sandboxMessages, tally, type Outcome } from './traffic.js'
+import { testDir } from '../test-dir.js'
 
 const CUSTOMERS = 4
 const ROUNDS = 5
 
 t.test('two hub processes on a Redis Cluster (store.cluster): customer messages reach CXone, agent replies reach the platform', async t => {
-  const dir = t.testdir({ redis: {} })
+  const dir = testDir(t, { redis: {} })
   const redis = await ownCluster(t, `${dir}/redis`, { masters: 3, replicas: 1 })
   const platform = await startFakePlatform(t)
   let hubs: Cluster | undefined

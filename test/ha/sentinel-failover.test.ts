@@ -5,11 +5,12 @@ import { startCluster, CHANNELS, type Cluster } from './cluster.js'
 import { startCountingSandbox } from './counting-sandbox.js'
 import { replicaLink, startSentinelRig } from './sentinel-rig.js'
 import { checkDeliveredOnce, postInbound, tally, type Outcome } from './traffic.js'
+import { testDir } from '../test-dir.js'
 
 const CUSTOMERS = 6
 
 t.test('Sentinel failover under traffic: kill -9 the primary; 503 for the window, then on; nothing acked lost or doubled', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const rig = await startSentinelRig(t, dir)
   const platform = await startFakePlatform(t)
   let cluster: Cluster | undefined

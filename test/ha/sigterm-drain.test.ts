@@ -4,13 +4,14 @@ import { startFakePlatform } from '../fake-platform.js'
 import { redisUrl } from '../store/redis-server.js'
 import { CHANNELS, startCluster, type Cluster } from './cluster.js'
 import { startCountingSandbox } from './counting-sandbox.js'
+import { testDir } from '../test-dir.js'
 
 // long enough for the readiness poll, the liveness check and a late request on a loaded machine to fall inside it
 const DRAIN_DELAY_MS = 5000
 process.env.BYOC_DRAIN_DELAY_MS = String(DRAIN_DELAY_MS) // inherited by the hub process this file spawns
 
 t.test('SIGTERM: readiness turns false while the listener still answers, then the process exits cleanly', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const platform = await startFakePlatform(t)
   let cluster: Cluster | undefined
   const sandbox = await startCountingSandbox(t, dir, { channels: CHANNELS, target: () => cluster!.next().url })

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CLIENT, ROOT, TEST_CONSOLE_TOKEN, eventually, http } from '../helper.js'
 import { fakePlatform, scrape } from './support.js'
+import { testDir } from '../test-dir.js'
 
 const CLI = fileURLToPath(new URL('./start-cli.ts', import.meta.url))
 
@@ -15,7 +16,7 @@ const CLI = fileURLToPath(new URL('./start-cli.ts', import.meta.url))
  */
 t.test('byoc-hub start: prints where metrics are; logs carry request ids and no secrets', { timeout: 180_000 }, async t => {
   const platform = await fakePlatform(t)
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const configFile = join(dir, 'hub.yaml')
   writeFileSync(configFile, [
     'server: { host: 127.0.0.1, port: 0 }',

@@ -7,6 +7,7 @@ import { request } from 'undici'
 import { ROOT, eventually, http } from '../helper.js'
 import { startHubWith } from './support.js'
 import { prometheus } from './prometheus.js'
+import { testDir } from '../test-dir.js'
 
 const freePort = (): Promise<number> => new Promise((resolve, reject) => {
   const s = createServer()
@@ -25,7 +26,7 @@ async function query (base: string, q: string): Promise<PromResult[]> {
 t.test('a real Prometheus scrapes a running hub and answers for the budget series', { skip: prometheus ? false : 'prometheus not installed (Debian package prometheus; .ci/run installs it)', timeout: 120_000 }, async t => {
   const hub = await startHubWith(t, { metrics: { port: 0 } })
   const target = new URL(hub.hub.metricsUrl!()).host
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const port = await freePort()
   writeFileSync(join(dir, 'prometheus.yml'), [
     'global: { scrape_interval: 1s, evaluation_interval: 1s }',

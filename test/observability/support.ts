@@ -10,6 +10,7 @@ import { ROOT, testConfig, type StartedHub } from '../helper.js'
 import { HubMetrics } from '../../core/infra/metrics.js'
 import { registerSampledGauges } from '../../core/infra/metrics-gauges.js'
 import { LocalEventBus } from '../../core/live/event-bus.js'
+import { testDir } from '../test-dir.js'
 
 /** The recorder test channel, delivering to `deliverUrl` */
 export const recorder = (deliverUrl: string) => ({ id: 'recorder', plugin: './test/fixtures/plugins/recorder', cxoneChannelId: 'chat_recorder', config: { deliverUrl } })
@@ -19,7 +20,7 @@ export const recorder = (deliverUrl: string) => ({ id: 'recorder', plugin: './te
  * hub does from the outside). The store is the test's own, so a test can take it away.
  */
 export async function startHubWith (t: Test, overrides: Record<string, unknown>, beforeListen?: (app: FastifyInstance) => void): Promise<StartedHub> {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const config = testConfig(dir, overrides)
   const store = new SqliteStore(join(dir, 'hub.db'))
   const app = await buildApp(config, { baseDir: ROOT, store, timerIntervalMs: 50 })
@@ -90,7 +91,7 @@ export function sum (e: Exposition, name: string, match: Record<string, string> 
 
 /** The metric names a hub really registers (default Node metrics included). */
 export async function exportedMetricNames (t: Test): Promise<Set<string>> {
-  const store = new SqliteStore(join(t.testdir({}), 'names.db'))
+  const store = new SqliteStore(join(testDir(t, {}), 'names.db'))
   t.teardown(() => store.close())
   const metrics = new HubMetrics({ budgetMs: 500 })
   registerSampledGauges(metrics, { store, bus: new LocalEventBus(), channelIds: () => [], readiness: { draining: false, store, tokens: { get: async () => 'x', refresh: async () => 'x', lastObtainedAt: Date.now() } } })

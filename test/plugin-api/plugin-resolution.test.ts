@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PLUGIN_API_SEMVER } from '../../core/plugin-api/version.js'
+import { testDir } from '../test-dir.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const built = existsSync(join(ROOT, 'dist/core/cli/main.js')) && existsSync(join(ROOT, 'plugins/generic-webhook/dist/index.js'))
@@ -42,7 +43,7 @@ export default defineChannelPlugin({ name: 'probe', apiVersion: 1, apiRange: '${
 
 // The compiled hub (bin/byoc-hub.js, as installed) loading plugins the ways a config names them. `npm test` builds first.
 t.test('plugin: entries resolve as in a user\'s install', { skip: built ? false : 'no build: run npm run build (npm test does)' }, async t => {
-  const dir = t.testdir({
+  const dir = testDir(t, {
     'folder.yaml': yaml(join(ROOT, 'plugins/generic-webhook'), GENERIC),
     'by-name.yaml': yaml('byoc-hub-plugin-probe', '{}'),
     'missing.yaml': yaml('byoc-hub-plugin-nowhere', '{}'),

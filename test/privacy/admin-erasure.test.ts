@@ -10,6 +10,7 @@ import { recordsOfExport } from '../../core/privacy/export.js'
 import { Redis } from 'ioredis'
 import { RedisStore } from '../../core/store/redis.js'
 import { freshPrefix, redisUrl } from '../store/redis-server.js'
+import { testDir } from '../test-dir.js'
 
 // Issue 19, privacy: erasure and export through the admin API and the CLI, on a hub with its CXone sandbox.
 
@@ -65,7 +66,7 @@ t.test('the admin API is off without admin.token, and refuses a wrong token', as
 })
 
 t.test('erasure through the CLI and the running hub: no trace in the SQLite file, identity refused, emulator records gone', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const hub = await startHub(t, { admin: { token: ADMIN }, metrics: { bearerToken: METRICS } }, { dir })
   const victimName = `Zelda ${randomUUID()}`
   const victimText = `my secret is ${randomUUID()}`
@@ -152,7 +153,7 @@ t.test('erasure through the CLI and the running hub: no trace in the SQLite file
 })
 
 t.test('without admin.token the CLI works on the store directly', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const hub = await startHub(t, {}, { dir })
   const me = await chatted(t, hub, 'Direct Dora', 'straight to the store')
   const config = join(dir, 'cli.yaml')

@@ -5,9 +5,10 @@ import { startSandbox } from '../../core/sandbox/index.js'
 import { CLIENT, ROOT, http, eventually, TEST_CONSOLE_TOKEN } from '../helper.js'
 import { setFaults, waitForSandboxMessages } from '../sandbox-view.js'
 import { freePort, spawnHub, writeHubConfig } from './spawn-hub.js'
+import { testDir } from '../test-dir.js'
 
 t.test('a hub killed (-9) between accepting and delivering delivers the message once after restart', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const sandboxStore = new SqliteStore(join(dir, 'sandbox.db'))
   const port = await freePort()
   const sandbox = await startSandbox({

@@ -4,9 +4,10 @@ import { startSandbox } from '../../core/sandbox/index.js'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { KEY } from './helper.js'
 import { TEST_CONSOLE_TOKEN } from '../helper.js'
+import { testDir } from '../test-dir.js'
 
 t.test('startSandbox serves the emulator alone at <url> = http://host:port/sandbox', async t => {
-  const store = new SqliteStore(join(t.testdir(), 'store.db'))
+  const store = new SqliteStore(join(testDir(t), 'store.db'))
   const sb = await startSandbox({
     store, port: 0, accessKeyId: KEY.id, accessKeySecret: KEY.secret, consoleToken: TEST_CONSOLE_TOKEN, tokenTtlMs: 60_000, brandId: 9,
     hub: { boxUrl: () => 'http://127.0.0.1:9/box', tokenUrl: () => 'http://127.0.0.1:9/box/1.0/token', clientId: 'a', clientSecret: 'b' },

@@ -7,6 +7,7 @@ import { RedisStore } from '../../core/store/redis.js'
 import { SQLITE_SCHEMA_VERSION } from '../../core/store/sqlite-schema.js'
 import type { Store } from '../../core/store/types.js'
 import { seededPrefix } from './redis-server.js'
+import { testDir } from '../test-dir.js'
 
 /*
  * Stores written by the first release (global thread and message ids, one open thread per customer) open with the
@@ -69,7 +70,7 @@ INSERT INTO jobs (kind, order_key, dedupe_key, payload, state, run_at, created_a
 `
 
 t.test('a SQLite file of the first release opens with ids keyed by channel', async t => {
-  const file = join(t.testdir(), 'v1.db')
+  const file = join(testDir(t), 'v1.db')
   const old = new Database(file)
   old.exec(SQLITE_V1)
   old.close()
@@ -90,7 +91,7 @@ t.test('a SQLite file of the first release opens with ids keyed by channel', asy
 })
 
 t.test('a version-3 SQLite file keeps its timers and gains their claim column', async t => {
-  const file = join(t.testdir(), 'v3.db')
+  const file = join(testDir(t), 'v3.db')
   const old = new Database(file)
   // the version-3 timers table, as that release made it (no claimed_until)
   old.exec('CREATE TABLE timers (key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL)')
@@ -107,7 +108,7 @@ t.test('a version-3 SQLite file keeps its timers and gains their claim column', 
 })
 
 t.test('a SQLite file of schema 3 gains customers.locale, keeping its customers', async t => {
-  const file = join(t.testdir(), 'v3.db')
+  const file = join(testDir(t), 'v3.db')
   const first = new SqliteStore(file)
   await first.upsertCustomer({ channelId: 'ch-1', customerId: 'old', name: 'Old Oryx' })
   await first.close()
@@ -127,7 +128,7 @@ t.test('a SQLite file of schema 3 gains customers.locale, keeping its customers'
 })
 
 t.test('a SQLite file from a newer release is refused', async t => {
-  const file = join(t.testdir(), 'future.db')
+  const file = join(testDir(t), 'future.db')
   const db = new Database(file)
   db.pragma('user_version = 99')
   db.close()

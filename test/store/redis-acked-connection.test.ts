@@ -2,6 +2,7 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { RedisStore } from '../../core/store/redis.js'
 import { ownRedis } from '../ha/own-redis.js'
+import { testDir } from '../test-dir.js'
 
 // Issue 17 (F-7): a write a platform or CXone waits on must not queue behind the background's calls. The store
 // connection auto-pipelines, and ioredis keeps one pipeline in flight at a time per slot (every key shares the
@@ -10,7 +11,7 @@ import { ownRedis } from '../ha/own-redis.js'
 // their own. Shown by where MONITOR sees each command come from, not by timing (bench/inbound-redis-far.ts times it).
 
 t.test('acked writes leave on their own connection; the background\'s calls on the auto-pipelined one', async t => {
-  const redis = await ownRedis(t, t.testdir({ redis: {} }) + '/redis')
+  const redis = await ownRedis(t, testDir(t, { redis: {} }) + '/redis')
   const store = await RedisStore.connect(redis.url, 'acked:')
   t.teardown(() => store.close())
   await store.openThread('ch', 'otter', 'th-1')

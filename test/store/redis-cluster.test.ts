@@ -10,6 +10,7 @@ import { lazyCluster } from '../../core/store/redis-cluster.js'
 import { eventually } from '../helper.js'
 import { ownCluster } from '../ha/own-cluster.js'
 import { runSharedStoreConformance, runStoreConformance } from './conformance/index.js'
+import { testDir } from '../test-dir.js'
 
 /*
  * The Redis store on a real Redis Cluster (3 masters, started by this file): the same conformance suites the single
@@ -17,7 +18,7 @@ import { runSharedStoreConformance, runStoreConformance } from './conformance/in
  * takes a fresh key prefix, so the suite's stores land on every master; the cluster dies at teardown.
  */
 
-const cluster = await ownCluster(t, t.testdir({}))
+const cluster = await ownCluster(t, testDir(t, {}))
 const target = { kind: 'cluster' as const, urls: cluster.urls }
 const freshPrefix = (): string => `byoc-test:${randomBytes(6).toString('hex')}:`
 const connect = (prefix = freshPrefix()): Promise<RedisStore> => RedisStore.connect(target, prefix)

@@ -3,9 +3,10 @@ import { Redis } from 'ioredis'
 import { eventually, http } from '../helper.js'
 import { ownRedis } from '../ha/own-redis.js'
 import { redisHub } from '../reliability/harness/redis-hub.js'
+import { testDir } from '../test-dir.js'
 
 t.test('a demoted primary (writes refused with READONLY) answers 503 BYOC_ERR_STORE_UNAVAILABLE, never 500', async t => {
-  const dir = t.testdir({ redis: {}, other: {} })
+  const dir = testDir(t, { redis: {}, other: {} })
   const redis = await ownRedis(t, `${dir}/redis`)
   const other = await ownRedis(t, `${dir}/other`)
   const { hub } = await redisHub(t, redis.url, 'readonly:', dir)

@@ -5,10 +5,11 @@ import { eventually, http, startHub } from '../helper.js'
 import { ownRedis, type OwnRedis } from '../ha/own-redis.js'
 import { replicaLink } from '../ha/sentinel-rig.js'
 import { concurrently, newMessage, uid } from './conformance/kit.js'
+import { testDir } from '../test-dir.js'
 
 /** A primary with one replica of the test's own, in sync. */
 async function primaryWithReplica (t: Test): Promise<{ primary: OwnRedis, replica: OwnRedis }> {
-  const dir = t.testdir({ primary: {}, replica: {} })
+  const dir = testDir(t, { primary: {}, replica: {} })
   const primary = await ownRedis(t, `${dir}/primary`)
   const replica = await ownRedis(t, `${dir}/replica`, { replicaOf: primary.port })
   await eventually(async () => (await replicaLink(replica.url)) === 'up', 15_000, 'replica in sync')
@@ -74,7 +75,7 @@ t.test('too few replicas: the write is answered 503 BYOC_ERR_STORE_UNAVAILABLE, 
 })
 
 t.test('over HTTP: an inbound message the replica did not confirm is answered 503 with the store code, never 500', async t => {
-  const dir = t.testdir({ redis: {} })
+  const dir = testDir(t, { redis: {} })
   const lone = await ownRedis(t, `${dir}/redis`) // a primary without a replica
   const store = await RedisStore.connect(lone.url, 'ack-http:', { ackReplicas: 1 })
   t.teardown(() => store.close())

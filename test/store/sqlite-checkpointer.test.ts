@@ -5,12 +5,13 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { WalCheckpointer } from '../../core/store/sqlite-checkpointer.js'
 import { walRestarts } from './wal-header.js'
+import { testDir } from '../test-dir.js'
 
 const PAGE = 4096
 const RESTART_FRAMES = 256 // 1 MiB: small, so the test writes MiBs rather than the shipped 64 MiB
 
 t.test('under steady writes the WAL starts over and stays bounded (a PASSIVE checkpoint alone never lets it)', async t => {
-  const path = join(t.testdir(), 'hub.db')
+  const path = join(testDir(t), 'hub.db')
   const db = new Database(path)
   // configured as SqliteStore does, with the limits scaled down
   db.pragma('journal_mode = WAL')

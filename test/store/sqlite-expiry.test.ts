@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { SqliteStore } from '../../core/store/sqlite.js'
 import { SQLITE_SCHEMA_VERSION } from '../../core/store/sqlite-schema.js'
+import { testDir } from '../test-dir.js'
 
 const HOUR = 3600_000
 
@@ -15,7 +16,7 @@ function idempotencyKeys (file: string): string[] {
 }
 
 t.test('a purge deletes expired idempotency rows and keeps live ones', async t => {
-  const file = join(t.testdir(), 'hub.db')
+  const file = join(testDir(t), 'hub.db')
   const store = new SqliteStore(file)
   t.teardown(() => store.close())
   const now = Date.now()
@@ -37,7 +38,7 @@ t.test('a purge deletes expired idempotency rows and keeps live ones', async t =
 })
 
 t.test('a backlog is deleted in bounded batches over several rounds', async t => {
-  const file = join(t.testdir(), 'hub.db')
+  const file = join(testDir(t), 'hub.db')
   const store = new SqliteStore(file, { expiryPurge: { batchSize: 100, maxBatches: 3 } })
   t.teardown(() => store.close())
   const now = Date.now()
@@ -53,7 +54,7 @@ t.test('a backlog is deleted in bounded batches over several rounds', async t =>
 })
 
 t.test('the store purges by itself on its interval, and stops on close', async t => {
-  const file = join(t.testdir(), 'hub.db')
+  const file = join(testDir(t), 'hub.db')
   const store = new SqliteStore(file, { expiryPurge: { intervalMs: 20 } })
   await store.remember('remember:acme', 'k-short', true, 1)
   await store.remember('remember:acme', 'k-live', true, 24 * HOUR)
@@ -66,7 +67,7 @@ t.test('the store purges by itself on its interval, and stops on close', async t
 })
 
 t.test('a version-2 file gains the expiry index when opened', async t => {
-  const file = join(t.testdir(), 'v2.db')
+  const file = join(testDir(t), 'v2.db')
   const first = new SqliteStore(file)
   await first.close()
   const db = new Database(file)

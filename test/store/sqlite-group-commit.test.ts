@@ -2,6 +2,7 @@ import t from 'tap'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { SqliteStore } from '../../core/store/sqlite.js'
+import { testDir } from '../test-dir.js'
 
 // Group commit (core/store/sqlite-sql.ts): the writes of one event-loop turn share one transaction. What must hold:
 // each caller is answered only once its write is committed (another connection sees it), and one failing call does
@@ -12,7 +13,7 @@ const message = (i: number, threadId = 'th-1') => ({
 })
 
 t.test('every caller of a turn is answered after the commit: another connection already sees its write', async t => {
-  const file = join(t.testdir(), 'hub.db')
+  const file = join(testDir(t), 'hub.db')
   const store = new SqliteStore(file)
   const reader = new Database(file, { readonly: true })
   t.teardown(async () => { reader.close(); await store.close() })
@@ -30,7 +31,7 @@ t.test('every caller of a turn is answered after the commit: another connection 
 })
 
 t.test('a failing call does not take its neighbours in the turn down', async t => {
-  const file = join(t.testdir(), 'hub.db')
+  const file = join(testDir(t), 'hub.db')
   const store = new SqliteStore(file)
   const reader = new Database(file, { readonly: true })
   t.teardown(async () => { reader.close(); await store.close() })
@@ -51,7 +52,7 @@ t.test('a failing call does not take its neighbours in the turn down', async t =
 })
 
 t.test('reads after a write in the same turn wait for its commit, and see it', async t => {
-  const file = join(t.testdir(), 'hub.db')
+  const file = join(testDir(t), 'hub.db')
   const store = new SqliteStore(file)
   const reader = new Database(file, { readonly: true })
   t.teardown(async () => { reader.close(); await store.close() })
@@ -64,7 +65,7 @@ t.test('reads after a write in the same turn wait for its commit, and see it', a
 })
 
 t.test('close commits what the last turn wrote', async t => {
-  const file = join(t.testdir(), 'hub.db')
+  const file = join(testDir(t), 'hub.db')
   const store = new SqliteStore(file)
   await store.openThread('ch', 'c1', 'th-1')
   const pending = store.insertMessage(message(1))

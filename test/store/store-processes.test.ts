@@ -7,6 +7,7 @@ import { Redis } from 'ioredis'
 import { openStore, type StoreConfig } from '../../core/store/index.js'
 import type { RaceResult } from './store-race-worker.js'
 import { redisUrl } from './redis-server.js'
+import { testDir } from '../test-dir.js'
 
 const WORKER = fileURLToPath(new URL('./store-race-worker.ts', import.meta.url))
 
@@ -53,7 +54,7 @@ async function raceProcesses (t: Test, cfg: StoreConfig): Promise<void> {
 }
 
 t.test('three processes sharing one SQLite file', async t => {
-  await raceProcesses(t, { driver: 'sqlite', path: join(t.testdir(), 'shared.db') })
+  await raceProcesses(t, { driver: 'sqlite', path: join(testDir(t), 'shared.db') })
 })
 
 t.test('three processes sharing one Redis prefix', async t => {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import { ConfigInvalidError, loadConfigFile, validateConfig } from '../../config/load.js'
 import { allChannels, allClients, mapTenants, sandboxTenant, tenantOfChannel, tenantsOf } from '../../config/tenants.js'
 import { CLIENT, ROOT } from '../helper.js'
+import { testDir } from '../test-dir.js'
 
 const run = promisify(execFile)
 const SECRET = (c: string) => c.repeat(40)
@@ -105,7 +106,7 @@ t.test('each tenant\'s CXone block and clients follow the live-mode rules', asyn
 })
 
 t.test('byoc-hub cxone-setup prints the values per tenant, and check-config accepts the file', async t => {
-  const dir = t.testdir({
+  const dir = testDir(t, {
     'byoc-hub.yaml': JSON.stringify({
       server: { publicUrl: 'https://hub.example.com' },
       auth: { clients: [] },

@@ -6,11 +6,12 @@ import { SqliteStore } from '../../core/store/sqlite.js'
 import { CLIENT, TEST_CONSOLE_TOKEN, cxoneToken, eventually, http, startHub } from '../helper.js'
 import { startFakePlatform } from '../fake-platform.js'
 import { waitForSandboxMessages } from '../sandbox-view.js'
+import { testDir } from '../test-dir.js'
 
 // The single-tenant config of today (sandbox mode) plus one live tenant: the in-process emulator plays `default` only.
 
 t.test('the top level stays the tenant default in sandbox mode beside a live tenant; each reaches its own CXone', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   let box = 'http://127.0.0.1:9/unset'
   const client = { clientId: 'acme-cxone', clientSecret: randomBytes(32).toString('base64url') }
   const key = { accessKeyId: 'acme-key', accessKeySecret: randomBytes(24).toString('base64url') }

@@ -8,6 +8,7 @@ import type { Store } from '../../core/store/types.js'
 import { TEST_CONSOLE_TOKEN, cxoneToken, eventually, http, startHub, type StartedHub } from '../helper.js'
 import { startFakePlatform } from '../fake-platform.js'
 import { deletePrefix } from '../ha/cluster.js'
+import { testDir } from '../test-dir.js'
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 export type Driver = 'sqlite' | 'redis'
@@ -61,7 +62,7 @@ async function hubStore (t: Test, driver: Driver, dir: string): Promise<Store> {
  * calling the hub back with its own client. Each tenant has one recorder channel posting to a platform of its own.
  */
 export async function startTenantsRig (t: Test, driver: Driver, opts: RigOptions = {}): Promise<TenantsRig> {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   let box = 'http://127.0.0.1:9/unset'
   const tenants: RigTenant[] = []
   const blocks: Array<Record<string, unknown>> = []

@@ -4,6 +4,7 @@ import { SqliteStore } from '../../../core/store/sqlite.js'
 import { createTokenSource } from '../../../core/cxone/token-client.js'
 import type { Store } from '../../../core/store/types.js'
 import { startFakeCxone, type FakeCxone } from './fake-cxone.js'
+import { testDir } from '../../test-dir.js'
 
 const pair = (fake: FakeCxone, a: Store, b: Store): Array<ReturnType<typeof createTokenSource>> =>
   [a, b].map(store => createTokenSource({ authUrl: fake.authUrl, accessKeyId: 'k', accessKeySecret: 's', timeoutMs: 5000, store, sharedPollMs: 20 }))
@@ -11,7 +12,7 @@ const pair = (fake: FakeCxone, a: Store, b: Store): Array<ReturnType<typeof crea
 t.test('two token sources on one SQLite file share one token fetch', async t => {
   const fake = await startFakeCxone(t)
   fake.tokenDelayMs = 200 // the second source finds the lease held and waits for the doc
-  const file = join(t.testdir(), 'hub.db')
+  const file = join(testDir(t), 'hub.db')
   // two connections to one file, as two hub processes on one machine would have
   const storeA = new SqliteStore(file)
   const storeB = new SqliteStore(file)
@@ -33,7 +34,7 @@ t.test('two token sources on one SQLite file share one token fetch', async t => 
 
 t.test('a source that starts later reuses the shared token without fetching', async t => {
   const fake = await startFakeCxone(t)
-  const store = new SqliteStore(join(t.testdir(), 'hub.db'))
+  const store = new SqliteStore(join(testDir(t), 'hub.db'))
   t.teardown(() => store.close())
   const [a, b] = pair(fake, store, store)
   t.equal(await a!.get(), 'tok-1')

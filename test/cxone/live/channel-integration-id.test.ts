@@ -8,6 +8,7 @@ import { startSandbox } from '../../../core/sandbox/index.js'
 import { SqliteStore } from '../../../core/store/sqlite.js'
 import { CLIENT, ROOT, TEST_CONSOLE_TOKEN, http } from '../../helper.js'
 import { ACCESS, SANDBOX_TENANT_ID, liveHubOnSandbox } from './helpers.js'
+import { testDir } from '../../test-dir.js'
 
 const run = promisify(execFile)
 const cli = (args: string[]) => run(process.execPath, [join(ROOT, 'bin/byoc-hub.js'), ...args], { cwd: ROOT })
@@ -37,7 +38,7 @@ t.test('the Add action refuses without cxone.channelIntegrationId, naming the ke
 })
 
 t.test('byoc-hub cxone-setup prints what discovery found; channels create refuses without channelIntegrationId (needs npm run build)', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const store = new SqliteStore(join(dir, 'sandbox.db'))
   const sandbox = await startSandbox({
     consoleToken: TEST_CONSOLE_TOKEN, store, port: 0, ...ACCESS, tokenTtlMs: 60_000, brandId: 3,

@@ -5,6 +5,7 @@ import { SANDBOX_TENANT_ID } from '../../../core/sandbox/tokens.js'
 import { SqliteStore } from '../../../core/store/sqlite.js'
 import { CLIENT, TEST_CONSOLE_TOKEN, startHub, type StartedHub } from '../../helper.js'
 import { startFakePlatform } from '../../fake-platform.js'
+import { testDir } from '../../test-dir.js'
 
 export const ACCESS = { accessKeyId: 'live-ak', accessKeySecret: 'live-as' }
 export { SANDBOX_TENANT_ID }
@@ -14,7 +15,7 @@ export { SANDBOX_TENANT_ID }
  * given (tenant id, discovery URL, access key); the sandbox calls the hub back at its box URL.
  */
 export async function liveHubOnSandbox (t: Test, cxone: Record<string, unknown> = {}): Promise<{ hub: StartedHub, sandboxUrl: string, platform: Awaited<ReturnType<typeof startFakePlatform>> }> {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const sandboxStore = new SqliteStore(join(dir, 'sandbox.db'))
   let box = 'http://127.0.0.1:9/unset'
   const sandbox = await startSandbox({

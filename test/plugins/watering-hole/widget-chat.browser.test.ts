@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, eventually, http, startHub } from '../../helper.js'
 import { launch, log, newAnimal, sandboxThread, say } from './browser.js'
+import { testDir } from '../../test-dir.js'
 
 t.test('customer writes, agent replies; typing and read receipts show both ways', async t => {
   const hub = await startHub(t)
@@ -44,7 +45,7 @@ t.test('customer writes, agent replies; typing and read receipts show both ways'
 
   await page.getByLabel('Message').fill('Thank you, see you at sunset!')
   // the README's picture: refreshed with WH_SCREENSHOT=1 (otherwise every run would dirty the working tree)
-  const dir = process.env.WH_SCREENSHOT ? join(ROOT, 'docs', 'images') : t.testdir({})
+  const dir = process.env.WH_SCREENSHOT ? join(ROOT, 'docs', 'images') : testDir(t, {})
   mkdirSync(dir, { recursive: true })
   await page.screenshot({ path: join(dir, 'widget.png') })
 

@@ -6,6 +6,7 @@ import { ROOT, eventually, startHub } from '../../helper.js'
 import { CATALOGUES, type Locale } from '../../../plugins/watering-hole/i18n/index.js'
 import { agentConsole, brandPage, chatFrame, launch } from './browser.js'
 import { WH } from './ws-client.js'
+import { testDir } from '../../test-dir.js'
 
 // Issue 18, localisable: the language comes from the channel's `locale`, else the page's lang, else the browser's;
 // the widget tells the hub, which keeps it with the customer and writes the idle prompt and end line in CXone in it.
@@ -16,7 +17,7 @@ const channel = (config: Record<string, unknown>, idle: Record<string, unknown>)
 
 /** The README's pictures: refreshed with WH_SCREENSHOT=1 (otherwise every run would dirty the working tree). */
 async function screenshot (t: Parameters<typeof startHub>[0], page: Page, name: string): Promise<void> {
-  const dir = process.env.WH_SCREENSHOT ? join(ROOT, 'plugins', 'watering-hole', 'docs') : t.testdir({})
+  const dir = process.env.WH_SCREENSHOT ? join(ROOT, 'plugins', 'watering-hole', 'docs') : testDir(t, {})
   mkdirSync(dir, { recursive: true })
   await page.screenshot({ path: join(dir, name) })
 }

@@ -2,6 +2,7 @@ import t, { type Test } from 'tap'
 import { CLIENT, eventually, http } from '../../helper.js'
 import { ownRedis } from '../../ha/own-redis.js'
 import { redisHub } from '../harness/redis-hub.js'
+import { testDir } from '../../test-dir.js'
 
 const CUSTOMERS = 6
 
@@ -10,7 +11,7 @@ const CUSTOMERS = 6
  * reach CXone. Returns the figures; the caller decides what each fsync mode must guarantee.
  */
 async function crashUnderTraffic (t: Test, appendfsync: 'always' | 'everysec'): Promise<{ acked: number, lost: string[], outage: Map<string, number>, token: number | undefined }> {
-  const dir = t.testdir({ redis: {} })
+  const dir = testDir(t, { redis: {} })
   const redis = await ownRedis(t, `${dir}/redis`, { appendfsync })
   const { store, cxone, hub } = await redisHub(t, redis.url, 'f6:', dir)
   store.setConnectionLog({ warn: () => {}, info: () => {} }) // the outage is the point

@@ -3,9 +3,10 @@ import { eventually, http } from '../../helper.js'
 import { ownRedis } from '../../ha/own-redis.js'
 import { redisHub } from '../harness/redis-hub.js'
 import { LIVENESS_MS, latencyBound } from '../harness/latency-bound.js'
+import { testDir } from '../../test-dir.js'
 
 t.test('F-5 (latency): during a Redis outage ingress answers 503 fast, nothing hangs; afterwards nothing accepted is lost', async t => {
-  const dir = t.testdir({ redis: {} })
+  const dir = testDir(t, { redis: {} })
   const redis = await ownRedis(t, `${dir}/redis`)
   // a 5 s lease: a job claimed before the kill whose settle the outage lost runs again within the drain's deadline
   // (the default 30 s lease is as long as that deadline)

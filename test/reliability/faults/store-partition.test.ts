@@ -5,9 +5,10 @@ import { ownRedis } from '../../ha/own-redis.js'
 import { startFaultProxy } from '../harness/fault-proxy.js'
 import { startRecordingCxone, liveCxone } from '../harness/cxone-recorder.js'
 import { LIVENESS_MS, latencyBound } from '../harness/latency-bound.js'
+import { testDir } from '../../test-dir.js'
 
 t.test('F-7: Redis slow, then partitioned, behind the TCP proxy: answers stay bounded, nothing hangs, nothing lost', async t => {
-  const dir = t.testdir({ redis: {} })
+  const dir = testDir(t, { redis: {} })
   const redis = await ownRedis(t, `${dir}/redis`)
   const proxy = await startFaultProxy({ port: Number(new URL(redis.url).port) })
   t.teardown(() => proxy.close())

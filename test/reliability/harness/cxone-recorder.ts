@@ -45,9 +45,9 @@ const ACCESS = { accessKeyId: 'rel-ak', accessKeySecret: 'rel-as-0123456789' }
  * per-message scripted answers (F-8, F-9, F-14): the mock side of the invariant checks.
  */
 export async function startRecordingCxone (t: Test, channels: Array<{ id: string, name: string }>): Promise<RecordingCxone> {
-  // a directory of its own: t.testdir() is one per test and a later call (startHub) would wipe it
+  // a directory of its own: testDir(t) is one per test and a later call (startHub) would wipe it
   const dir = mkdtempSync(join(tmpdir(), 'byoc-cxone-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }))
   const store = new SqliteStore(join(dir, 'cxone.db'))
   const calls: CxoneCall[] = []
   const scripts = new Map<string, Array<number | { status: number, retryAfter?: string, location?: string }>>()

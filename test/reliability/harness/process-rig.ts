@@ -6,6 +6,7 @@ import { SqliteStore } from '../../../core/store/sqlite.js'
 import { startRecordingCxone, liveCxone, type RecordingCxone } from './cxone-recorder.js'
 import { startRecordingPlatform, type RecordingPlatform } from './platform-recorder.js'
 import type { Accepted } from './rig.js'
+import { testDir } from '../../test-dir.js'
 
 export interface ProcessRig {
   cxone: RecordingCxone
@@ -25,7 +26,7 @@ export interface ProcessRig {
  * node (e.g. the soak's --trace-gc).
  */
 export async function startProcessRig (t: Test, hubConfig: Record<string, unknown> = {}, nodeArgs: string[] = []): Promise<ProcessRig> {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const cxone = await startRecordingCxone(t, [{ id: 'chat_recorder', name: 'Recorder' }])
   const platform = await startRecordingPlatform(t)
   const port = await freePort()

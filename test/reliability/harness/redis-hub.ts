@@ -7,7 +7,7 @@ import { startRecordingPlatform } from './platform-recorder.js'
 /**
  * One in-process hub with the recorder channel on a Redis of the test's own (a fault test kills and restarts it),
  * a recording CXone and a recording platform. `dir` is the test's dir holding the Redis data: startHub reuses it,
- * as a second t.testdir() would wipe that data. `overrides` merge into the hub's config (e.g. a shorter delivery lease).
+ * as a second testDir(t) would wipe that data. `overrides` merge into the hub's config (e.g. a shorter delivery lease).
  */
 export async function redisHub (t: Test, redisUrl: string, keyPrefix: string, dir: string, overrides: Record<string, unknown> = {}): Promise<{ store: RedisStore, cxone: RecordingCxone, hub: StartedHub }> {
   const store = await RedisStore.connect(redisUrl, keyPrefix)

@@ -7,6 +7,7 @@ import { startHub, type StartedHub } from '../../helper.js'
 import { launch } from '../../plugins/watering-hole/browser.js'
 import { mintOneTimeToken } from '../../../core/sandbox/one-time-tokens.js'
 import { SandboxState } from '../../../core/sandbox/state.js'
+import { testDir } from '../../test-dir.js'
 
 // Issues 13.6 and 13.11 in a real browser: CXone opens an action URL with a one-time token and a backUrl; the admin
 // confirms; Chromium must follow the redirect back to CXone (form-action names CXone's hosts) and must not follow
@@ -67,7 +68,7 @@ t.test('sandbox mode: Add, Reconnect and Remove end at the sandbox console', asy
 
 t.test('live mode: CXone\'s own backUrl is followed, a foreign one is not', async t => {
   const browser = await launch(t)
-  const dir = t.testdir({ cxone: {}, hub: {} })
+  const dir = testDir(t, { cxone: {}, hub: {} })
   // the hub's CXone is the sandbox another hub ships, on another port: another origin, as a real CXone is
   const cxone = await startHub(t, { channels: [] }, { dir: join(dir, 'cxone') })
   const cxoneUi = await site(t)

@@ -4,6 +4,7 @@ import { CLIENT, cxoneToken, http } from '../../helper.js'
 import { freePort, spawnHub, writeHubConfig, type HubProcess } from '../../process/spawn-hub.js'
 import { liveHubConfig, passedAuth, probeBody, probePath } from '../harness/hub-config.js'
 import { craftJwt, claims } from '../harness/jwt.js'
+import { testDir } from '../../test-dir.js'
 
 // the test plays the proxy in front of the hub (loopback, trusted): X-Forwarded-For names the caller's address
 const server = { trustProxy: ['127.0.0.1'], rateLimit: { window: '10m' } } // a long window: the count cannot restart mid-test
@@ -12,7 +13,7 @@ const probe = (hub: HubProcess, from: string, token: string) =>
   http('POST', `${hub.url}${probePath}`, probeBody, { authorization: `Bearer ${token}`, 'x-forwarded-for': from })
 
 t.test('150 bad tokens from one address meet 429 with Retry-After; other addresses are unaffected', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const port = await freePort()
   const hub = await spawnHub(writeHubConfig(dir, 'hub', liveHubConfig(port, dir, { server, auth: { clients: [CLIENT] } })), port)
   t.teardown(() => hub.kill())
@@ -35,7 +36,7 @@ t.test('150 bad tokens from one address meet 429 with Retry-After; other address
 })
 
 t.test('with Redis, instances count failures together', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const keyPrefix = `byoc-flood-${randomBytes(4).toString('hex')}:`
   const store = { driver: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix }
   const ports = [await freePort(), await freePort()]

@@ -5,6 +5,7 @@ import { eventually, http, startHub, type StartedHub } from '../../helper.js'
 import { identify, WH, WidgetClient } from '../../plugins/watering-hole/ws-client.js'
 import { signCustomerToken } from '../../../plugins/watering-hole/identity.js'
 import { customers } from '../../../core/cli/customers.js'
+import { testDir } from '../../test-dir.js'
 
 // Issue 13.10: widget identities expire (identityTtl, renewed while in use) and one customer's can be revoked.
 
@@ -55,7 +56,7 @@ t.test('identityTtl is configurable per channel', async t => {
 })
 
 t.test('revoking one customer (byoc-hub customers revoke-tokens) logs out that customer only', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const hub = await startHub(t, { channels: channel() }, { dir })
   const victim = await identify(hub.url)
   const bystander = await identify(hub.url, 'Leo', 'lion')
@@ -77,7 +78,7 @@ t.test('revoking one customer (byoc-hub customers revoke-tokens) logs out that c
 })
 
 t.test('rotating identitySecret logs everyone out', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const first = await startHub(t, { channels: channel() }, { dir })
   const me = await identify(first.url)
   const second = await startHub(t, { channels: [{ ...channel()[0], config: { identitySecret: 'another-identity-secret-0123456789abcdef' } }] }, { store: first.store, dir })

@@ -3,6 +3,7 @@ import Fastify from 'fastify'
 import { http, cxoneToken, startHub, eventually } from '../../helper.js'
 import { startRig } from '../harness/rig.js'
 import { craftJwt, claims } from '../harness/jwt.js'
+import { testDir } from '../../test-dir.js'
 
 const K1 = { kid: 'k1', secret: 'k1-secret-0123456789abcdef0123456789' }
 const K2 = { kid: 'k2', secret: 'k2-secret-0123456789abcdef0123456789' }
@@ -84,7 +85,7 @@ t.test('S-14: clock skew inside the tolerance passes, beyond it fails', async t 
 })
 
 t.test('S-15: key rotation: outstanding tokens keep working, new ones carry the new kid, a retired key is refused', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const before = await startHub(t, { auth: { signingKeys: [K1] } }, { dir })
   // 100 outstanding tokens signed with the old key at different times (the token route allows 60/min per client)
   const now = Math.floor(Date.now() / 1000)

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { CLIENT, ROOT } from '../../helper.js'
 import { freePort, spawnHub, writeHubConfig } from '../../process/spawn-hub.js'
 import { liveHubConfig } from '../harness/hub-config.js'
+import { testDir } from '../../test-dir.js'
 
 // `byoc-hub start` as an operator runs it (the built CLI; npm run build first)
 const start = (config: string) => promisify(execFile)(process.execPath, [join(ROOT, 'bin/byoc-hub.js'), 'start', '--config', config], { cwd: ROOT, timeout: 60_000 })
@@ -14,7 +15,7 @@ const IDENTITY = 'live-identity-secret-0123456789abcdef-xyz'
 const withIdentity = (identitySecret: string) => [{ id: 'watering-hole', plugin: join(ROOT, 'plugins/watering-hole'), cxoneChannelId: 'chat_wh', config: { identitySecret } }]
 
 t.test('live mode: a shipped or short secret stops `byoc-hub start` with the key named', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const port = await freePort()
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     ['the shipped sandbox client secret', { auth: { clients: [{ clientId: 'cxone', clientSecret: 'sandbox-client-secret-change-me' }] } }, /auth\.clients\[0\]\.clientSecret: is a value shipped in this repository/],
@@ -34,7 +35,7 @@ t.test('live mode: a shipped or short secret stops `byoc-hub start` with the key
 })
 
 t.test('S-17: a ${VAR} the environment lacks stops `byoc-hub start`, naming the variable and not a value', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const port = await freePort()
   const secret = 'a-real-looking-secret-that-must-not-be-printed-0123456789'
   const config = liveHubConfig(port, dir, { auth: { clients: [{ clientId: 'cxone', clientSecret: '${S17_UNSET_CLIENT_SECRET}' }] }, channels: withIdentity(secret) })

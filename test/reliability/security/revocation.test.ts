@@ -2,12 +2,13 @@ import t from 'tap'
 import { CLIENT, cxoneToken, http } from '../../helper.js'
 import { freePort, spawnHub, writeHubConfig } from '../../process/spawn-hub.js'
 import { liveHubConfig, passedAuth, probeBody, probePath } from '../harness/hub-config.js'
+import { testDir } from '../../test-dir.js'
 
 const GONE = { clientId: 'cxone-gone', clientSecret: 'gone-client-secret-0123456789abcdef-01' }
 const ROTATED = { clientId: 'cxone-rotated', clientSecret: 'rotated-client-secret-old-0123456789abc' }
 
 t.test('removing a client, or rotating its secret, revokes its tokens at once (restart, same store and keys)', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const port = await freePort()
   const box = { box: `http://127.0.0.1:${port}/integration/box` }
   const probe = (token: string) => http('POST', `http://127.0.0.1:${port}${probePath}`, probeBody, { authorization: `Bearer ${token}` })

@@ -11,6 +11,7 @@ import { freePort, spawnHub } from '../../process/spawn-hub.js'
 import { launch, log, newAnimal, say } from '../../plugins/watering-hole/browser.js'
 import { SqliteStore } from '../../../core/store/sqlite.js'
 import { keptSecret } from '../../../core/sandbox/kept-secrets.js'
+import { testDir } from '../../test-dir.js'
 
 /** What this repository shipped before issue 13: anyone who read it could take a token with these. */
 const OLD_CLIENT_SECRET = 'sandbox-client-secret-change-me'
@@ -49,7 +50,7 @@ const once = async (method: string, url: string, body: unknown, headers: Record<
 }
 
 t.test('the shipped config on 0.0.0.0: sandbox controls need the printed console URL', async t => {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const port = await freePort()
   const hub = await spawnHub(join(ROOT, 'config/byoc-hub.yaml'), port, {
     PORT: String(port), METRICS_PORT: String(await freePort()), BYOC_DB: join(dir, 'hub.db')
