@@ -52,7 +52,9 @@ export function consoleApi (opts: SandboxOptions, state: SandboxState, agent: Ag
 
     app.get('/threads', async () => {
       const names = await channelNames()
-      const views = await Promise.all((await state.listThreads()).map(t => state.view(t)))
+      // as in CXone, the agent sees a conversation once it has a case: a thread whose first message is still being
+      // created (thread made, customer and case a few writes later) is not one to reply to or end yet
+      const views = (await Promise.all((await state.listThreads()).map(t => state.view(t)))).filter(v => v.contact !== undefined)
       views.sort((a, b) => b.lastActivityAt - a.lastActivityAt)
       return Promise.all(views.map(v => summary(v, names)))
     })

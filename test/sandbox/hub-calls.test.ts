@@ -112,16 +112,19 @@ t.test('ending a conversation closes the case, not the thread; the next customer
   t.equal((await api('POST', `/threads/${threadId}/end`)).statusCode, 204, 'ending twice is harmless')
 })
 
-t.test('ending a thread that has no case yet (its first message still being created) answers 409 and ends nothing', async t => {
+t.test('a thread with no case yet (its first message still being created) is not listed, and ending it answers 409 and ends nothing', async t => {
   const { sb, api } = await setup(t)
   // the moment inside create-message after the thread exists and before its case does
   const bare = await new SandboxState(sb.store).ensureThread(CHANNEL.id, 'conv-bare', 'cust-1')
+  const listed = async () => (await api('GET', '/threads')).json().some((x: { id: string }) => x.id === bare.id)
+  t.notOk(await listed(), 'not in the agent\'s list before it has a case')
   const res = await api('POST', `/threads/${bare.id}/end`)
   t.equal(res.statusCode, 409)
   t.equal(res.json().error.code, 'BYOC_ERR_SANDBOX_NO_CASE')
   // the message then completes: its case opens, and it is the agent's to end
   const created = (await sb.dfo('POST', `/channels/${CHANNEL.id}/messages`, newMessage({ thread: { idOnExternalPlatform: 'conv-bare' } }))).json()
   t.equal(created.consumerContact.status, 'new', 'the case the message opened is not ended by the refused press')
+  t.ok(await listed(), 'listed once its case is open')
   t.equal((await api('POST', `/threads/${bare.id}/end`)).statusCode, 204)
   t.equal((await sb.dfo('GET', `/contacts/${created.consumerContact.id}`)).json().status, 'closed')
 })

@@ -124,7 +124,8 @@ export async function forceSend (page: Page, text: string): Promise<void> {
 /** "Start a new chat" after an ended one: waits for the input to come back, then sends the first message. */
 export async function startNewChat (page: Page, text: string): Promise<void> {
   await page.getByRole('button', { name: 'Start a new chat' }).click()
-  await eventually(async () => !await page.getByLabel('Message').isDisabled(), 5000, 'input enabled')
+  // a socket round trip (new-chat, then the history) on a loaded box with browsers in parallel
+  await eventually(async () => !await page.getByLabel('Message').isDisabled(), 15_000, 'input enabled')
   await say(page, text)
 }
 
