@@ -46,7 +46,12 @@ export function withTimeout (timeoutMs: number, signal?: AbortSignal): AbortSign
  */
 export function raceSignal<T> (promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (signal === undefined) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
+  if (signal.aborted) {
+    // the caller has given up, but the work was already started: its failure is nobody's now, and must not surface
+    // as an unhandled rejection (a token fetch cut off by the hub closing did, mid-test)
+    promise.catch(() => undefined)
+    return Promise.reject(signal.reason)
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })

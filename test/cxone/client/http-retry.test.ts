@@ -30,6 +30,20 @@ t.test('sleep and raceSignal give up on abort', async t => {
   await t.rejects(raceSignal(Promise.reject(new Error('inner')), new AbortController().signal), /inner/)
 })
 
+t.test('raceSignal with a signal already aborted: the work it drops failing later is no unhandled rejection', async t => {
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown): void => { unhandled.push(reason) }
+  // ahead of tap's own listener, which would fail the test before this one could look
+  process.prependListener('unhandledRejection', onUnhandled)
+  t.teardown(() => { process.removeListener('unhandledRejection', onUnhandled) })
+  let fail!: (err: Error) => void
+  const work = new Promise<never>((_resolve, reject) => { fail = reject })
+  await t.rejects(raceSignal(work, AbortSignal.abort(new Error('closing'))), /closing/)
+  fail(new Error('CXone token request failed: FST_ERR_REOPENED_CLOSE_SERVER'))
+  await new Promise(resolve => setTimeout(resolve, 20))
+  t.same(unhandled, [], 'the dropped failure is handled')
+})
+
 t.test('the DFO error envelope is read defensively', async t => {
   t.same(readEnvelope(undefined), { threadClosed: false })
   t.same(readEnvelope({ errors: [] }), { threadClosed: false })
