@@ -73,7 +73,18 @@ export async function openWidget (browser: Browser, hubUrl: string, context?: Br
 /** A new animal at the standalone page: introduces itself and waits until the chat is online. */
 export async function newAnimal (browser: Browser, hubUrl: string, name = 'Zara', avatar = 'zebra'): Promise<Animal> {
   const page = await openWidget(browser, hubUrl)
-  await page.getByLabel('Your name').fill(name)
+  // the widget's script shows the form; a loaded hub's pressure guard may refuse that script (503, Retry-After 1),
+  // and the form never appears (seen once in a full run): reload after a while, as the customer would
+  const refused: string[] = []
+  page.on('response', r => { if (r.status() >= 500) refused.push(`${r.status()} ${r.url()}`) })
+  const form = page.getByLabel('Your name')
+  if (!await form.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false)) {
+    await page.reload()
+    await form.waitFor({ state: 'visible', timeout: 15_000 }).catch((err: Error) => {
+      throw new Error(`the widget's form did not appear (after a reload); answers 5xx: ${refused.join(', ') || 'none'}: ${err.message}`)
+    })
+  }
+  await form.fill(name)
   await page.locator(`input[name=avatar][value=${avatar}]`).check()
   await page.getByRole('button', { name: 'Start chatting' }).click()
   await online(page)
