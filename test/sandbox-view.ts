@@ -1,10 +1,11 @@
 import { http, eventually } from './helper.js'
+import { isShed } from './reliability/harness/shed.js'
 
 /** What the emulated CXone holds for a hub thread, read through the sandbox's console API (as an agent sees it). */
 export async function sandboxThread (sandboxUrl: string, hubThreadId: string): Promise<{ thread: any, messages: any[] } | undefined> { // intentional any: console JSON
   const list = await http('GET', `${sandboxUrl}/console/api/threads`)
   // the hub's pressure guard (a loaded CI box) asks to come back later: not there yet, for the caller's eventually()
-  if (list.status === 503 && list.body?.error?.code === 'BYOC_ERR_OVERLOADED') return undefined
+  if (isShed(list.status, list.body)) return undefined
   if (!Array.isArray(list.body)) throw new Error(`the console's thread list answered ${list.status}: ${JSON.stringify(list.body)}`)
   const t = (list.body as any[]).find(x => x.idOnExternalPlatform === hubThreadId)
   if (!t) return undefined
